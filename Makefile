@@ -1,0 +1,42 @@
+# Keras 3 Layers course. Quick start: `make lab` (open the course) and `make test` (run every test).
+# Both create .venv and install the pinned set from pyproject.toml when it is missing or stale.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+
+.PHONY: help lab test install backends notebooks check-notebooks lint clean
+.DEFAULT_GOAL := help
+
+help:  ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[course,test]'
+	touch $@
+
+install: $(STAMP)  ## create .venv and install the pinned course set
+
+lab: $(STAMP)  ## open the course in JupyterLab
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT)
+
+test: $(STAMP)  ## run every test: notebooks, structure, freshness, lint, Colab path, browser, grading
+	$(BIN)/python -m pytest
+
+backends: $(STAMP)  ## add the optional JAX, Flax and PyTorch (CPU) backends
+	$(BIN)/python -m pip install -q -e '.[course,test,backends]'
+
+notebooks: $(STAMP)  ## regenerate notebooks/*.ipynb from their text sources in notebooks/src
+	$(BIN)/python tools/notebooks.py build
+
+lint: $(STAMP)  ## ruff over helpers, tests, tools and notebook sources
+	$(BIN)/ruff check .
+
+clean:  ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+-include mk/*.mk

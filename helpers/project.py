@@ -1,0 +1,40 @@
+"""Where the course lives. The one place to change when the repository moves or is forked.
+
+After changing REPO, run `make notebooks` (badges and setup cells are checked against this file).
+"""
+
+REPO = "keras-layers-course/keras3-layers-course"  # GitHub owner/name
+BRANCH = "main"
+PACKAGE = "keras-layers-course"
+
+# What the Colab setup cell installs; the environment variable lets a fork or a test point elsewhere.
+HELPERS_URL_ENV = "COURSE_HELPERS_URL"
+HELPERS_URL = f"git+https://github.com/{REPO}.git@{BRANCH}"
+
+
+def colab_url(path: str) -> str:
+    """Colab address that opens `path` (relative to the repository root) from GitHub."""
+    return f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/{path}"
+
+
+def colab_badge(path: str) -> str:
+    """Markdown for the "Open in Colab" badge of the notebook at `path`."""
+    return (
+        f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        f"({colab_url(path)})"
+    )
+
+
+# The first code cell of every notebook, verbatim. On Colab it installs the helpers (the only
+# thing Colab lacks); everywhere it seeds, quiets logs, checks versions and reports the backend.
+SETUP_CELL = f'''# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+import importlib, importlib.util, os, subprocess, sys
+
+if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
+    url = os.environ.get("{HELPERS_URL_ENV}", "{HELPERS_URL}")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    importlib.invalidate_caches()
+
+from helpers.setup import start
+
+ENV = start(seed=42)'''

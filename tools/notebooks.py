@@ -1,0 +1,93 @@
+"""Build the course's .ipynb files from their jupytext (py:percent) sources, or check they are fresh.
+
+    python tools/notebooks.py build    # write every generated notebook
+    python tools/notebooks.py check    # exit 1 and name every stale or orphaned notebook
+
+The text sources are what authors edit and review; the .ipynb files are what students open (and
+what Colab's badge fetches from GitHub), so both are committed and must agree.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (text sources, generated notebooks). Add a pair here to bring a new folder under the check.
+PAIRS = [
+    (ROOT / "notebooks" / "src", ROOT / "notebooks"),
+]
+
+NOTEBOOK_METADATA = {
+    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+    "language_info": {"name": "python"},
+    "colab": {"provenance": []},
+}
+
+
+def render(source: Path) -> str:
+    """The exact .ipynb text generated from one py:percent source."""
+    nb = jupytext.read(source)
+    nb.metadata = dict(NOTEBOOK_METADATA)
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index:03d}"  # stable ids keep regenerated files byte-identical
+    nbformat.validate(nb)
+    return nbformat.writes(nb) + "\n"
+
+
+def targets() -> list[tuple[Path, Path]]:
+    """Every (source, generated notebook) pair."""
+    return [
+        (source, out_dir / f"{source.stem}.ipynb")
+        for src_dir, out_dir in PAIRS
+        for source in sorted(src_dir.glob("*.py"))
+    ]
+
+
+def stale() -> list[str]:
+    """Problems a `build` would fix: missing or outdated notebooks, and notebooks with no source."""
+    problems = []
+    pairs = targets()
+    for source, notebook in pairs:
+        if not notebook.exists():
+            problems.append(f"{notebook.relative_to(ROOT)} is missing")
+        elif notebook.read_text(encoding="utf-8") != render(source):
+            problems.append(f"{notebook.relative_to(ROOT)} is stale against {source.name}")
+    generated = {notebook for _, notebook in pairs}
+    for _, out_dir in PAIRS:
+        for notebook in sorted(out_dir.glob("*.ipynb")):
+            if notebook not in generated:
+                problems.append(f"{notebook.relative_to(ROOT)} has no text source in src/")
+    return problems
+
+
+def build() -> None:
+    for source, notebook in targets():
+        text = render(source)
+        if not notebook.exists() or notebook.read_text(encoding="utf-8") != text:
+            notebook.write_text(text, encoding="utf-8")
+            print(f"wrote {notebook.relative_to(ROOT)}")
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "check"
+    if command == "build":
+        build()
+        return 0
+    if command == "check":
+        problems = stale()
+        for problem in problems:
+            print(problem)
+        if problems:
+            print("run `make notebooks` to regenerate")
+        return 1 if problems else 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
