@@ -39,29 +39,29 @@ def render(source: Path) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def targets() -> list[tuple[Path, Path]]:
+def targets(pairs=PAIRS) -> list[tuple[Path, Path]]:
     """Every (source, generated notebook) pair."""
     return [
         (source, out_dir / f"{source.stem}.ipynb")
-        for src_dir, out_dir in PAIRS
+        for src_dir, out_dir in pairs
         for source in sorted(src_dir.glob("*.py"))
     ]
 
 
-def stale() -> list[str]:
+def stale(pairs=PAIRS) -> list[str]:
     """Problems a `build` would fix: missing or outdated notebooks, and notebooks with no source."""
     problems = []
-    pairs = targets()
-    for source, notebook in pairs:
+    built = targets(pairs)
+    for source, notebook in built:
         if not notebook.exists():
-            problems.append(f"{notebook.relative_to(ROOT)} is missing")
+            problems.append(f"{notebook.name} is missing")
         elif notebook.read_text(encoding="utf-8") != render(source):
-            problems.append(f"{notebook.relative_to(ROOT)} is stale against {source.name}")
-    generated = {notebook for _, notebook in pairs}
-    for _, out_dir in PAIRS:
+            problems.append(f"{notebook.name} is stale against {source.name}")
+    generated = {notebook for _, notebook in built}
+    for _, out_dir in pairs:
         for notebook in sorted(out_dir.glob("*.ipynb")):
             if notebook not in generated:
-                problems.append(f"{notebook.relative_to(ROOT)} has no text source in src/")
+                problems.append(f"{notebook.name} has no text source")
     return problems
 
 

@@ -1,0 +1,46 @@
+"""Execute a notebook top to bottom in a fresh kernel and report what went wrong, if anything."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def execute(path: Path, *, limit: float, env: dict[str, str] | None = None, cwd: Path | None = None):
+    """Run `path` in a fresh python3 kernel; return (executed notebook, wall seconds).
+
+    `limit` bounds every cell and, through the caller's assertion, the whole notebook.
+    Raises nbclient's CellExecutionError on the first failing cell.
+    """
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=int(limit),
+        kernel_name="python3",
+        resources={"metadata": {"path": str(cwd or path.parent)}},
+    )
+    started = time.perf_counter()
+    client.execute(env={**os.environ, **(env or {})})
+    return nb, time.perf_counter() - started
+
+
+def stderr_outputs(nb) -> list[str]:
+    """Text a notebook wrote to stderr, cell by cell ("cell N: ...")."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                found.append(f"cell {index}: {output['text'][:500]}")
+    return found
+
+
+def image_count(nb) -> int:
+    return sum(
+        "image/png" in output.get("data", {})
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+    )
