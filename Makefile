@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)  ## create .venv and install the pinned course set
 
 lab: $(STAMP)  ## open the course in JupyterLab
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(STAMP)  ## run every test: notebooks, structure, freshness, lint, Colab path, browser, grading
 	$(BIN)/python -m pytest

@@ -72,7 +72,8 @@ def kernel_spec(python: Path, data_dir: Path) -> None:
     spec = data_dir / "kernels" / "colab"
     spec.mkdir(parents=True)
     argv = [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "colab", "language": "python"}))
+    spec_json = {"argv": argv, "display_name": "colab", "language": "python"}
+    (spec / "kernel.json").write_text(json.dumps(spec_json))
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +93,8 @@ def colab(tmp_path_factory):
         **{HELPERS_URL_ENV: url},
     )
     probe = "import importlib.util as u; print(u.find_spec('helpers'), u.find_spec('keras') is not None)"
-    seen = subprocess.run([python, "-c", probe], env=env, cwd=base, capture_output=True, text=True, check=True)
-    assert seen.stdout.split() == ["None", "True"], f"stand-in must lack helpers but have keras: {seen.stdout}"
+    seen = subprocess.run([python, "-c", probe], env=env, cwd=base, capture_output=True, text=True)
+    assert seen.stdout.split() == ["None", "True"], f"stand-in must lack helpers, have keras: {seen.stdout}"
     return {"base": base, "python": python, "env": env}
 
 
