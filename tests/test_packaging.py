@@ -53,3 +53,12 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and re.search(r"^make test$", ci, flags=re.MULTILINE)
+
+
+def test_colab_install_floors_match_the_setup_check():
+    # On Colab, `pip install git+<url>` upgrades anything below these floors before Keras is imported,
+    # so the setup cell's version check then passes instead of telling the student to upgrade.
+    from helpers.setup import MINIMUM_VERSIONS
+
+    floors = dict(r.split(">=") for r in PYPROJECT["project"]["dependencies"])
+    assert floors == MINIMUM_VERSIONS
