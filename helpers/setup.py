@@ -139,7 +139,9 @@ def import_keras_quietly():
         import keras
 
         keras.backend.backend()
-        if keras.backend.backend() == "tensorflow":
+        if keras.backend.backend() == "tensorflow" or importlib.util.find_spec("tensorflow"):
+            # On JAX/PyTorch, Keras still imports TensorFlow lazily (e.g. on the first get_config
+            # or save), and its C++ start-up log would reach stderr then: import it here instead.
             import tensorflow as tf
 
             tf.get_logger().setLevel(logging.ERROR)

@@ -1,0 +1,1163 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %% [markdown]
+# # 01 · The base Layer class
+#
+# Every part of a Keras model, whether a `Dense` layer, a convolution or a whole `Model`, is an
+# instance of `keras.layers.Layer`: an object that **owns weights** and **turns input tensors into
+# output tensors**. In this notebook you write layers from scratch, watch when Keras creates their
+# weights, train one, freeze it, save and reload it, and attach an extra loss to it. Every claim is
+# checked by a cell that compares Keras with an independent NumPy computation, so you can re-run
+# the notebook and see each statement hold on your own machine, on any of the three backends.
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/01_layer_base.ipynb)
+
+# %%
+# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+import importlib, importlib.util, os, subprocess, sys
+
+if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
+    url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    importlib.invalidate_caches()
+
+from helpers.setup import start
+
+ENV = start(seed=42)
+
+# %% [markdown]
+# The tools used all along: Keras, NumPy for the independent checks, the course's plotting helpers,
+# and two tiny utilities.
+
+# %%
+import json
+import os
+import tempfile
+import warnings
+
+import keras
+import numpy as np
+
+from helpers import plots
+
+rng = np.random.default_rng(0)  # every synthetic dataset below comes from this generator
+
+
+def to_numpy(tensor):
+    """A TensorFlow, JAX or PyTorch tensor as a NumPy array."""
+    return keras.ops.convert_to_numpy(tensor)
+
+
+def expect_error(error_type, action):
+    """Run `action()` and return the error it raises; fail if it raises nothing (or another type)."""
+    try:
+        action()
+    except error_type as error:
+        return error
+    raise AssertionError(f"expected {error_type.__name__}, but nothing was raised")
+
+
+# %% [markdown]
+# ## What
+#
+# A **layer** has two jobs:
+#
+# 1. it **holds state**: its weights, each one a `keras.Variable`;
+# 2. it **computes**: its `call` method maps input tensors to output tensors using that state.
+#
+# `keras.layers.Layer` is the base class that gives every layer the same machinery around those two
+# jobs: creating weights (`add_weight`), listing them (`weights`, `trainable_weights`,
+# `non_trainable_weights`), freezing them (`trainable`), moving them in and out as NumPy arrays
+# (`get_weights`, `set_weights`), describing the layer's settings so it can be saved (`get_config`),
+# and attaching extra loss terms (`add_loss`, `losses`). Built-in layers such as `Dense` are
+# subclasses of it, and so is `keras.Model`: a model is a layer that contains layers.
+#
+# The cell checks those family ties, then shows both jobs on a built-in `Dense` layer: its state is
+# a kernel and a bias, and its computation is exactly `x @ kernel + bias`, recomputed here in NumPy.
+
+# %%
+assert issubclass(keras.layers.Dense, keras.layers.Layer)
+assert issubclass(keras.Model, keras.layers.Layer)  # a model is a layer too
+assert keras.Layer is keras.layers.Layer  # the short alias
+
+dense = keras.layers.Dense(3)
+x = rng.normal(size=(4, 2)).astype("float32")
+y = to_numpy(dense(x))  # the first call creates the state, then computes
+kernel, bias = dense.get_weights()  # the state, as NumPy arrays
+np.testing.assert_allclose(y, x @ kernel + bias, rtol=1e-5, atol=1e-6)
+print("state:", [(v.name, tuple(v.shape)) for v in dense.weights])
+
+# %% [markdown]
+# ## Where
+#
+# - **In the API**: `keras.layers.Layer` (also reachable as `keras.Layer`). It is the same class on
+#   TensorFlow, JAX and PyTorch, because layers do their maths with `keras.ops`, which each backend
+#   implements.
+# - **In a model**: as a step of a `keras.Sequential`, as a node of a functional model
+#   (`keras.Input` → layers → `keras.Model`), as an attribute of a subclassed `keras.Model`, or
+#   **inside another layer** (a block, see "Layers inside layers" below).
+# - **On disk**: a `.keras` file stores each layer's `get_config()` and its weights.
+#
+# The weights live in the layer, not in the model around it. Below, one layer object is used by a
+# `Sequential` model and by a functional model: both see the very same variables, and both compute
+# what NumPy computes from them.
+
+# %%
+shared = keras.layers.Dense(2, name="shared")
+sequential = keras.Sequential([keras.Input((3,)), shared])
+inputs = keras.Input((3,))
+functional = keras.Model(inputs, shared(inputs))
+
+assert all(a is b for a, b in zip(sequential.weights, functional.weights, strict=True))
+x = rng.normal(size=(5, 3)).astype("float32")
+kernel, bias = shared.get_weights()
+for model in (sequential, functional):
+    np.testing.assert_allclose(to_numpy(model(x)), x @ kernel + bias, rtol=1e-5, atol=1e-6)
+print(f"backend: {keras.backend.backend()}; both models share {len(shared.weights)} variables")
+
+# %% [markdown]
+# ## Why
+#
+# You could write a neural network as plain functions and arrays. Subclassing `Layer` buys you the
+# bookkeeping instead:
+#
+# - **Weight tracking**: every variable created with `add_weight`, including those of layers nested
+#   inside your layer, shows up in `weights`, so optimizers, `count_params()` and `save()` find them.
+# - **Lazy building**: you do not have to know the input size when you construct the layer; Keras
+#   calls your `build` with the shape of the first input it sees.
+# - **Freezing** with one flag (`trainable = False`), for transfer learning and fine-tuning.
+# - **Serialization**: `get_config` plus registration lets a `.keras` file rebuild your layer.
+# - **Extra losses**: `add_loss` lets a layer contribute a penalty that `fit` minimizes.
+# - **Portability**: written with `keras.ops`, the same layer runs on all three backends.
+
+# %% [markdown]
+# ## When
+#
+# | Situation | Use |
+# |---|---|
+# | A built-in layer already does it (`Dense`, `Conv2D`, `Normalization`, ...) | the built-in layer |
+# | A quick stateless operation in an experiment you will not save or share | `keras.layers.Lambda` |
+# | The operation needs weights, settings that must be saved, or will be reused | subclass `Layer` |
+# | Several layers always used together | a `Layer` subclass that holds them (a block) |
+# | The block also needs its own `fit`, `evaluate` or `save` | a `keras.Model` subclass |
+
+# %% [markdown]
+# ## Who
+#
+# - **Students**, to see what a `Dense` layer really does, one `add_weight` and one `matmul` at a
+#   time.
+# - **Researchers**, who try new operations (a new normalization, attention variant or gating) as a
+#   custom layer and keep the rest of Keras unchanged.
+# - **Engineers**, who put preprocessing or domain logic *inside* the model so that the saved file
+#   carries it to production (the Application section does exactly that).
+# - **Keras itself**: every built-in layer is a `Layer` subclass written with the same methods you
+#   use here.
+
+# %% [markdown]
+# ## How
+#
+# A custom layer is a subclass of `keras.layers.Layer` with up to four methods of your own:
+# `__init__` (settings), `build` (weights), `call` (computation) and `get_config` (settings for
+# saving). We take the section's APIs one at a time.
+#
+# ### `Layer`: the lifecycle `__init__` → `build` → `call`
+#
+# - `__init__(self, ..., **kwargs)` stores the layer's settings. Call `super().__init__(**kwargs)`
+#   first, so that `name`, `dtype` and `trainable` reach the base class.
+# - `build(self, input_shape)` creates the weights. You never call it yourself: Keras calls it
+#   **once**, on the first call of the layer, because only then is the input's size known.
+# - `call(self, inputs)` is the forward pass. It runs **every time** the layer is called.
+#
+# `LifecycleProbe` multiplies each input feature by a weight, and counts how often `build` and `call`
+# run (the proof that `build` runs only once is in the Proof section).
+
+# %%
+class LifecycleProbe(keras.layers.Layer):
+    """Multiplies each input feature by its own weight; counts the runs of build and call."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.build_runs = 0
+        self.call_runs = 0
+
+    def build(self, input_shape):
+        self.build_runs += 1
+        self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="scale")
+
+    def call(self, inputs):
+        self.call_runs += 1
+        return inputs * self.scale
+
+
+probe = LifecycleProbe()
+print("after __init__:   built =", probe.built, "| weights:", probe.weights)  # input size unknown yet
+probe(np.ones((2, 5), "float32"))
+print("after first call: built =", probe.built, "| weight shapes:", [tuple(v.shape) for v in probe.weights])
+assert probe.built and (probe.build_runs, probe.call_runs) == (1, 1)
+
+# %% [markdown]
+# ### `add_weight`: a `SimpleDense` layer
+#
+# `self.add_weight(shape=..., initializer=..., trainable=True, name=...)` creates a `keras.Variable`,
+# registers it with the layer, and returns it so that `call` can use it. `SimpleDense` rebuilds the
+# core of `Dense`: a kernel of shape `(input features, units)`, a bias of shape `(units,)`, and an
+# optional activation. `keras.activations.get` accepts a name (`"relu"`), a function, or `None`
+# (meaning the identity). The decorator registers the class under the name `course01>SimpleDense`,
+# which is how a saved file finds it again (see `get_config` below).
+
+# %%
+@keras.saving.register_keras_serializable(package="course01")
+class SimpleDense(keras.layers.Layer):
+    """activation(inputs @ kernel + bias), written with add_weight and keras.ops."""
+
+    def __init__(self, units=32, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.activation = keras.activations.get(activation)
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(
+            shape=(input_shape[-1], self.units), initializer="random_normal", name="kernel"
+        )
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+
+    def call(self, inputs):
+        return self.activation(keras.ops.matmul(inputs, self.kernel) + self.bias)
+
+    def get_config(self):
+        config = super().get_config()  # name, trainable, dtype
+        config.update(units=self.units, activation=keras.activations.serialize(self.activation))
+        return config
+
+
+simple = SimpleDense(4, activation="relu", name="simple")
+simple(np.ones((1, 3), "float32"))
+assert isinstance(simple.kernel, keras.Variable)
+print([(v.path, tuple(v.shape)) for v in simple.weights])
+
+# %% [markdown]
+# ### `weights`, `trainable_weights`, `non_trainable_weights`
+#
+# `weights` lists every variable of the layer (and of the layers inside it): the trainable ones
+# first, then the non-trainable ones. **Trainable** weights are those the optimizer updates;
+# **non-trainable** weights are saved and used in `call` but never changed by gradient descent.
+# `BatchNormalization` has both kinds: `gamma` and `beta` are learned, while the moving mean and
+# variance are running statistics.
+
+# %%
+batch_norm = keras.layers.BatchNormalization()
+batch_norm(np.ones((2, 3), "float32"))
+for each in (simple, batch_norm):
+    print(f"{each.name:20s} trainable: {[v.name for v in each.trainable_weights]}"
+          f"  non-trainable: {[v.name for v in each.non_trainable_weights]}")
+
+assert len(simple.trainable_weights) == 2 and not simple.non_trainable_weights
+assert [v.name for v in batch_norm.non_trainable_weights] == ["moving_mean", "moving_variance"]
+together = batch_norm.trainable_weights + batch_norm.non_trainable_weights
+assert all(a is b for a, b in zip(batch_norm.weights, together, strict=True))
+
+# %% [markdown]
+# ### `trainable`
+#
+# `layer.trainable = False` freezes a layer: all its weights (and those of its sublayers) move from
+# `trainable_weights` to `non_trainable_weights`, so the optimizer leaves them alone. Set it before
+# `compile()`, and if you change it after the model has trained, call `compile()` again (the Proof
+# section shows what each backend does if you do not).
+
+# %%
+simple.trainable = False
+assert not simple.trainable_weights and len(simple.non_trainable_weights) == 2
+simple.trainable = True
+assert len(simple.trainable_weights) == 2 and not simple.non_trainable_weights
+print("frozen and unfrozen: the weights moved between the two lists and back")
+
+# %% [markdown]
+# ### `get_weights` and `set_weights`
+#
+# `get_weights()` returns **NumPy copies** of the weights, in the order of `weights`.
+# `set_weights(list)` takes a list in the same order, with the same shapes, and copies it in.
+# Because they are copies, editing what `get_weights()` returned does not touch the layer.
+
+# %%
+kernel_copy, bias_copy = simple.get_weights()
+kernel_copy[:] = 0.0  # edit the copy ...
+assert np.any(to_numpy(simple.kernel) != 0.0)  # ... the layer is unchanged
+
+simple.set_weights([np.full((3, 4), 0.5, "float32"), np.arange(4, dtype="float32")])
+print("kernel:\n", to_numpy(simple.kernel), "\nbias:", to_numpy(simple.bias))
+
+# %% [markdown]
+# ### `get_config` (and `from_config`)
+#
+# `get_config()` returns a JSON-friendly dictionary of the arguments needed to construct the layer
+# again: its **settings, not its weights**. `Layer.from_config(config)` calls the constructor with
+# them, so you get a new, unbuilt layer with fresh weights. Override `get_config` whenever your
+# `__init__` has arguments of its own; start from `super().get_config()` so that `name`,
+# `trainable` and `dtype` are kept.
+#
+# To load a saved model that contains your class, Keras must find the class from the name stored in
+# the file: that is what `@keras.saving.register_keras_serializable(package=...)` provides.
+
+# %%
+config = simple.get_config()
+print(config)
+assert json.loads(json.dumps(config)) == config  # plain JSON: what a .keras file stores
+twin = SimpleDense.from_config(config)
+assert (twin.units, twin.activation) == (simple.units, simple.activation)
+assert not twin.built  # a config carries no weights
+assert keras.saving.get_registered_name(SimpleDense) == "course01>SimpleDense"
+
+# %% [markdown]
+# ### `add_loss` and `losses`
+#
+# Inside `call`, `self.add_loss(value)` attaches a scalar to the layer. `layer.losses` lists those
+# scalars (together with any weight-regularizer penalties), `model.losses` gathers them from every
+# layer of a model, and `fit` adds them to the loss it minimizes. The list is **reset at the start
+# of every call**, so it describes the last forward pass only.
+#
+# `ActivityPenalty` passes its input through unchanged and adds `rate * mean(x²)`: it pushes the
+# previous layer towards small activations.
+
+# %%
+@keras.saving.register_keras_serializable(package="course01")
+class ActivityPenalty(keras.layers.Layer):
+    """Identity in the forward pass; adds rate * mean(inputs ** 2) to the model's loss."""
+
+    def __init__(self, rate=0.01, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = rate
+
+    def call(self, inputs):
+        self.add_loss(self.rate * keras.ops.mean(keras.ops.square(inputs)))
+        return inputs
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate}
+
+
+penalty = ActivityPenalty(rate=0.1)
+activations = np.array([[1.0, -2.0], [3.0, 0.0]], "float32")
+penalty(activations)
+print("losses:", [float(to_numpy(term)) for term in penalty.losses], "(0.1 * mean of 1, 4, 9, 0 = 0.35)")
+
+# %% [markdown]
+# ### `Lambda`: a layer from a function
+#
+# `keras.layers.Lambda(function)` wraps a stateless function as a layer, with no class to write.
+# It is handy for quick experiments, but it **cannot own weights**, and a saved model holding a
+# Python `lambda` does not load back by default (both proved below).
+
+# %%
+clip_below_half = keras.layers.Lambda(lambda t: keras.ops.maximum(0.5, t), name="clip_below_half")
+values = np.array([[-1.0, 0.0, 0.4, 0.5, 2.0]], "float32")
+print("input: ", values)
+print("output:", to_numpy(clip_below_half(values)))
+print("weights:", clip_below_half.weights)
+
+# %% [markdown]
+# ### Layers inside layers
+#
+# A layer may hold other layers as attributes, even in a list. Keras tracks them: the outer layer's
+# `weights` include every inner weight, `trainable = False` on the outer layer freezes them all, and
+# saving stores them. `MLPBlock` stacks `SimpleDense` layers with ReLU between them.
+#
+# Its `build` builds the inner layers explicitly. Calling the block would build them anyway, but a
+# model loaded from a file calls `build` *before* it fills in the saved weights, and the inner
+# variables must exist by then (Keras warns otherwise; proved in the Keras 2 → 3 notes).
+
+# %%
+@keras.saving.register_keras_serializable(package="course01")
+class MLPBlock(keras.layers.Layer):
+    """SimpleDense layers of the given sizes; ReLU after each one except the last."""
+
+    def __init__(self, sizes=(32, 32, 1), **kwargs):
+        super().__init__(**kwargs)
+        self.sizes = tuple(sizes)
+        last = len(self.sizes) - 1
+        self.dense_layers = [
+            SimpleDense(units, activation=None if i == last else "relu", name=f"dense_{i}")
+            for i, units in enumerate(self.sizes)
+        ]
+
+    def build(self, input_shape):
+        for layer in self.dense_layers:
+            layer.build(input_shape)
+            input_shape = (*input_shape[:-1], layer.units)
+
+    def call(self, inputs):
+        for layer in self.dense_layers:
+            inputs = layer(inputs)
+        return inputs
+
+    def get_config(self):
+        return {**super().get_config(), "sizes": list(self.sizes)}
+
+
+block = MLPBlock((32, 32, 1))
+block(np.zeros((1, 16), "float32"))
+for v in block.weights:
+    print(f"{v.path:28s} {tuple(v.shape)}")
+
+# %% [markdown]
+# ## Pros
+#
+# - **Full control**: any computation `keras.ops` can express, with any weights you need.
+# - **Bookkeeping for free**: weight tracking, parameter counts, freezing, saving and extra losses
+#   come from the base class.
+# - **Composable**: layers nest into blocks, blocks into models, and every level behaves the same.
+# - **Lazy shapes**: the layer adapts to its input size at the first call.
+# - **Portable**: one implementation for TensorFlow, JAX and PyTorch.
+#
+# ## Cons
+#
+# - **More code than a `Lambda`**, and `get_config` plus registration are on you if the layer is to
+#   be saved.
+# - **Easy mistakes**: forgetting `**kwargs` in `super().__init__`, or leaving a block's inner
+#   layers unbuilt in `build` (both shown in the Keras 2 → 3 notes).
+# - **Backend discipline**: using `tensorflow`, `jax` or `torch` functions directly in `call` ties
+#   the layer to one backend; stay with `keras.ops`.
+# - **Performance is yours**: a slow `call` is called on every batch.
+
+# %% [markdown]
+# ## Picture
+#
+# ### The lifecycle, with the counts measured on `probe`
+#
+# `probe` is called four more times; the diagram prints how often each method actually ran.
+
+# %%
+for _ in range(4):
+    probe(np.ones((2, 5), "float32"))
+plots.lifecycle_diagram(build_runs=probe.build_runs, call_runs=probe.call_runs)
+
+# %% [markdown]
+# ### A model as a stack of layers
+#
+# The boxes come from a real model: names, output shapes and parameter counts are read from it,
+# and the cell first checks those counts against a hand calculation. Blue layers have trainable
+# weights; the batch normalization also has 32 non-trainable ones (its moving statistics); the
+# `Lambda` has none.
+
+# %%
+stack_model = keras.Sequential(
+    [
+        keras.Input((8,)),
+        SimpleDense(16, activation="relu", name="hidden"),
+        keras.layers.BatchNormalization(name="batch_norm"),
+        keras.layers.Lambda(lambda t: keras.ops.maximum(0.5, t), name="clip"),
+        MLPBlock((8, 1), name="mlp_block"),
+    ],
+    name="stack_demo",
+)
+by_hand = {
+    "hidden": 8 * 16 + 16,
+    "batch_norm": 4 * 16,  # gamma, beta, moving mean, moving variance
+    "clip": 0,
+    "mlp_block": (16 * 8 + 8) + (8 * 1 + 1),
+}
+rows = plots.layer_rows(stack_model)
+assert {row["name"]: row["params"] for row in rows} == by_hand
+assert {row["name"]: row["params"] - row["trainable_params"] for row in rows}["batch_norm"] == 2 * 16
+plots.layer_stack(stack_model)
+
+# %% [markdown]
+# Two more pictures appear where their data is made: the learned line over its training data
+# (Example 1) and a layer's weights before and after training, frozen and not (Proof, `trainable`).
+
+# %% [markdown]
+# ## Table
+#
+# | API | Kind | What it gives you or does | Use it when |
+# |---|---|---|---|
+# | `keras.layers.Layer` | base class | weight tracking, lazy `build`, `call`, config, losses; subclass it | you need an operation Keras does not have, or a reusable block |
+# | `weights` | property: list of `keras.Variable` | all variables of the layer and its sublayers, trainable first | inspecting a layer, counting or exporting parameters |
+# | `trainable_weights` | property | the variables the optimizer will update; empty when frozen | checking what training or fine-tuning will change |
+# | `non_trainable_weights` | property | variables that are saved and used but not updated by gradients | finding running statistics, constants, frozen layers |
+# | `add_weight(shape, initializer, trainable, name, ...)` | method, called in `build` | creates a variable, registers it with the layer, returns it | giving a custom layer its state |
+# | `trainable` | settable boolean attribute | `False` moves every weight of the layer and its sublayers to `non_trainable_weights` | freezing a pretrained part before `compile()` |
+# | `get_weights()` | method | NumPy copies of `weights`, in the same order | snapshots, comparisons, exporting |
+# | `set_weights(arrays)` | method | copies NumPy arrays into the weights; `ValueError` if the count or a shape differs | loading known values, copying between layers |
+# | `get_config()` | method | a JSON-friendly dict of constructor arguments (no weights) | saving, cloning; override it when `__init__` takes arguments |
+# | `add_loss(value)` | method, called in `call` | attaches a scalar that `fit` adds to the training loss | activity penalties, auxiliary losses |
+# | `losses` | property | the scalars added during the last call, plus weight-regularizer penalties | inspecting or logging those extra terms |
+
+# %% [markdown]
+# ## Example
+#
+# ### Example 1 · A `SimpleDense` unit learns y = 2x − 1 (`Layer`, `add_weight`, `get_weights`)
+#
+# One unit with no activation is a straight line `y = w·x + b`. We train it with SGD on 200 noisy
+# points of `y = 2x − 1` and read the learned `w` and `b` back with `get_weights()`. With
+# `batch_size=200` every step sees all the points, so SGD is plain gradient descent on the mean
+# squared error and settles on the least-squares line; NumPy's `polyfit` computes that line
+# independently.
+
+# %%
+x_line = rng.uniform(-1.0, 1.0, size=(200, 1)).astype("float32")
+y_line = (2.0 * x_line - 1.0 + rng.normal(0.0, 0.05, size=(200, 1))).astype("float32")
+
+line = SimpleDense(1, name="line")
+line_model = keras.Sequential([keras.Input((1,)), line], name="line_model")
+before_training = [w.ravel()[0] for w in line.get_weights()]
+line_model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5), loss="mse")
+line_model.fit(x_line, y_line, epochs=60, batch_size=200, verbose=0)
+
+(slope,), (intercept,) = (w.ravel() for w in line.get_weights())
+numpy_slope, numpy_intercept = np.polyfit(x_line.ravel(), y_line.ravel(), deg=1)
+print(f"before training: w = {before_training[0]:+.3f}, b = {before_training[1]:+.3f}")
+print(f"after training:  w = {slope:+.3f}, b = {intercept:+.3f}")
+print(f"NumPy polyfit:   w = {numpy_slope:+.3f}, b = {numpy_intercept:+.3f}")
+assert abs(slope - 2.0) < 0.05 and abs(intercept + 1.0) < 0.05
+np.testing.assert_allclose([slope, intercept], [numpy_slope, numpy_intercept], atol=1e-4)
+
+# %%
+plots.fitted_line(x_line, y_line, slope, intercept, true_slope=2.0, true_intercept=-1.0,
+                  title="One SimpleDense unit recovers y = 2x - 1")
+
+# %% [markdown]
+# ### Example 2 · A `Lambda` layer adds a non-linearity without weights
+#
+# `keras.ops.maximum(0.5, x)` is like ReLU with the floor moved from 0 to 0.5: every value below
+# 0.5 becomes 0.5. It is not linear (the cell checks that f(a + b) differs from f(a) + f(b)), so
+# placed between two `SimpleDense` layers it stops them from collapsing into a single linear map,
+# with no weights of its own. `keras.ops.abs` is another such function.
+
+# %%
+grid = np.linspace(-2.0, 2.0, 9, dtype="float32").reshape(1, -1)
+absolute = keras.layers.Lambda(keras.ops.abs, name="absolute")
+np.testing.assert_array_equal(to_numpy(clip_below_half(grid)), np.maximum(0.5, grid))
+np.testing.assert_array_equal(to_numpy(absolute(grid)), np.abs(grid))
+# Not linear: f(a + b) differs from f(a) + f(b).
+a, b = grid, -grid
+assert not np.allclose(to_numpy(clip_below_half(a + b)), to_numpy(clip_below_half(a) + clip_below_half(b)))
+print("clip:", to_numpy(clip_below_half(grid)).ravel())
+print("abs: ", to_numpy(absolute(grid)).ravel())
+
+# %% [markdown]
+# ### Example 3 · An MLP block used inside a model (`weights`, `trainable`)
+#
+# `MLPBlock` behaves like any other layer: it goes into a `Sequential`, it reports its parameters,
+# and freezing the block freezes all three of its inner layers at once.
+
+# %%
+block_model = keras.Sequential([keras.Input((16,)), MLPBlock((32, 32, 1), name="block")], name="block_model")
+block_in_model = block_model.get_layer("block")
+print(f"{len(block_model.weights)} variables, {block_model.count_params()} parameters")
+block_in_model.trainable = False
+assert not block_model.trainable_weights
+assert all(not inner.trainable for inner in block_in_model.dense_layers)
+block_in_model.trainable = True
+assert len(block_model.trainable_weights) == 6
+
+# %% [markdown]
+# ### Example 4 · Cloning a layer: `get_config` for the settings, `set_weights` for the values
+#
+# A config rebuilds the architecture with fresh weights; copying the weights over makes an exact
+# clone that computes the same outputs.
+
+# %%
+original = SimpleDense(3, activation="tanh", name="original")
+x = rng.normal(size=(6, 4)).astype("float32")
+original(x)
+clone = SimpleDense.from_config(original.get_config())
+clone.build(x.shape)
+assert not np.allclose(to_numpy(clone(x)), to_numpy(original(x)))  # fresh weights: different outputs
+clone.set_weights(original.get_weights())
+np.testing.assert_array_equal(to_numpy(clone(x)), to_numpy(original(x)))
+assert clone.get_config() == original.get_config()
+print("clone config:", clone.get_config())
+
+# %% [markdown]
+# ## Proof
+#
+# Each cell states a claim in its heading and asserts it against NumPy.
+#
+# ### `Layer`: `build` runs once, lazily; `call` runs on every call
+
+# %%
+counted = LifecycleProbe()
+assert counted.build_runs == 0 and not counted.weights  # nothing is built at construction
+x5 = rng.normal(size=(3, 5)).astype("float32")
+for _ in range(6):
+    counted(x5)
+counted(rng.normal(size=(10, 5)).astype("float32"))  # another batch size does not rebuild either
+assert counted.build_runs == 1, counted.build_runs
+assert counted.call_runs == 7, counted.call_runs
+assert tuple(counted.scale.shape) == (5,)  # sized from the first input's last dimension
+np.testing.assert_allclose(to_numpy(counted(x5)), x5 * counted.get_weights()[0], rtol=1e-6)
+print(f"build ran {counted.build_runs} time, call ran {counted.call_runs} times")
+
+# %% [markdown]
+# ### `add_weight` + `get_weights`: `SimpleDense` computes activation(x @ W + b)
+#
+# For four activations, the layer's output equals the NumPy formula applied to the layer's own
+# weights. The `"random_normal"` initializer draws from a normal distribution with mean 0 and
+# standard deviation 0.05; a large kernel shows it, and the bias starts at zero.
+
+# %%
+numpy_activations = {
+    "relu": lambda z: np.maximum(z, 0.0),
+    "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
+    "tanh": np.tanh,
+    None: lambda z: z,
+}
+x = rng.normal(size=(8, 3)).astype("float32")
+for name, numpy_activation in numpy_activations.items():
+    layer = SimpleDense(4, activation=name)
+    output = to_numpy(layer(x))
+    kernel, bias = layer.get_weights()
+    np.testing.assert_allclose(output, numpy_activation(x @ kernel + bias), rtol=1e-5, atol=1e-6)
+
+big = SimpleDense(400)
+big.build((None, 250))
+kernel, bias = big.get_weights()
+assert abs(kernel.mean()) < 1e-3 and abs(kernel.std() - 0.05) < 1e-3, (kernel.mean(), kernel.std())
+assert not bias.any()
+print(f"4 activations match NumPy; kernel mean {kernel.mean():+.5f}, std {kernel.std():.5f}")
+
+# %% [markdown]
+# ### `weights`: the outer layer tracks every inner variable
+#
+# The block's `weights` are the inner layers' variables (the same objects, in order), its parameter
+# count matches the hand formula Σ (inputs × units + units), and its output equals a NumPy forward
+# pass through those weights.
+
+# %%
+block = MLPBlock((32, 32, 1))
+x16 = rng.normal(size=(5, 16)).astype("float32")
+output = to_numpy(block(x16))
+
+inner = [v for layer in block.dense_layers for v in layer.weights]
+assert len(block.weights) == 6
+assert all(outer is mine for outer, mine in zip(block.weights, inner, strict=True))
+fan_ins = (16, 32, 32)
+by_hand = sum(n_in * units + units for n_in, units in zip(fan_ins, block.sizes, strict=True))
+assert by_hand == 1633 and block.count_params() == by_hand
+
+w1, b1, w2, b2, w3, b3 = block.get_weights()
+hidden = np.maximum(np.maximum(x16 @ w1 + b1, 0.0) @ w2 + b2, 0.0)
+np.testing.assert_allclose(output, hidden @ w3 + b3, rtol=1e-5, atol=1e-6)
+print(f"{len(block.weights)} variables, {by_hand} parameters, forward pass matches NumPy")
+
+# %% [markdown]
+# ### `trainable_weights`: the optimizer updates them by W ← W − learning_rate · ∂loss/∂W
+#
+# The update rule belongs to the optimizer: `add_weight` only creates the variable, and marks it as
+# trainable. For one SGD step on the mean squared error, NumPy gives the gradient in closed form:
+# ∂loss/∂W = 2·xᵀ(xW + b − y)/n and ∂loss/∂b = 2·Σ(xW + b − y)/n.
+
+# %%
+x = rng.normal(size=(16, 3)).astype("float32")
+y = rng.normal(size=(16, 1)).astype("float32")
+unit = SimpleDense(1, name="unit")
+step_model = keras.Sequential([keras.Input((3,)), unit])
+step_model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+
+w, b = unit.get_weights()
+residual = x @ w + b - y
+grad_w, grad_b = 2 * x.T @ residual / len(x), 2 * residual.sum(axis=0) / len(x)
+step_model.train_on_batch(x, y)
+w_after, b_after = unit.get_weights()
+np.testing.assert_allclose(w_after, w - 0.1 * grad_w, rtol=1e-5, atol=1e-7)
+np.testing.assert_allclose(b_after, b - 0.1 * grad_b, rtol=1e-5, atol=1e-7)
+print("one SGD step matches the NumPy update")
+
+# %% [markdown]
+# ### `trainable = False`: frozen weights do not change under `fit`, unfrozen ones do
+#
+# A two-layer model learns a linear target with its first layer (`body`) frozen. Only the head's
+# 8 + 1 weights are trainable, the body's kernel and bias are bit-for-bit unchanged after training,
+# and the head's have moved.
+
+# %%
+x4 = rng.normal(size=(256, 4)).astype("float32")
+y4 = (x4 @ np.array([[1.0], [-2.0], [0.5], [3.0]]) + 0.3).astype("float32")
+body = SimpleDense(8, activation="relu", name="body")
+head = SimpleDense(1, name="head")
+frozen_model = keras.Sequential([keras.Input((4,)), body, head], name="frozen_body")
+body.trainable = False
+frozen_model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse")
+
+assert sum(int(np.prod(v.shape)) for v in frozen_model.trainable_weights) == 8 * 1 + 1
+assert len(frozen_model.non_trainable_weights) == 2
+before = {layer.name: layer.get_weights() for layer in (body, head)}
+frozen_model.fit(x4, y4, epochs=3, batch_size=32, verbose=0)
+after = {layer.name: layer.get_weights() for layer in (body, head)}
+
+for old, new in zip(before["body"], after["body"], strict=True):
+    np.testing.assert_array_equal(new, old)
+for old, new in zip(before["head"], after["head"], strict=True):
+    assert not np.allclose(new, old)
+print("body unchanged, head trained")
+
+# %%
+plots.weights_before_after(before["body"][0], after["body"][0],
+                           title="Frozen body kernel (trainable = False): fit leaves it untouched")
+
+# %%
+plots.weights_before_after(before["head"][0], after["head"][0], col_label="head input (body unit)",
+                           title="Trainable head kernel (8 x 1): fit moves it")
+
+# %% [markdown]
+# Freezing a layer of a model that **has already trained** needs a new `compile()`. Without it the
+# outcome depends on the backend, which is reason enough never to rely on it: TensorFlow keeps
+# updating the frozen layer, JAX raises a `ValueError`, PyTorch respects the freeze. After
+# `compile()`, every backend leaves the frozen layer alone.
+
+# %%
+def trained_then_frozen():
+    """A small model trained for one epoch, whose first layer is frozen only afterwards."""
+    model = keras.Sequential([keras.Input((4,)), SimpleDense(8, name="late_body"), SimpleDense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse")
+    model.fit(x4, y4, epochs=1, batch_size=64, verbose=0)
+    model.get_layer("late_body").trainable = False
+    return model, model.get_layer("late_body")
+
+
+def moved(layer, snapshot):
+    """Whether any weight of `layer` differs from the NumPy `snapshot` taken earlier."""
+    return any(not np.array_equal(old, new) for old, new in zip(snapshot, layer.get_weights(), strict=True))
+
+
+model, frozen = trained_then_frozen()  # no compile() after freezing
+snapshot = frozen.get_weights()
+try:
+    model.fit(x4, y4, epochs=1, batch_size=64, verbose=0)
+    outcome = "kept training the frozen layer" if moved(frozen, snapshot) else "respected the freeze"
+except ValueError:
+    outcome = "raised ValueError"
+expected = {"tensorflow": "kept training the frozen layer", "jax": "raised ValueError",
+            "torch": "respected the freeze"}
+assert outcome == expected[keras.backend.backend()], outcome
+print(f"{keras.backend.backend()}, without compile(): fit {outcome}")
+
+model, frozen = trained_then_frozen()
+model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse")  # the fix
+snapshot = frozen.get_weights()
+model.fit(x4, y4, epochs=1, batch_size=64, verbose=0)
+assert not moved(frozen, snapshot)
+print("after compile(): the frozen layer stays fixed")
+
+# %% [markdown]
+# ### `get_weights` / `set_weights`: an exact round trip, and shape checks
+#
+# Arrays built in NumPy go in and come out unchanged, the layer then computes with them exactly as
+# NumPy does, and a wrong shape or a wrong number of arrays raises `ValueError` instead of failing
+# silently.
+
+# %%
+target = SimpleDense(3, name="target")
+target.build((None, 2))
+new_kernel = (np.arange(6, dtype="float32") / 10).reshape(2, 3)
+new_bias = np.array([1.0, -1.0, 0.5], "float32")
+target.set_weights([new_kernel, new_bias])
+
+got_kernel, got_bias = target.get_weights()
+np.testing.assert_array_equal(got_kernel, new_kernel)
+np.testing.assert_array_equal(got_bias, new_bias)
+x2 = rng.normal(size=(4, 2)).astype("float32")
+np.testing.assert_allclose(to_numpy(target(x2)), x2 @ new_kernel + new_bias, rtol=1e-6, atol=1e-6)
+
+wrong_shape = expect_error(ValueError, lambda: target.set_weights([new_kernel.T, new_bias]))
+wrong_count = expect_error(ValueError, lambda: target.set_weights([new_kernel]))
+print("wrong shape:", wrong_shape)
+print("wrong count:", wrong_count)
+
+# %% [markdown]
+# ### `get_config`: a `.keras` file rebuilds the custom layers and reproduces the outputs exactly
+#
+# The file stores each layer's config (rebuilt through the registered classes) and its weights.
+# The reloaded model gives bit-for-bit the outputs recorded before saving, and NumPy recomputes
+# them from the reloaded weights.
+
+# %%
+saved_model = keras.Sequential(
+    [keras.Input((16,)), MLPBlock((32, 32, 1), name="block"), ActivityPenalty(0.01, name="penalty")],
+    name="saved_model",
+)
+x16 = rng.normal(size=(7, 16)).astype("float32")
+expected = to_numpy(saved_model(x16))
+
+with tempfile.TemporaryDirectory() as folder:
+    path = os.path.join(folder, "custom_layers.keras")
+    saved_model.save(path)
+    restored = keras.models.load_model(path)
+
+np.testing.assert_array_equal(to_numpy(restored(x16)), expected)
+assert [type(layer).__name__ for layer in restored.layers] == ["MLPBlock", "ActivityPenalty"]
+assert restored.get_layer("penalty").rate == 0.01 and restored.get_layer("block").sizes == (32, 32, 1)
+w1, b1, w2, b2, w3, b3 = restored.get_weights()
+hidden = np.maximum(np.maximum(x16 @ w1 + b1, 0.0) @ w2 + b2, 0.0)
+np.testing.assert_allclose(expected, hidden @ w3 + b3, rtol=1e-5, atol=1e-6)
+print("restored layers:", [layer.name for layer in restored.layers])
+
+# %% [markdown]
+# ### `add_loss` / `losses`: the value, the reset at each call, and the training loss
+#
+# `layer.losses` holds `rate · mean(x²)` of the **last** input only, and a weight regularizer's
+# penalty appears in the same list. In a model, `model.losses` collects the term from the inner
+# layer, and `evaluate` reports the compiled loss *plus* that term, both recomputed in NumPy.
+
+# %%
+penalty = ActivityPenalty(rate=0.1)
+first, second = rng.normal(size=(4, 3)).astype("float32"), 3 * rng.normal(size=(4, 3)).astype("float32")
+penalty(first)
+penalty(second)
+assert len(penalty.losses) == 1  # the first call's term is gone
+np.testing.assert_allclose(to_numpy(penalty.losses[0]), 0.1 * np.mean(second**2), rtol=1e-6)
+
+# A weight regularizer's penalty lands in the same list.
+regularized = keras.layers.Dense(2, kernel_regularizer=keras.regularizers.L2(0.01))
+regularized(first)
+kernel = regularized.get_weights()[0]
+np.testing.assert_allclose(to_numpy(regularized.losses[0]), 0.01 * np.sum(kernel**2), rtol=1e-5)
+
+hidden_layer, out_layer = SimpleDense(4, activation="relu", name="hidden"), SimpleDense(1, name="out")
+loss_model = keras.Sequential([keras.Input((3,)), hidden_layer, ActivityPenalty(0.1), out_layer])
+loss_model.compile(optimizer="sgd", loss="mse")
+x3 = 20 * rng.normal(size=(32, 3)).astype("float32")  # large inputs, so the penalty is not negligible
+y3 = rng.normal(size=(32, 1)).astype("float32")
+
+loss_model(x3)
+kernel, bias = hidden_layer.get_weights()
+hidden = np.maximum(x3 @ kernel + bias, 0.0)
+numpy_penalty = 0.1 * np.mean(hidden**2)
+assert len(loss_model.losses) == 1
+np.testing.assert_allclose(to_numpy(loss_model.losses[0]), numpy_penalty, rtol=1e-5)
+
+kernel_out, bias_out = out_layer.get_weights()
+numpy_mse = np.mean((hidden @ kernel_out + bias_out - y3) ** 2)
+reported = loss_model.evaluate(x3, y3, batch_size=len(x3), verbose=0)
+np.testing.assert_allclose(reported, numpy_mse + numpy_penalty, rtol=1e-5)
+np.testing.assert_allclose(reported - numpy_mse, numpy_penalty, rtol=1e-3)  # the penalty itself
+print(f"evaluate: {reported:.6f} = mse {numpy_mse:.6f} + penalty {numpy_penalty:.6f}")
+
+# %% [markdown]
+# ### `Lambda`: no weights, and a saved Python `lambda` does not load back by default
+#
+# A `Lambda` has nothing to train. Saving a model that holds a Python `lambda` works, but loading it
+# raises `ValueError`: Keras 3 would have to run code stored in the file, and refuses unless you pass
+# `safe_mode=False`, which you should do only for files you trust. A named function registered
+# with `@keras.saving.register_keras_serializable` is stored by name instead and loads safely; a
+# `Layer` subclass with `get_config` is the general fix.
+
+# %%
+assert clip_below_half.weights == [] and clip_below_half.count_params() == 0
+
+lambda_model = keras.Sequential([keras.Input((9,)), clip_below_half], name="with_lambda")
+
+
+@keras.saving.register_keras_serializable(package="course01")
+def clip_at_half(t):
+    return keras.ops.maximum(0.5, t)
+
+
+named_model = keras.Sequential([keras.Input((9,)), keras.layers.Lambda(clip_at_half)], name="with_named")
+
+with tempfile.TemporaryDirectory() as folder:
+    lambda_path, named_path = os.path.join(folder, "lambda.keras"), os.path.join(folder, "named.keras")
+    lambda_model.save(lambda_path)
+    named_model.save(named_path)
+    refusal = expect_error(ValueError, lambda: keras.models.load_model(lambda_path))
+    reloaded = keras.models.load_model(named_path)
+
+assert "safe_mode=False" in str(refusal)
+np.testing.assert_array_equal(to_numpy(reloaded(grid)), np.maximum(0.5, grid))
+print("loading the lambda:", str(refusal)[:120], "...")
+
+# %% [markdown]
+# ### Keras 2 → 3, proved
+#
+# The seeds, and much code online, use Keras 2 habits. Here is what Keras 3 does instead.
+#
+# **`tf.keras.backend.maximum` → `keras.ops.maximum`.** The backend module no longer holds the maths;
+# `keras.ops` does, on every backend.
+
+# %%
+assert not hasattr(keras.backend, "maximum")
+np.testing.assert_array_equal(to_numpy(keras.ops.maximum(0.5, grid)), np.maximum(0.5, grid))
+
+# %% [markdown]
+# **`tf.Variable` in `build` → `self.add_weight`.** `add_weight` creates a backend-neutral
+# `keras.Variable` that the layer tracks, trainable or not, on TensorFlow, JAX and PyTorch alike,
+# whereas a `tf.Variable` exists only on TensorFlow.
+
+# %%
+class TwoKinds(keras.layers.Layer):
+    def build(self, input_shape):
+        self.learned = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="learned")
+        self.fixed = self.add_weight(shape=(), initializer="zeros", trainable=False, name="fixed")
+
+    def call(self, inputs):
+        return inputs * self.learned + self.fixed
+
+
+two = TwoKinds()
+two(np.ones((1, 3), "float32"))
+assert all(isinstance(v, keras.Variable) for v in two.weights)
+assert [v.name for v in two.trainable_weights] == ["learned"]
+assert [v.name for v in two.non_trainable_weights] == ["fixed"]
+print(type(two.learned).__module__, "| value held as", type(two.learned.value).__module__)
+
+# %% [markdown]
+# **`Dense(..., input_dim=...)` / `input_shape=...` → `keras.Input(shape)`.** Keras 3 still accepts
+# the old arguments but warns; start the model with `keras.Input` instead (as every model here does).
+
+# %%
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    keras.layers.Dense(3, input_dim=4)
+    keras.layers.Dense(3, input_shape=(4,))
+messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+assert len(messages) == 2 and all("Input(shape)" in m for m in messages), messages
+print(messages[0])
+
+# %% [markdown]
+# **`super(Cls, self).__init__()` without `**kwargs` breaks `name`, `dtype` and `from_config`.** The
+# short `super().__init__(**kwargs)` is the Keras 3 (and Python 3) form. Dropping `**kwargs` means
+# the constructor rejects `name=`, and a layer rebuilt from its own config fails, because the config
+# contains `trainable` and `dtype`. Forgetting `super().__init__()` altogether fails on first use.
+
+# %%
+class NoKwargs(keras.layers.Layer):
+    def __init__(self, units=2):
+        super().__init__()  # the Keras 2 habit: no **kwargs passed on
+        self.units = units
+
+    def call(self, inputs):
+        return inputs
+
+
+class NoSuper(keras.layers.Layer):
+    def __init__(self, units=2):
+        self.units = units
+
+    def call(self, inputs):
+        return inputs
+
+
+expect_error(TypeError, lambda: NoKwargs(3, name="named"))
+expect_error(TypeError, lambda: NoKwargs.from_config(NoKwargs(3).get_config()))
+forgot = expect_error(RuntimeError, lambda: NoSuper(3)(np.ones((1, 2), "float32")))
+assert "super().__init__()" in str(forgot)
+print(forgot)
+
+# %% [markdown]
+# **Keras 3 writes `get_config` for you, but only for plain arguments.** If every constructor
+# argument is a plain value (numbers, strings, lists), the base class records them and `get_config`
+# works without an override. Pass a function (here the activation) and it raises
+# `NotImplementedError`: that is why `SimpleDense` writes its own `get_config`.
+
+# %%
+class AutoConfig(keras.layers.Layer):
+    def __init__(self, units=2, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.activation = units, keras.activations.get(activation)
+
+    def call(self, inputs):
+        return inputs
+
+
+auto = AutoConfig(5, activation="relu").get_config()
+assert (auto["units"], auto["activation"]) == (5, "relu")
+expect_error(NotImplementedError, lambda: AutoConfig(5, activation=keras.activations.relu).get_config())
+print({key: auto[key] for key in ("units", "activation")})
+
+# %% [markdown]
+# **A block must build its inner layers in `build`.** Without its own `build`, a block that holds
+# layers loads with a `UserWarning` (Keras marks it built while its inner weights do not exist yet).
+# `MLPBlock` defines `build`, and loads silently.
+
+# %%
+class NoBuildBlock(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.inner = SimpleDense(2)
+
+    def call(self, inputs):
+        return self.inner(inputs)
+
+
+def warnings_on_reload(layer):
+    """Save a one-layer model to a temporary .keras file, reload it, return its UserWarning messages."""
+    model = keras.Sequential([keras.Input((3,)), layer])
+    with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        path = os.path.join(folder, "block.keras")
+        model.save(path)
+        keras.models.load_model(path, custom_objects={"NoBuildBlock": NoBuildBlock})
+    return [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+
+
+without_build = warnings_on_reload(NoBuildBlock())
+with_build = warnings_on_reload(MLPBlock((4, 2)))
+assert any("does not have a `build()` method" in m for m in without_build), without_build
+assert not with_build, with_build
+print("without build():", without_build[0][:110], "...")
+
+# %% [markdown]
+# ## Application
+#
+# ### A model that carries its own preprocessing
+#
+# A price model for flats takes three features on very different scales: area (40 to 200 m²),
+# rooms (1 to 6) and age (0 to 80 years). A common first step is to standardize each feature,
+# `(x − mean) / std`, with the mean and standard deviation of the training data, so that all inputs
+# are on one scale. If that step lives outside the model, every user of the saved model must repeat
+# it with exactly the same numbers. Here it lives **inside** the model, as a
+# `Standardize` layer whose mean and standard deviation are **non-trainable weights**: set once from
+# the training data with `set_weights`, untouched by `fit`, and saved in the `.keras` file. (Keras
+# ships this as `keras.layers.Normalization`; writing it shows all of this section's APIs at work.)
+
+# %%
+@keras.saving.register_keras_serializable(package="course01")
+class Standardize(keras.layers.Layer):
+    """(inputs - mean) / std, with mean and std stored as non-trainable weights."""
+
+    def build(self, input_shape):
+        features = input_shape[-1]
+        self.mean = self.add_weight(shape=(features,), initializer="zeros", trainable=False, name="mean")
+        self.std = self.add_weight(shape=(features,), initializer="ones", trainable=False, name="std")
+
+    def adapt(self, data):
+        """Store the column means and standard deviations of `data`."""
+        data = np.asarray(data, dtype="float32")
+        if not self.built:
+            self.build(data.shape)
+        self.set_weights([data.mean(axis=0), data.std(axis=0)])
+
+    def call(self, inputs):
+        return (inputs - self.mean) / keras.ops.maximum(self.std, 1e-7)
+
+
+def make_flats(n):
+    """Synthetic flats: features (area, rooms, age) and price in units of 100 000."""
+    area = rng.uniform(40, 200, n)
+    rooms = rng.integers(1, 7, n).astype(float)
+    age = rng.uniform(0, 80, n)
+    price = 0.02 * area + 0.15 * rooms - 0.01 * age + 0.5 * np.exp(-age / 10) + rng.normal(0, 0.05, n)
+    return np.stack([area, rooms, age], axis=1).astype("float32"), price.reshape(-1, 1).astype("float32")
+
+
+x_train, y_train = make_flats(800)
+x_test, y_test = make_flats(200)
+
+standardize = Standardize(name="standardize")
+first_hidden = SimpleDense(16, activation="relu", name="hidden")
+price_model = keras.Sequential(
+    [keras.Input((3,)), standardize, first_hidden, SimpleDense(1, name="price")], name="flat_prices"
+)
+standardize.adapt(x_train)
+stats_before = standardize.get_weights()
+hidden_before = first_hidden.get_weights()[0]
+
+price_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+history = price_model.fit(x_train, y_train, validation_data=(x_test, y_test), epochs=40, batch_size=32,
+                          verbose=0)
+
+# %% [markdown]
+# The model as a stack: `standardize` is grey because its six weights (three means, three standard
+# deviations) are non-trainable; the other two layers are trainable.
+
+# %%
+plots.layer_stack(price_model)
+
+# %%
+plots.loss_curve(history.history, title="Flat prices: training and validation loss (MSE)")
+
+# %%
+plots.weights_before_after(
+    hidden_before, first_hidden.get_weights()[0], row_label="feature", row_names=["area", "rooms", "age"],
+    col_label="hidden unit", title="First hidden kernel: what training wrote into it",
+)
+
+# %% [markdown]
+# The proof: the stored statistics are NumPy's, `fit` did not change them, the model explains most
+# of the variance of unseen flats (R² computed in NumPy), and the saved file standardizes by itself,
+# giving the same predictions after reloading.
+
+# %%
+np.testing.assert_allclose(stats_before[0], x_train.mean(axis=0), rtol=1e-6)
+np.testing.assert_allclose(stats_before[1], x_train.std(axis=0), rtol=1e-6)
+for old, new in zip(stats_before, standardize.get_weights(), strict=True):
+    np.testing.assert_array_equal(new, old)
+
+predictions = to_numpy(price_model.predict(x_test, verbose=0))
+r2 = 1 - np.sum((y_test - predictions) ** 2) / np.sum((y_test - y_test.mean()) ** 2)
+design = np.hstack([x_train, np.ones((len(x_train), 1), "float32")])
+coefficients, *_ = np.linalg.lstsq(design, y_train, rcond=None)
+linear_predictions = np.hstack([x_test, np.ones((len(x_test), 1), "float32")]) @ coefficients
+r2_linear = 1 - np.sum((y_test - linear_predictions) ** 2) / np.sum((y_test - y_test.mean()) ** 2)
+print(f"test R²: network {r2:.4f}, NumPy linear least squares {r2_linear:.4f}")
+assert r2 > 0.95
+
+with tempfile.TemporaryDirectory() as folder:
+    path = os.path.join(folder, "flat_prices.keras")
+    price_model.save(path)
+    served = keras.models.load_model(path)
+np.testing.assert_array_equal(to_numpy(served.predict(x_test, verbose=0)), predictions)
+np.testing.assert_allclose(served.get_layer("standardize").get_weights()[0], x_train.mean(axis=0), rtol=1e-6)
+print("the reloaded model standardizes by itself and predicts identically")
+
+# %% [markdown]
+# ## Key terms
+#
+# - **Layer**: an object with state (weights) and a computation (`call`); the base class of all
+#   Keras layers and models.
+# - **Weight / variable**: a `keras.Variable` owned by a layer, created with `add_weight`.
+# - **Trainable weight**: updated by the optimizer during `fit`.
+# - **Non-trainable weight**: saved and used, but not updated by gradients (running statistics,
+#   constants, frozen layers).
+# - **`build(input_shape)`**: creates the weights; called once by Keras, on the first call.
+# - **`call(inputs)`**: the forward pass; runs every time the layer is called.
+# - **Lazy building**: deferring weight creation until the input shape is known.
+# - **Freezing**: `trainable = False`, which moves a layer's weights to the non-trainable list.
+# - **Config**: the dict from `get_config()`, i.e. the constructor arguments (no weights);
+#   `from_config` rebuilds the layer from it.
+# - **Registration**: `@keras.saving.register_keras_serializable(package=...)`, which lets a saved
+#   file name your class or function.
+# - **`safe_mode`**: Keras 3's refusal to run code stored in a file (such as a Python `lambda`) when
+#   loading it.
+# - **Activity penalty**: an extra loss term computed from a layer's outputs and attached with
+#   `add_loss`.
+# - **Block**: a layer that holds other layers; its `weights` include theirs.
+
+# %% [markdown]
+# ## Summary
+#
+# - A layer owns **state** (weights, made with `add_weight` in `build`) and a **computation**
+#   (`call`); `keras.Model` is a layer too.
+# - Keras calls `build` **once**, lazily, on the first call, and `call` on every call.
+# - `weights` = `trainable_weights` + `non_trainable_weights`, including those of nested layers;
+#   `trainable = False` moves a layer's weights to the second list, and `fit` then leaves them alone
+#   (freeze before `compile()`, or compile again).
+# - `get_weights` / `set_weights` exchange NumPy copies in a fixed order and check shapes.
+# - `get_config` describes the settings, not the weights; with registration, a `.keras` file
+#   rebuilds custom layers and reproduces their outputs exactly.
+# - `add_loss` adds terms that `fit` minimizes; `losses` shows those of the last call.
+# - `Lambda` is fine for quick stateless steps, but it has no weights and a Python `lambda` does not
+#   load back in safe mode.
+# - Write layers with `keras.ops` and `super().__init__(**kwargs)`, start models with `keras.Input`,
+#   and they run on TensorFlow, JAX and PyTorch unchanged.
+
+# %% [markdown]
+# ## Exercises
+#
+# For self-study; each one can be checked the way the Proof section checks its claims.
+#
+# 1. Write a `Scale` layer with a single trainable scalar weight `s` (shape `()`), returning
+#    `s * inputs`. Train it on `y = 3x` and assert that `s` ends within 0.01 of 3.
+# 2. Give `SimpleDense` a `use_bias=True` argument. With `use_bias=False` it should have one weight;
+#    update `get_config` and prove the round trip through a `.keras` file.
+# 3. Pass `regularizer=keras.regularizers.L2(0.01)` to the kernel's `add_weight` and prove that
+#    `layer.losses` holds `0.01 * sum(kernel ** 2)`, computed in NumPy.
+# 4. Freeze only the first inner layer of `MLPBlock((32, 32, 1))` built on 16 features. Predict
+#    the number of trainable parameters by hand, then check it.
