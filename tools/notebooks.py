@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # (text sources, generated notebooks). Add a pair here to bring a new folder under the check.
 PAIRS = [
     (ROOT / "notebooks" / "src", ROOT / "notebooks"),
+    (ROOT / "quiz" / "src", ROOT / "quiz"),
 ]
 
 NOTEBOOK_METADATA = {

@@ -1,0 +1,27 @@
+# The 20-question quiz: practice notebook, graded nbgrader source, batch grading of LMS files.
+# Release, collect, autograde and export of the graded quiz are the course's nbgrader targets with
+# ASSIGNMENT=quiz (mk/grading.mk); see docs/quiz.md for the whole workflow.
+
+QUIZ_GRADES  = $(or $(GRADES_CSV),grading/grades.csv)  # where `make grades` exports
+QUIZ_CHECK  ?= build/quiz_answer_cells.csv
+
+.PHONY: quiz-practice quiz-source quiz-grade-lms quiz-crosscheck quiz-test
+
+quiz-practice: $(STAMP)  ## open the practice quiz in JupyterLab
+	$(BIN)/jupyter lab quiz/practice.ipynb --port=$(PORT)
+
+quiz-source: $(STAMP)  ## regenerate grading/source/quiz/quiz.ipynb from helpers/quiz_questions.json (then: make release ASSIGNMENT=quiz)
+	$(BIN)/python -m helpers.quiz_assignment build
+
+quiz-grade-lms: $(STAMP)  ## grade LMS answer files: make quiz-grade-lms DIR=answers OUT=grades.csv [RULE=all_or_nothing] [FORCE=1] [PARTIAL=1]
+	@test -n "$(DIR)" -a -n "$(OUT)" || { echo "usage: make quiz-grade-lms DIR=<folder> OUT=<file.csv>"; exit 2; }
+	$(BIN)/python -m helpers.quiz_grade "$(DIR)" --out "$(OUT)" $(if $(RULE),--rule $(RULE)) \
+		$(if $(FORCE),--force) $(if $(PARTIAL),--allow-partial)
+
+quiz-crosscheck: $(STAMP)  ## re-grade grading/submitted from the answer cells alone, compare with the nbgrader export
+	@mkdir -p $(dir $(QUIZ_CHECK))
+	$(BIN)/python -m helpers.quiz_grade grading/submitted --nbgrader --out $(QUIZ_CHECK) --force \
+		--compare $(QUIZ_GRADES)
+
+quiz-test: $(STAMP)  ## run only the quiz tests
+	$(BIN)/python -m pytest tests/test_quiz.py tests/test_quiz_grade.py tests/test_quiz_nbgrader.py

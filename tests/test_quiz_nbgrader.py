@@ -1,0 +1,201 @@
+"""The graded quiz through stock nbgrader: release free of the key, autograde, gradebook, export.
+
+One temporary course is built per module run: `nbgrader generate_assignment`, seven submissions
+written from the released notebook, one `nbgrader autograde`, one `nbgrader export`. Every
+expected total below is worked out by hand from the key (see the comments).
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT
+from test_quiz_grade import answer, filled_notebook
+
+from helpers import quiz_assignment
+from helpers.quiz import DATA_FILE, format_choice, load_quiz, quiz_from_data
+
+QUIZ = load_quiz()
+BIN = Path(sys.executable).parent
+THEIR_CONFIG = ROOT / "grading" / "nbgrader_config.py"
+
+KEY = {q.id: format_choice(q.correct) for q in QUIZ.questions}
+# Key: 1 AB, 2 B, 3 B, 4 AC, 5 B, 6 AC, 7 A, 8 A, 9 AD, 10 B, 11 A, 12 AB, 13 AD, 14 D, 15 A, 16 A,
+#      17 B, 18 B, 19 A, 20 ABD (net rule: (right picked - wrong picked) / number right, floored at 0)
+
+SUBMISSIONS = {
+    "perfect": {q: answer(q, KEY[q]) for q in KEY},
+    "untouched": {},
+    # 1 A: 1/2; 4 A: 1/2; 20 AB: 2/3; 13 A (the seed's key): 1/2; 18 A (the seed's key): 0; 9 AD: 1
+    "partial": {1: answer(1, "A"), 4: answer(4, "A"), 20: answer(20, "AB"), 13: answer(13, "A"),
+                18: answer(18, "A"), 9: answer(9, "AD")},
+    # 1 ABC: (2-1)/2; 2 BC: 0; 20 ABCD: (3-1)/3; 6 ACD: (2-1)/2; 12 ABCD: 0; 14 D: 1; 7 "a": 1
+    "wrong_picks": {1: answer(1, "ABC"), 2: answer(2, "BC"), 20: answer(20, "ABCD"), 6: answer(6, "ACD"),
+                    12: answer(12, "ABCD"), 14: answer(14, "D"), 7: answer(7, "a")},
+    # only 4 ("ac"), 5 (a list) and 10 ("b, ") are usable: 3 points
+    "malformed": {1: answer(1, "AX"), 2: "answer_2 = B", 3: 'answer_3 = "B', 4: answer(4, "ac"),
+                  5: answer(5, ["B"]), 6: None, 9: "answer_9 = 42", 10: answer(10, "b, ")},
+    # stderr and warnings in the student's own cells do not touch the graded cells: 2 points
+    "noisy": {1: 'import sys\nprint("thinking...", file=sys.stderr)\nanswer_1 = "AB"',
+              17: 'import warnings\nwarnings.warn("a student warning")\nanswer_17 = "B"'},
+    # a student who patches the grader in the kernel; the answer cells are all blank
+    "tamper": {1: 'import helpers.quiz\nhelpers.quiz.score_question = lambda *a, **k: 1.0\nanswer_1 = ""'},
+}
+HAND_TOTALS = {
+    "perfect": Fraction(20), "untouched": Fraction(0),
+    "partial": Fraction(1, 2) * 3 + Fraction(2, 3) + 1,
+    "wrong_picks": Fraction(1, 2) * 2 + Fraction(2, 3) + 2,
+    "malformed": Fraction(3), "noisy": Fraction(2), "tamper": Fraction(0),
+}
+PER_QUESTION = {  # spot checks straight from the gradebook
+    ("partial", 20): 2 / 3, ("partial", 13): 0.5, ("partial", 18): 0.0, ("partial", 9): 1.0,
+    ("wrong_picks", 1): 0.5, ("wrong_picks", 12): 0.0, ("malformed", 4): 1.0, ("malformed", 3): 0.0,
+    ("malformed", 6): 0.0, ("noisy", 1): 1.0,
+}
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}  # nbgrader runs alembic
+    result = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def make_course(root: Path, source_text: str) -> Path:
+    """A course folder with the quiz as its only assignment and a config of our own, layered on
+    the course's grading/nbgrader_config.py when it exists (so its settings are tested too)."""
+    (root / "source" / "quiz").mkdir(parents=True)
+    (root / "source" / "quiz" / "quiz.ipynb").write_text(source_text, encoding="utf-8")
+    lines = ["c = get_config()  # noqa: F821"]
+    if THEIR_CONFIG.exists():
+        lines.append(f"load_subconfig({str(THEIR_CONFIG)!r})  # noqa: F821")
+    lines += [
+        f"c.CourseDirectory.root = {str(root)!r}",
+        'c.CourseDirectory.course_id = "quiz-test"',
+        f'c.CourseDirectory.db_url = "sqlite:///{root / "gradebook.db"}"',
+        f"c.Exchange.root = {str(root / 'exchange')!r}",
+    ]
+    (root / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
+    nbgrader(root, "generate_assignment", "quiz", "--force")
+    return root
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    root = make_course(tmp_path_factory.mktemp("course"), quiz_assignment.SOURCE.read_text(encoding="utf-8"))
+    released = nbformat.read(root / "release" / "quiz" / "quiz.ipynb", as_version=4)
+    for student, sources in SUBMISSIONS.items():
+        folder = root / "submitted" / student / "quiz"
+        folder.mkdir(parents=True)
+        nbformat.write(filled_notebook(sources, base=released), folder / "quiz.ipynb")
+    started = time.perf_counter()
+    nbgrader(root, "autograde", "quiz", "--force")
+    seconds = time.perf_counter() - started
+    nbgrader(root, "export", "--to", str(root / "grades.csv"))
+    return root, seconds
+
+
+def exported(root: Path) -> dict[str, float]:
+    with (root / "grades.csv").open(newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["assignment"] == "quiz"]
+    assert all(float(row["max_score"]) == 20 for row in rows)
+    return {row["student_id"]: float(row["score"]) for row in rows}
+
+
+def test_autograde_totals_in_the_export_match_the_hand_computed_ones(course, record_time):
+    root, seconds = course
+    record_time("grading", f"quiz autograde, per submission ({len(SUBMISSIONS)} submissions)",
+                seconds / len(SUBMISSIONS), 20)
+    scores = exported(root)
+    honest = {s: float(t) for s, t in HAND_TOTALS.items() if s != "tamper"}
+    assert {s: scores[s] for s in honest} == pytest.approx(honest, abs=1e-9)
+
+
+def test_per_question_partial_credit_reaches_the_gradebook(course):
+    from nbgrader.api import Gradebook
+
+    root, _ = course
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        for (student, qid), expected in PER_QUESTION.items():
+            grade = gb.find_grade(f"grade_{qid}", "quiz", "quiz", student)
+            assert grade.score == pytest.approx(expected, abs=1e-9), (student, qid)
+            assert grade.max_score == 1
+
+
+def test_graded_cells_write_nothing_to_stderr_and_end_in_a_number(course):
+    root, _ = course
+    nb = nbformat.read(root / "autograded" / "perfect" / "quiz" / "quiz.ipynb", as_version=4)
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert len(graded) == 20
+    for cell in graded:
+        kinds = [(o.output_type, o.get("name")) for o in cell.outputs]
+        assert kinds == [("execute_result", None)], kinds
+        assert float(cell.outputs[0]["data"]["text/plain"]) == 1.0
+
+
+def test_the_cli_regrades_the_submissions_and_flags_tampering(course, tmp_path, capsys):
+    """Reading the answer cells without running them gives the hand totals for everyone; where the
+    kernel's score disagrees (the student who patched the grader), --compare reports it."""
+    from helpers.quiz_grade import main
+
+    root, _ = course
+    out_csv = tmp_path / "check.csv"
+    code = main([str(root / "submitted"), "--nbgrader", "--out", str(out_csv),
+                 "--compare", str(root / "grades.csv")])
+    err = capsys.readouterr().err
+    with out_csv.open(newline="") as handle:
+        totals = {row["student"]: Fraction(row["total"]) for row in csv.DictReader(handle)}
+    hand = {s: float(t) for s, t in HAND_TOTALS.items()}
+    assert {s: float(t) for s, t in totals.items()} == pytest.approx(hand, abs=1e-4)
+    disagree = {s for s, score in exported(root).items() if abs(score - float(HAND_TOTALS[s])) > 1e-6}
+    flagged = {line.split()[1].rstrip(":") for line in err.splitlines() if line.startswith("MISMATCH")}
+    assert flagged == disagree
+    assert disagree <= {"tamper"}
+    assert code == (1 if flagged else 0)
+
+
+def test_the_release_holds_no_trace_of_the_key(course, tmp_path):
+    """"Recoverable" means: the release would look different under a different key. So build a
+    second course from a quiz whose every correct flag, explanation and note is changed, and
+    require a byte-identical release; then also scan it for the key's explanatory text."""
+    root, _ = course
+    raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    other = copy.deepcopy(raw)
+    for question in other["questions"]:
+        question["keras3_note"] = "another note"
+        for option in question["options"].values():
+            option["correct"] = not option["correct"]
+            option["explanation"] = "another explanation"
+    other_root = make_course(tmp_path / "other", quiz_assignment.render(quiz_from_data(other)))
+
+    release = root / "release" / "quiz"
+    assert sorted(p.name for p in release.iterdir()) == ["quiz.ipynb"]
+    text = (release / "quiz.ipynb").read_text(encoding="utf-8")
+    assert text == (other_root / "release" / "quiz" / "quiz.ipynb").read_text(encoding="utf-8")
+
+    for question in QUIZ.questions:
+        for option in question.options:
+            assert option.explanation not in text
+        if question.keras3_note:
+            assert question.keras3_note not in text
+    for marker in ("BEGIN HIDDEN TESTS", "autograde(", "quiz_questions", "correct\":"):
+        assert marker not in text
+
+
+def test_the_untouched_release_scores_zero_and_its_cells_survive_release(course):
+    root, _ = course
+    released = nbformat.read(root / "release" / "quiz" / "quiz.ipynb", as_version=4)
+    answers = [c.source for c in released.cells if "quiz-answer" in c.metadata.get("tags", [])]
+    assert len(answers) == 20 and all(src.endswith(f'answer_{n} = ""') for n, src in enumerate(answers, 1))
+    assert exported(root)["untouched"] == 0.0
