@@ -1,0 +1,121 @@
+"""A JupyterLab server on localhost and a headless Chromium driving it, for the browser tests."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import require
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+    "--disable-background-networking", "--disable-component-update",
+]
+# Errors render with the stderr mime type too, so this one selector finds both.
+STDERR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_server(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"jupyter lab did not answer at {url} within {seconds}s")
+
+
+@contextlib.contextmanager
+def lab_server(base: Path, notebooks: list[Path]):
+    """Serve copies of `notebooks` (lab may autosave: the repo stays clean); yield url(name)."""
+    require(Path(CHROMIUM).exists(), f"{CHROMIUM} missing (apt-get install chromium)")
+    root = base / "root"
+    root.mkdir()
+    for notebook in notebooks:
+        shutil.copy2(notebook, root / notebook.name)
+    settings = base / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    # Render every cell (no windowing) so the tests can see all prompts and outputs at once.
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    port, token = free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"), "KERAS_BACKEND": "tensorflow"}
+    with open(base / "lab.log", "w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+                "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+                f"--ServerApp.root_dir={root}", "--allow-root", "--LabApp.news_url=None",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            ],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for_server(f"http://127.0.0.1:{port}/api/status?token={token}", process)
+            yield lambda name: f"http://127.0.0.1:{port}/lab/tree/{name}?token={token}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@contextlib.contextmanager
+def browser_page():
+    """A fresh headless Chromium page (Debian's chromium, not a Playwright download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(viewport={"width": 1400, "height": 1000})
+        finally:
+            browser.close()
+
+
+def accept_kernel_dialog(page) -> None:
+    """JupyterLab sometimes asks which kernel to start; take the one it proposes (the notebook's)."""
+    from playwright.sync_api import TimeoutError as NoDialog
+
+    try:
+        page.wait_for_selector(".jp-Dialog .jp-mod-accept", timeout=5_000)
+    except NoDialog:  # the kernel started on its own
+        return
+    page.click(".jp-Dialog .jp-mod-accept")
+
+
+def open_and_run_all(page, url: str) -> None:
+    """Open a notebook, wait for its kernel, and start Run > Run All Cells."""
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
+    accept_kernel_dialog(page)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+    page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
+
+
+def prompts(page) -> list[str]:
+    return page.eval_on_selector_all(".jp-CodeCell .jp-InputPrompt", "els => els.map(e => e.textContent)")
+
+
+def stderr_texts(page) -> list[str]:
+    return page.eval_on_selector_all(STDERR, "els => els.map(e => e.textContent.slice(0, 500))")
