@@ -1,0 +1,150 @@
+"""Extensions that nbgrader_config.py plugs into stock `nbgrader autograde` and `generate_feedback`.
+
+CrashTolerantExecute
+    Stock nbgrader abandons the whole submission when the student's code kills the kernel
+    (`os._exit`, a segfault, running out of memory): nothing is graded, the autograded notebook is
+    deleted, and the submission waits for manual grading. Here the cell that killed the kernel gets
+    an error (so it scores 0), the kernel is restarted, the cells before it are replayed to rebuild
+    the student's definitions, and grading goes on with the next cell. A cell still running after
+    the timeout interrupt (code that swallows KeyboardInterrupt) is handled the same way. That is
+    what stock nbgrader already does for a plain infinite loop: the stuck cell scores 0, the rest
+    are graded. After `max_recoveries` restarts the remaining cells are marked as not run.
+
+    Two guards against student code that meddles with how the kernel runs the tests. A test cell
+    that calls `passed(` (the course's helper prints its marker as the cell's last act) and ends
+    with neither an error nor the marker did not run to its end, for instance because an IPython
+    input transformer emptied it: it gets an error. And an `execute_result` that is not the last
+    output of a test cell is dropped. nbgrader reads
+    the first `execute_result` as a partial score, and a genuine one comes from the cell's final
+    expression; an earlier one can only come from student code (an IPython hook) trying to claim
+    points for a cell that then fails.
+
+ConciseTestErrors
+    Feedback shows the last line of a failing test cell's error ("CheckFailed: kernel shape:
+    expected (4, 3), saw (3, 4)") instead of the traceback, whose context lines would reveal the
+    hidden tests' code.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from queue import Empty
+
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.utils import is_grade
+from traitlets import Integer
+
+COMPLETED = "all checks in this cell passed."  # printed by helpers.grading.passed()
+NOT_COMPLETED = "the test cell did not run to its end (the notebook changed how the kernel runs code)"
+KERNEL_DIED = "the kernel stopped while running this cell (os._exit, a crash or running out of memory)"
+STILL_RUNNING = "this cell was still running after the timeout interrupt, so the kernel was restarted"
+NOT_RUN = "not run: the kernel had to be restarted too many times in this notebook"
+
+
+def error_output(ename: str, evalue: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+class CrashTolerantExecute(Execute):
+    """Execute that survives a dead or stuck kernel: the guilty cell scores 0, grading continues."""
+
+    max_recoveries = Integer(3, help="Kernel restarts per notebook before giving up.").tag(config=True)
+    probe_timeout = Integer(
+        10, help="Seconds a timed-out kernel has to answer a kernel_info request before it is restarted."
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._recoveries = 0
+        self._given_up = False
+        self._skip_on_replay: set[int] = set()
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        if self._given_up:
+            if cell.cell_type == "code":
+                cell.outputs = [error_output("NotRun", NOT_RUN)]
+            return cell, self.resources
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            cell.outputs.append(error_output("KernelDied", KERNEL_DIED))
+            self._recover(index)
+            return cell, self.resources
+        except CellTimeoutError:  # still busy after the interrupt: its IOPub never went idle
+            cell.outputs.append(error_output("KernelRestarted", STILL_RUNNING))
+            self._recover(index)
+            return cell, self.resources
+        if self._timed_out(cell) and not self._responsive():
+            cell.outputs.append(error_output("KernelRestarted", STILL_RUNNING))
+            self._recover(index)
+        if cell.cell_type == "code" and is_grade(cell):
+            guard_test_outputs(cell)
+        return cell, self.resources
+
+    @staticmethod
+    def _timed_out(cell) -> bool:
+        return any(out.get("ename") == "CellTimeoutError" for out in cell.get("outputs", []))
+
+    def _responsive(self) -> bool:
+        """Does the kernel answer a kernel_info request? (It cannot while a cell is still running.)"""
+        msg_id = self.kc.kernel_info()
+        get_reply = run_sync(self.kc.shell_channel.get_msg)
+        try:
+            while True:  # skip the late reply of the interrupted cell, if it comes first
+                if get_reply(timeout=self.probe_timeout)["parent_header"].get("msg_id") == msg_id:
+                    return True
+        except Empty:
+            return False
+
+    def _recover(self, index: int) -> None:
+        """Restart the kernel and replay cells before `index` (minus earlier culprits) to rebuild state."""
+        self._skip_on_replay.add(index)
+        if not any(cell.cell_type == "code" for cell in self.nb.cells[index + 1:]):
+            return  # nothing left to run
+        self._recoveries += 1
+        if self._recoveries > self.max_recoveries:
+            self._given_up = True
+            return
+        self.log.warning("Restarting the kernel after cell %d and replaying the cells before it", index)
+        try:
+            run_sync(self.km.restart_kernel)(now=True)
+            self.kc.stop_channels()
+            self.kc = None
+            self.start_new_kernel_client()
+            for earlier in range(index):
+                if earlier not in self._skip_on_replay and self.nb.cells[earlier].cell_type == "code":
+                    # A copy: outputs of the replay are thrown away, the graded cell keeps its own.
+                    self.execute_cell(copy.deepcopy(self.nb.cells[earlier]), earlier, store_history=False)
+        except Exception as error:  # noqa: BLE001 - any failure to recover means: stop running cells
+            self.log.error("Could not recover the kernel (%s); remaining cells are marked as not run", error)
+            self._given_up = True
+
+
+def guard_test_outputs(cell) -> None:
+    """Drop a partial score claimed ahead of the cell's own result; flag a test that never finished."""
+    last = len(cell.outputs) - 1
+    cell.outputs = [
+        out for i, out in enumerate(cell.outputs) if out.output_type != "execute_result" or i == last
+    ]
+    failed = any(out.output_type == "error" for out in cell.outputs)
+    printed = "".join(out.get("text", "") for out in cell.outputs if out.output_type == "stream")
+    if "passed(" in cell.source and not failed and COMPLETED not in printed:
+        cell.outputs.append(error_output("NotCompleted", NOT_COMPLETED))
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class ConciseTestErrors(NbGraderPreprocessor):
+    """In feedback, reduce a test cell's error to its final line so hidden test code stays hidden."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and is_grade(cell):
+            for out in cell.get("outputs", []):
+                if out.output_type == "error":
+                    out.traceback = [ANSI.sub("", f"{out.ename}: {out.evalue}")]
+        return cell, resources

@@ -1,0 +1,83 @@
+# Instructor workflow for the nbgrader course in grading/ (docs/grading.md has the full story).
+#
+#   ASSIGNMENT=<name>   one assignment (a folder of grading/source); without it, targets run over all
+#   LMS_DIR=<folder>    zip-collect: the LMS download (replaces the previous one; default: already in place)
+#   ROSTER=<file.csv>   roster: nbgrader's student CSV (id,first_name,last_name,email)
+#   GRADES_CSV=<file>   grades: where the CSV goes (default grading/grades.csv)
+#   FORCE=1             autograde/feedback: redo submissions that were already processed
+#   COURSE_DIR=<folder> the course folder nbgrader works in (default grading; the tests use a copy)
+#   NBGRADER_EXCHANGE, NBGRADER_CELL_TIMEOUT, NBGRADER_LMS_REGEX: see grading/nbgrader_config.py
+
+COURSE_DIR  ?= grading
+COURSE_PY   := grading/course.py
+ABS_BIN     := $(abspath $(BIN))
+# nbgrader reads grading/nbgrader_config.py from the working directory (and only logs it when that
+# file fails to load, then carries on with its defaults: so check first); creating a gradebook runs
+# `alembic`, which must come from the venv.
+IN_COURSE    = $(BIN)/python $(COURSE_PY) check-config $(COURSE_DIR) && cd $(COURSE_DIR) && export PATH="$(ABS_BIN):$$PATH" &&
+ASSIGNMENTS  = $(if $(ASSIGNMENT),$(ASSIGNMENT),$(sort $(notdir $(patsubst %/,%,$(dir $(wildcard $(COURSE_DIR)/source/*/*.ipynb))))))
+# nbgrader's converters accept a glob: one process handles every assignment (no per-call start-up).
+ASSIGNMENT_GLOB = $(if $(ASSIGNMENT),$(ASSIGNMENT),*)
+GRADES_CSV  ?= $(COURSE_DIR)/grades.csv
+FORCE_FLAG   = $(if $(FORCE),--force,)
+
+.PHONY: grading-source release check-release release-exchange roster collect zip-collect autograde \
+        feedback release-feedback grades grade-all audit formgrader grading-test
+
+define need_assignment
+	@test -n "$(ASSIGNMENT)" || { echo "set ASSIGNMENT=<name>; one of: $(ASSIGNMENTS)"; exit 2; }
+endef
+
+grading-source: $(STAMP)  ## regenerate grading/source/*/*.ipynb from grading/source_text/*.py
+	$(BIN)/python $(COURSE_PY) build
+
+release: grading-source  ## generate the student version of ASSIGNMENT (default all) into grading/release
+	$(IN_COURSE) nbgrader generate_assignment "$(ASSIGNMENT_GLOB)" --force
+
+check-release: $(STAMP)  ## fail if a source notebook or the committed release is stale
+	$(BIN)/python $(COURSE_PY) check
+
+release-exchange: $(STAMP)  ## publish ASSIGNMENT (default all) to the exchange for JupyterHub students
+	$(IN_COURSE) for a in $(ASSIGNMENTS); do nbgrader release_assignment $$a --force || exit 1; done
+
+roster: $(STAMP)  ## import students from ROSTER=<csv> into the gradebook
+	@test -n "$(ROSTER)" || { echo "set ROSTER=<csv with id,first_name,last_name,email>"; exit 2; }
+	$(IN_COURSE) nbgrader db student import "$(abspath $(ROSTER))"
+
+collect: $(STAMP)  ## collect ASSIGNMENT (default all) from the exchange into grading/submitted
+	$(IN_COURSE) for a in $(ASSIGNMENTS); do nbgrader collect $$a --update || exit 1; done
+
+zip-collect: $(STAMP)  ## collect ASSIGNMENT from LMS downloads (LMS_DIR=<folder of .zip/.ipynb files>)
+	$(need_assignment)
+	@if [ -n "$(LMS_DIR)" ]; then \
+	  rm -rf $(COURSE_DIR)/downloaded/$(ASSIGNMENT)/archive && \
+	  mkdir -p $(COURSE_DIR)/downloaded/$(ASSIGNMENT)/archive && \
+	  cp -R "$(LMS_DIR)"/. $(COURSE_DIR)/downloaded/$(ASSIGNMENT)/archive/; fi
+	$(IN_COURSE) nbgrader zip_collect $(ASSIGNMENT) --force
+
+autograde: $(STAMP)  ## grade the submissions of ASSIGNMENT (default all); FORCE=1 regrades
+	$(IN_COURSE) nbgrader autograde "$(ASSIGNMENT_GLOB)" $(FORCE_FLAG)
+
+feedback: $(STAMP)  ## write HTML feedback per student into grading/feedback (no hidden test code)
+	$(IN_COURSE) nbgrader generate_feedback "$(ASSIGNMENT_GLOB)" $(FORCE_FLAG)
+
+release-feedback: $(STAMP)  ## hand the feedback back through the exchange
+	$(IN_COURSE) for a in $(ASSIGNMENTS); do nbgrader release_feedback $$a || exit 1; done
+
+grades: $(STAMP)  ## export every score to GRADES_CSV (default grading/grades.csv)
+	$(IN_COURSE) nbgrader export --to "$(abspath $(GRADES_CSV))"
+	@echo "wrote $(GRADES_CSV)"
+
+grade-all: $(STAMP)  ## autograde, feedback and grades in one go (keeps going past a failed submission)
+	-$(MAKE) --no-print-directory autograde
+	$(MAKE) --no-print-directory feedback grades
+
+audit: $(STAMP)  ## list submissions of ASSIGNMENT whose code touches the grading machinery
+	$(need_assignment)
+	$(BIN)/python $(COURSE_PY) audit $(ASSIGNMENT) $(COURSE_DIR)/submitted
+
+formgrader: $(STAMP)  ## open JupyterLab on the course folder (nbgrader's Formgrader and gradebook)
+	$(IN_COURSE) jupyter lab --port=$(PORT)
+
+grading-test: $(STAMP)  ## end-to-end grading tests; prints the grading time per submission
+	$(BIN)/python -m pytest tests/test_grading_e2e.py tests/test_grading_release.py
