@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
+# Jupyter refuses to run as root without this flag (containers, CI machines); harmless otherwise.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: help lab test install backends notebooks check-notebooks lint clean
 .DEFAULT_GOAL := help
@@ -22,7 +24,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)  ## create .venv and install the pinned course set
 
 lab: $(STAMP)  ## open the course in JupyterLab
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ALLOW_ROOT)
 
 test: $(STAMP)  ## run every test: notebooks, structure, freshness, lint, Colab path, browser, grading
 	$(BIN)/python -m pytest

@@ -17,7 +17,12 @@ SKELETON = [
 ]
 OPTIONAL_LAST = "Exercises"
 SECTION_NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-ALL_NOTEBOOKS = SECTION_NOTEBOOKS + sorted((ROOT / "quiz").glob("*.ipynb"))
+# Everything a student opens with the course's setup cell: sections, quiz practice, exercise releases.
+ALL_NOTEBOOKS = (
+    SECTION_NOTEBOOKS
+    + sorted((ROOT / "quiz").glob("*.ipynb"))
+    + sorted((ROOT / "grading" / "release").glob("ex*/*.ipynb"))
+)
 
 
 def ids(path):
