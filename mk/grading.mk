@@ -37,7 +37,7 @@ release: grading-source  ## generate the student version of ASSIGNMENT (default 
 check-release: $(STAMP)  ## fail if a source notebook or the committed release is stale
 	$(BIN)/python $(COURSE_PY) check
 
-release-exchange: $(STAMP)  ## publish ASSIGNMENT (default all) to the exchange for JupyterHub students
+release-exchange: release  ## publish ASSIGNMENT (default all) to the exchange for JupyterHub students
 	$(IN_COURSE) for a in $(ASSIGNMENTS); do nbgrader release_assignment $$a --force || exit 1; done
 
 roster: $(STAMP)  ## import students from ROSTER=<csv> into the gradebook
@@ -55,7 +55,9 @@ zip-collect: $(STAMP)  ## collect ASSIGNMENT from LMS downloads (LMS_DIR=<folder
 	  cp -R "$(LMS_DIR)"/. $(COURSE_DIR)/downloaded/$(ASSIGNMENT)/archive/; fi
 	$(IN_COURSE) nbgrader zip_collect $(ASSIGNMENT) --force
 
-autograde: $(STAMP)  ## grade the submissions of ASSIGNMENT (default all); FORCE=1 regrades
+# Autograde needs the assignments in the gradebook, which `release` (generate_assignment) puts
+# there; the gradebook is not committed, so a fresh clone would otherwise fail here.
+autograde: release  ## grade the submissions of ASSIGNMENT (default all); FORCE=1 regrades
 	$(IN_COURSE) nbgrader autograde "$(ASSIGNMENT_GLOB)" $(FORCE_FLAG)
 
 feedback: $(STAMP)  ## write HTML feedback per student into grading/feedback (no hidden test code)

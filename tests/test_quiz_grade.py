@@ -173,7 +173,7 @@ def test_command_line_entry_point_and_speed(tmp_path, record_time):
     result = subprocess.run([sys.executable, "-m", "helpers.quiz_grade", str(inbox), "--out", str(out_csv)],
                             capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - started
-    record_time("grading", "quiz CLI: 300 LMS files", seconds, 30)
+    record_time("quiz grading", "quiz CLI: 300 LMS files", seconds, 30)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     rows = read_csv(out_csv)
     assert len(rows) == 300

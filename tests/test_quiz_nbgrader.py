@@ -115,7 +115,7 @@ def exported(root: Path) -> dict[str, float]:
 
 def test_autograde_totals_in_the_export_match_the_hand_computed_ones(course, record_time):
     root, seconds = course
-    record_time("grading", f"quiz autograde, per submission ({len(SUBMISSIONS)} submissions)",
+    record_time("quiz grading", f"quiz autograde, per submission ({len(SUBMISSIONS)} submissions)",
                 seconds / len(SUBMISSIONS), 20)
     scores = exported(root)
     honest = {s: float(t) for s, t in HAND_TOTALS.items() if s != "tamper"}
