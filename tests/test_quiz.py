@@ -38,6 +38,19 @@ from helpers.quiz_widget import PracticeQuiz, inline_html
 
 QUIZ = load_quiz()
 RAW = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def quiz_with_another_key():
+    """The same questions and option texts, with every correct flag, explanation and note changed."""
+    raw = copy.deepcopy(RAW)
+    for question in raw["questions"]:
+        question["keras3_note"] = "another note"
+        for option in question["options"].values():
+            option["correct"] = not option["correct"]
+            option["explanation"] = "another explanation"
+    return quiz_from_data(raw)
+
+
 ALL_SETS = [frozenset(c) for n in range(5) for c in combinations(LETTERS, n)]  # the 16 possible picks
 
 subsets = st.frozensets(st.sampled_from(LETTERS))
@@ -315,12 +328,6 @@ def test_graded_source_notebook_is_fresh():
 
 def test_graded_source_does_not_depend_on_the_key():
     """Flip every correct flag and rewrite every explanation: the source notebook must not change."""
-    raw = copy.deepcopy(RAW)
-    for question in raw["questions"]:
-        question["keras3_note"] = "changed"
-        for option in question["options"].values():
-            option["correct"] = not option["correct"]
-            option["explanation"] = "something else entirely"
-    other = quiz_from_data(raw)
+    other = quiz_with_another_key()
     assert other.key != QUIZ.key
     assert quiz_assignment.render(other) == quiz_assignment.render(QUIZ)

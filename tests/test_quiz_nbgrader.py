@@ -7,9 +7,7 @@ expected total below is worked out by hand from the key (see the comments).
 
 from __future__ import annotations
 
-import copy
 import csv
-import json
 import os
 import subprocess
 import sys
@@ -20,10 +18,11 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ROOT
+from test_quiz import quiz_with_another_key
 from test_quiz_grade import answer, filled_notebook
 
 from helpers import quiz_assignment
-from helpers.quiz import DATA_FILE, format_choice, load_quiz, quiz_from_data
+from helpers.quiz import format_choice, load_quiz
 
 QUIZ = load_quiz()
 BIN = Path(sys.executable).parent
@@ -170,14 +169,7 @@ def test_the_release_holds_no_trace_of_the_key(course, tmp_path):
     second course from a quiz whose every correct flag, explanation and note is changed, and
     require a byte-identical release; then also scan it for the key's explanatory text."""
     root, _ = course
-    raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    other = copy.deepcopy(raw)
-    for question in other["questions"]:
-        question["keras3_note"] = "another note"
-        for option in question["options"].values():
-            option["correct"] = not option["correct"]
-            option["explanation"] = "another explanation"
-    other_root = make_course(tmp_path / "other", quiz_assignment.render(quiz_from_data(other)))
+    other_root = make_course(tmp_path / "other", quiz_assignment.render(quiz_with_another_key()))
 
     release = root / "release" / "quiz"
     assert sorted(p.name for p in release.iterdir()) == ["quiz.ipynb"]
