@@ -21,7 +21,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import jupytext
 import nbformat
 
 GRADING = Path(__file__).resolve().parent
@@ -33,7 +32,7 @@ BIN = Path(sys.executable).parent
 COURSE_FILES = ("nbgrader_config.py", "nbgrader_plugins.py")  # what a working copy of the course needs
 
 sys.path.insert(0, str(ROOT))
-from tools.notebooks import NOTEBOOK_METADATA  # noqa: E402  (one notebook format for the whole course)
+from tools.notebooks import render  # noqa: E402  (one notebook format for the whole course)
 
 # What nbgrader's metadata means when a `# %%` header leaves it out; keeps the headers short.
 NBGRADER_DEFAULTS = {"grade": False, "locked": False, "schema_version": 3, "solution": False, "task": False}
@@ -68,16 +67,14 @@ def assignments(source: Path = SOURCE) -> list[str]:
 
 # ---------------------------------------------------------------- source notebooks from text
 
+def complete_nbgrader_metadata(cell) -> None:
+    if "nbgrader" in cell.metadata:
+        cell.metadata["nbgrader"] = {**NBGRADER_DEFAULTS, **cell.metadata["nbgrader"]}
+
+
 def render_source(text: Path) -> str:
     """The exact source .ipynb generated from one py:percent file."""
-    nb = jupytext.read(text)
-    nb.metadata = dict(NOTEBOOK_METADATA)
-    for index, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{index:03d}"  # stable ids keep regenerated files byte-identical
-        if "nbgrader" in cell.metadata:
-            cell.metadata["nbgrader"] = {**NBGRADER_DEFAULTS, **cell.metadata["nbgrader"]}
-    nbformat.validate(nb)
-    return nbformat.writes(nb) + "\n"
+    return render(text, complete_nbgrader_metadata)
 
 
 def source_targets() -> list[tuple[Path, Path]]:

@@ -138,8 +138,7 @@ def import_keras_quietly():
     with native_stderr_silenced():
         import keras
 
-        keras.backend.backend()
-        if keras.backend.backend() == "tensorflow" or importlib.util.find_spec("tensorflow"):
+        if importlib.util.find_spec("tensorflow"):  # always true on the TensorFlow backend
             # On JAX/PyTorch, Keras still imports TensorFlow lazily (e.g. on the first get_config
             # or save), and its C++ start-up log would reach stderr then: import it here instead.
             import tensorflow as tf

@@ -30,12 +30,15 @@ NOTEBOOK_METADATA = {
 }
 
 
-def render(source: Path) -> str:
-    """The exact .ipynb text generated from one py:percent source."""
+def render(source: Path, prepare_cell=None) -> str:
+    """The exact .ipynb text generated from one py:percent source (`prepare_cell(cell)` may edit
+    each cell first, e.g. to complete nbgrader metadata)."""
     nb = jupytext.read(source)
     nb.metadata = dict(NOTEBOOK_METADATA)
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{index:03d}"  # stable ids keep regenerated files byte-identical
+        if prepare_cell is not None:
+            prepare_cell(cell)
     nbformat.validate(nb)
     return nbformat.writes(nb) + "\n"
 
