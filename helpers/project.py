@@ -38,3 +38,15 @@ if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helper
 from helpers.setup import start
 
 ENV = start(seed=42)'''
+
+
+def backend_cell(backend: str) -> str:
+    """The code cell that comes before SETUP_CELL in a notebook that needs one backend (section 17).
+
+    Keras reads KERAS_BACKEND once, at its first import, so this must run before anything imports it;
+    on Colab, restart the runtime if Keras was already imported with another backend.
+    """
+    return (
+        f"# This notebook needs the {backend} backend: choose it before Keras is first imported.\n"
+        f'import os\n\nos.environ["KERAS_BACKEND"] = "{backend}"'
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -11,8 +12,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 
-# (table, name, seconds, limit or None); filled by `record_time`, printed by pytest_terminal_summary.
-_TIMINGS: list[tuple[str, str, float, float | None]] = []
+# Rows of (table, name, seconds, limit or None), one JSON line each, written by `record_time` in
+# whichever process runs the test (pytest-xdist workers included) and printed by the controller.
+TIMINGS_DIR = ARTIFACTS / "timings"
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controller (or a plain run), not a worker
+        shutil.rmtree(TIMINGS_DIR, ignore_errors=True)
+    TIMINGS_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def strict() -> bool:
@@ -39,17 +47,27 @@ def require_executable(name: str, hint: str) -> str:
 def record_time():
     """record_time(table, name, seconds, limit=None): add a row to the timing summary."""
 
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
     def record(table: str, name: str, seconds: float, limit: float | None = None) -> None:
-        _TIMINGS.append((table, name, seconds, limit))
+        with open(TIMINGS_DIR / f"{worker}.jsonl", "a", encoding="utf-8") as out:
+            out.write(json.dumps([table, name, seconds, limit]) + "\n")
 
     return record
 
 
+def recorded_timings() -> list[list]:
+    rows = []
+    for path in sorted(TIMINGS_DIR.glob("*.jsonl")):
+        rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return rows
+
+
 def pytest_terminal_summary(terminalreporter):
-    if not _TIMINGS:
+    if hasattr(terminalreporter.config, "workerinput"):
         return
     tables: dict[str, list] = {}
-    for table, name, seconds, limit in _TIMINGS:
+    for table, name, seconds, limit in sorted(recorded_timings(), key=lambda row: (row[0], row[1])):
         tables.setdefault(table, []).append((name, seconds, limit))
     for table, rows in tables.items():
         terminalreporter.section(f"timings: {table}")

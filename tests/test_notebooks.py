@@ -10,9 +10,11 @@ import pytest
 from conftest import ARTIFACTS, ROOT, require
 from nbrun import execute, image_count, stderr_outputs
 
+from helpers.notebook_meta import backends_of
+
 NOTEBOOK_DIRS = ["notebooks", "quiz"]
 LIMIT_SECONDS = 60  # per notebook, on a 2-core CPU; DESIGN.md asks for "well under a minute"
-OTHER_BACKENDS = {"jax": "jax", "torch": "torch"}  # backend -> module that must be importable
+BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}  # module that must import
 
 NOTEBOOKS = sorted(p for d in NOTEBOOK_DIRS for p in (ROOT / d).glob("*.ipynb"))
 
@@ -33,19 +35,26 @@ def test_there_are_notebooks():
     assert NOTEBOOKS, "no notebooks found"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_notebook_runs_on_tensorflow(path, record_time):
-    nb = run_and_check(path, "tensorflow", record_time)
-    if path.parent.name == "notebooks":
-        assert image_count(nb) >= 1, f"{path.name} shows no plot"
+def runs(paths) -> list[tuple[Path, str]]:
+    """Every (notebook, backend) pair to execute: all three backends unless the metadata narrows it."""
+    pairs = []
+    for path in paths:
+        metadata = nbformat.read(path, as_version=4).metadata
+        backends = backends_of(metadata) if path.parent.name == "notebooks" else ("tensorflow",)
+        pairs += [(path, backend) for backend in backends]
+    return pairs
 
 
-SECTION_NOTEBOOKS = [p for p in NOTEBOOKS if p.parent.name == "notebooks"]
+def run_id(pair) -> str:
+    path, backend = pair
+    return f"{path.relative_to(ROOT)}[{backend}]"
 
 
-@pytest.mark.parametrize("backend", sorted(OTHER_BACKENDS))
-@pytest.mark.parametrize("path", SECTION_NOTEBOOKS, ids=lambda p: p.name)
-def test_section_notebook_runs_on_other_backends(path, backend, record_time):
-    module = OTHER_BACKENDS[backend]
+@pytest.mark.parametrize("pair", runs(NOTEBOOKS), ids=run_id)
+def test_notebook_runs(pair, record_time):
+    path, backend = pair
+    module = BACKEND_MODULES[backend]
     require(importlib.util.find_spec(module) is not None, f"{module} not installed (run `make backends`)")
-    run_and_check(path, backend, record_time)
+    nb = run_and_check(path, backend, record_time)
+    if path.parent.name == "notebooks" and path.name[:2] != "00" and backend == backends_of(nb.metadata)[0]:
+        assert image_count(nb) >= 1, f"{path.name} shows no plot"

@@ -34,7 +34,10 @@ def render(source: Path, prepare_cell=None) -> str:
     """The exact .ipynb text generated from one py:percent source (`prepare_cell(cell)` may edit
     each cell first, e.g. to complete nbgrader metadata)."""
     nb = jupytext.read(source)
+    course = nb.metadata.get("course")  # the course's own keys (e.g. backends) survive regeneration
     nb.metadata = dict(NOTEBOOK_METADATA)
+    if course:
+        nb.metadata["course"] = course
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{index:03d}"  # stable ids keep regenerated files byte-identical
         if prepare_cell is not None:
