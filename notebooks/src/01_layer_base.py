@@ -47,22 +47,9 @@ import keras
 import numpy as np
 
 from helpers import plots
+from helpers.nbtools import expect_error, to_numpy
 
 rng = np.random.default_rng(0)  # every synthetic dataset below comes from this generator
-
-
-def to_numpy(tensor):
-    """A TensorFlow, JAX or PyTorch tensor as a NumPy array."""
-    return keras.ops.convert_to_numpy(tensor)
-
-
-def expect_error(error_type, action):
-    """Run `action()` and return the error it raises; fail if it raises nothing (or another type)."""
-    try:
-        action()
-    except error_type as error:
-        return error
-    raise AssertionError(f"expected {error_type.__name__}, but nothing was raised")
 
 
 # %% [markdown]
@@ -98,9 +85,13 @@ print("state:", [(v.name, tuple(v.shape)) for v in dense.weights])
 # %% [markdown]
 # ## Where
 #
-# - **In the API**: `keras.layers.Layer` (also reachable as `keras.Layer`). It is the same class on
-#   TensorFlow, JAX and PyTorch, because layers do their maths with `keras.ops`, which each backend
-#   implements.
+# - **In the API**: `keras.layers.Layer` (also reachable as `keras.Layer`). Its **public API is the
+#   same** on TensorFlow, JAX and PyTorch, because layers do their maths with `keras.ops`, which each
+#   backend implements. The class itself is not: Keras gives it a different base class per backend
+#   (proved just below). On PyTorch every Keras layer is also a `torch.nn.Module`, so it can sit
+#   inside PyTorch code and its variables show up as module parameters; on TensorFlow it is a
+#   TensorFlow `AutoTrackable`, so a plain `tf.train.Checkpoint` can save its variables; on JAX it is
+#   neither.
 # - **In a model**: as a step of a `keras.Sequential`, as a node of a functional model
 #   (`keras.Input` → layers → `keras.Model`), as an attribute of a subclassed `keras.Model`, or
 #   **inside another layer** (a block, see "Layers inside layers" below).
@@ -122,6 +113,32 @@ kernel, bias = shared.get_weights()
 for model in (sequential, functional):
     np.testing.assert_allclose(to_numpy(model(x)), x @ kernel + bias, rtol=1e-5, atol=1e-6)
 print(f"backend: {keras.backend.backend()}; both models share {len(shared.weights)} variables")
+
+# %% [markdown]
+# Same API, different class: the base classes of `keras.layers.Layer` depend on the backend. The
+# cell checks each backend's family tie and one thing it enables. (Fails if the layer were one
+# class everywhere: then all three would agree.)
+
+# %%
+backend = keras.backend.backend()
+bases = {cls.__module__.split(".")[0] + "." + cls.__name__ for cls in keras.layers.Layer.__mro__}
+print(f"{backend}: Layer's bases include", sorted(b for b in bases if not b.startswith(("keras.", "builtins."))))
+if backend == "torch":
+    import torch
+
+    assert isinstance(shared, torch.nn.Module)  # a Keras layer *is* a torch module here
+    torch_params = list(shared.parameters())  # so PyTorch sees its variables as parameters
+    assert sum(p.numel() for p in torch_params) == shared.count_params() == 3 * 2 + 2
+elif backend == "tensorflow":
+    import tensorflow as tf
+
+    assert isinstance(shared, tf.__internal__.tracking.AutoTrackable)  # TensorFlow tracking
+    with tempfile.TemporaryDirectory() as folder:  # so a plain tf.train.Checkpoint saves its variables
+        written = tf.train.Checkpoint(layer=shared).write(os.path.join(folder, "checkpoint"))
+        saved = [name for name, _ in tf.train.list_variables(written) if name.startswith("layer/")]
+    assert len(saved) == len(shared.weights) == 2, saved
+else:  # jax: a plain Python object to JAX; state flows through stateless_call (notebook 01b)
+    assert not any(b.startswith(("torch.", "tensorflow.")) for b in bases)
 
 # %% [markdown]
 # ## Why
@@ -172,8 +189,11 @@ print(f"backend: {keras.backend.backend()}; both models share {len(shared.weight
 #
 # - `__init__(self, ..., **kwargs)` stores the layer's settings. Call `super().__init__(**kwargs)`
 #   first, so that `name`, `dtype` and `trainable` reach the base class.
-# - `build(self, input_shape)` creates the weights. You never call it yourself: Keras calls it
-#   **once**, on the first call of the layer, because only then is the input's size known.
+# - `build(self, input_shape)` creates the weights. Usually Keras calls it for you, **once**, on the
+#   first call of the layer, because only then is the input's size known. You call it yourself when
+#   you want the weights before any data exists (`layer.build((None, 250))`, e.g. to inspect or set
+#   them, as the Proof section does), and a block's own `build` calls its inner layers' `build`
+#   (`MLPBlock` below). Either way it runs once: Keras marks the layer built.
 # - `call(self, inputs)` is the forward pass. It runs **every time** the layer is called.
 #
 # `LifecycleProbe` multiplies each input feature by a weight, and counts how often `build` and `call`
@@ -246,8 +266,11 @@ print([(v.path, tuple(v.shape)) for v in simple.weights])
 # %% [markdown]
 # ### `weights`, `trainable_weights`, `non_trainable_weights`
 #
-# `weights` lists every variable of the layer (and of the layers inside it): the trainable ones
-# first, then the non-trainable ones. **Trainable** weights are those the optimizer updates;
+# `weights` lists every variable of the layer and of the layers inside it. **Inside one layer**
+# the trainable ones come first, then the non-trainable ones. A layer with sublayers, or a model,
+# lists **each layer's variables in turn**: `Sequential([BatchNormalization, Dense])` gives gamma,
+# beta, moving mean, moving variance, kernel, bias, not all trainable ones first (proved in the
+# Proof section, where the wrong order breaks `set_weights`). **Trainable** weights are those the optimizer updates;
 # **non-trainable** weights are saved and used in `call` but never changed by gradient descent.
 # `BatchNormalization` has both kinds: `gamma` and `beta` are learned, while the moving mean and
 # variance are running statistics.
@@ -321,7 +344,10 @@ assert keras.saving.get_registered_name(SimpleDense) == "course01>SimpleDense"
 # Inside `call`, `self.add_loss(value)` attaches a scalar to the layer. `layer.losses` lists those
 # scalars (together with any weight-regularizer penalties), `model.losses` gathers them from every
 # layer of a model, and `fit` adds them to the loss it minimizes. The list is **reset at the start
-# of every call**, so it describes the last forward pass only.
+# of every outermost call**: calling a layer directly clears what its previous call added, so
+# `losses` describes the last forward pass only. A layer called *inside* another layer's `call` is
+# not reset at each of its own calls: if the outer layer calls it twice, both terms are kept until
+# the outer layer is called again (proved in the Proof section).
 #
 # `ActivityPenalty` passes its input through unchanged and adds `rate * mean(x²)`: it pushes the
 # previous layer towards small activations.
@@ -351,9 +377,11 @@ print("losses:", [float(to_numpy(term)) for term in penalty.losses], "(0.1 * mea
 # %% [markdown]
 # ### `Lambda`: a layer from a function
 #
-# `keras.layers.Lambda(function)` wraps a stateless function as a layer, with no class to write.
-# It is handy for quick experiments, but it **cannot own weights**, and a saved model holding a
-# Python `lambda` does not load back by default (both proved below).
+# `keras.layers.Lambda(function)` wraps a function as a layer, with no class to write. It is handy
+# for quick stateless experiments. It **creates no weights itself** (it inherits `Layer.build`,
+# which adds none), though it does track a `keras.Variable` you hand it through `arguments=`; a
+# model built that way does not survive a `.keras` round trip, and a saved model holding a Python
+# `lambda` does not load back by default (all proved below).
 
 # %%
 clip_below_half = keras.layers.Lambda(lambda t: keras.ops.maximum(0.5, t), name="clip_below_half")
@@ -478,12 +506,12 @@ plots.layer_stack(stack_model)
 # | API | Kind | What it gives you or does | Use it when |
 # |---|---|---|---|
 # | `keras.layers.Layer` | base class | weight tracking, lazy `build`, `call`, config, losses; subclass it | you need an operation Keras does not have, or a reusable block |
-# | `weights` | property: list of `keras.Variable` | all variables of the layer and its sublayers, trainable first | inspecting a layer, counting or exporting parameters |
+# | `weights` | property: list of `keras.Variable` | all variables of the layer and its sublayers: trainable first within one layer, layer by layer across sublayers | inspecting a layer, counting or exporting parameters |
 # | `trainable_weights` | property | the variables the optimizer will update; empty when frozen | checking what training or fine-tuning will change |
 # | `non_trainable_weights` | property | variables that are saved and used but not updated by gradients | finding running statistics, constants, frozen layers |
 # | `add_weight(shape, initializer, trainable, name, ...)` | method, called in `build` | creates a variable, registers it with the layer, returns it | giving a custom layer its state |
 # | `trainable` | settable boolean attribute | `False` moves every weight of the layer and its sublayers to `non_trainable_weights` | freezing a pretrained part before `compile()` |
-# | `get_weights()` | method | NumPy copies of `weights`, in the same order | snapshots, comparisons, exporting |
+# | `get_weights()` | method | NumPy copies of `weights`, in the same (layer-by-layer) order | snapshots, comparisons, exporting |
 # | `set_weights(arrays)` | method | copies NumPy arrays into the weights; `ValueError` if the count or a shape differs | loading known values, copying between layers |
 # | `get_config()` | method | a JSON-friendly dict of constructor arguments (no weights) | saving, cloning; override it when `__init__` takes arguments |
 # | `add_loss(value)` | method, called in `call` | attaches a scalar that `fit` adds to the training loss | activity penalties, auxiliary losses |
@@ -648,10 +676,42 @@ np.testing.assert_allclose(output, hidden @ w3 + b3, rtol=1e-5, atol=1e-6)
 print(f"{len(block.weights)} variables, {by_hand} parameters, forward pass matches NumPy")
 
 # %% [markdown]
-# ### `trainable_weights`: the optimizer updates them by W ← W − learning_rate · ∂loss/∂W
+# ### `weights` of a model: layer by layer, not "all trainable first"
+#
+# The order rule needs two layers to show, one of which holds both kinds of variable: a lone
+# `BatchNormalization` lists gamma, beta, moving mean, moving variance under either rule. In
+# `Sequential([BatchNormalization, Dense])` the two rules disagree: "trainable first" would put the
+# `Dense` kernel and bias before the moving statistics; Keras keeps each layer's variables together.
+# `get_weights`/`set_weights` use the same order, so arrays arranged "trainable first" do not fit:
+# the kernel (3 × 3) would land on the moving mean (3,), and `set_weights` raises `ValueError`.
+
+# %%
+ordered = keras.Sequential([keras.Input((3,)), keras.layers.BatchNormalization(name="bn"),
+                            keras.layers.Dense(3, name="dense")])
+names = [v.path.split("/", 1)[1] for v in ordered.weights]
+layer_by_layer = ["bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance", "dense/kernel", "dense/bias"]
+trainable_first = ["bn/gamma", "bn/beta", "dense/kernel", "dense/bias", "bn/moving_mean", "bn/moving_variance"]
+assert names == layer_by_layer and names != trainable_first, names  # fails if it were trainable-first
+same_variables = ordered.trainable_weights + ordered.non_trainable_weights
+assert {id(v) for v in same_variables} == {id(v) for v in ordered.weights}  # same set, other order
+
+arrays = ordered.get_weights()
+assert [a.shape for a in arrays] == [(3,), (3,), (3,), (3,), (3, 3), (3,)]
+by_name = dict(zip(names, arrays, strict=True))
+wrong_order = [by_name[name] for name in trainable_first]
+expect_error(ValueError, lambda: ordered.set_weights(wrong_order))  # the wrong picture breaks transfer
+copy_target = keras.models.clone_model(ordered)
+copy_target.set_weights(arrays)  # the right order transfers every array
+for a, b in zip(copy_target.get_weights(), arrays, strict=True):
+    np.testing.assert_array_equal(a, b)
+print("model.weights:", names)
+
+# %% [markdown]
+# ### `trainable_weights`: the optimizer updates them (with SGD: W ← W − learning_rate · ∂loss/∂W)
 #
 # The update rule belongs to the optimizer: `add_weight` only creates the variable, and marks it as
-# trainable. For one SGD step on the mean squared error, NumPy gives the gradient in closed form:
+# trainable. Plain SGD subtracts the learning rate times the gradient; other optimizers use other
+# rules (Adam, below, divides by a running root-mean-square of the gradients). For one SGD step on the mean squared error, NumPy gives the gradient in closed form:
 # ∂loss/∂W = 2·xᵀ(xW + b − y)/n and ∂loss/∂b = 2·Σ(xW + b − y)/n.
 
 # %%
@@ -669,6 +729,21 @@ w_after, b_after = unit.get_weights()
 np.testing.assert_allclose(w_after, w - 0.1 * grad_w, rtol=1e-5, atol=1e-7)
 np.testing.assert_allclose(b_after, b - 0.1 * grad_b, rtol=1e-5, atol=1e-7)
 print("one SGD step matches the NumPy update")
+
+# Adam's first step is another rule: m̂ = g and v̂ = g², so W moves by lr · g / (|g| + ε), about lr
+# in every coordinate, whatever the gradient's size. (Fails if Adam followed the SGD rule.)
+unit_adam = SimpleDense(1, name="unit_adam")
+adam_model = keras.Sequential([keras.Input((3,)), unit_adam])
+adam_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1), loss="mse")
+w, b = unit_adam.get_weights()
+residual = x @ w + b - y
+grad_w = 2 * x.T @ residual / len(x)
+adam_model.train_on_batch(x, y)
+w_adam = unit_adam.get_weights()[0]
+epsilon = 1e-7  # Keras's default
+np.testing.assert_allclose(w_adam, w - 0.1 * grad_w / (np.abs(grad_w) + epsilon), rtol=1e-4, atol=1e-6)
+assert not np.allclose(w_adam, w - 0.1 * grad_w, atol=1e-3)  # not the SGD step
+print("Adam's first step moves each weight by ≈ lr:", np.round((w - w_adam).ravel(), 4))
 
 # %% [markdown]
 # ### `trainable = False`: frozen weights do not change under `fit`, unfrozen ones do
@@ -708,15 +783,17 @@ plots.weights_before_after(before["head"][0], after["head"][0], col_label="head 
 
 # %% [markdown]
 # Freezing a layer of a model that **has already trained** needs a new `compile()`. Without it the
-# outcome depends on the backend, which is reason enough never to rely on it: TensorFlow keeps
-# updating the frozen layer, JAX raises a `ValueError`, PyTorch respects the freeze. After
+# outcome depends on the backend, and on TensorFlow also on how the training step runs, which is
+# reason enough never to rely on it: TensorFlow keeps updating the frozen layer when the training
+# step is a traced `tf.function` (the default, `run_eagerly=False`) but respects the freeze with
+# `run_eagerly=True`; JAX raises a `ValueError` either way; PyTorch respects the freeze. After
 # `compile()`, every backend leaves the frozen layer alone.
 
 # %%
-def trained_then_frozen():
+def trained_then_frozen(run_eagerly=False):
     """A small model trained for one epoch, whose first layer is frozen only afterwards."""
     model = keras.Sequential([keras.Input((4,)), SimpleDense(8, name="late_body"), SimpleDense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse")
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse", run_eagerly=run_eagerly)
     model.fit(x4, y4, epochs=1, batch_size=64, verbose=0)
     model.get_layer("late_body").trainable = False
     return model, model.get_layer("late_body")
@@ -727,17 +804,26 @@ def moved(layer, snapshot):
     return any(not np.array_equal(old, new) for old, new in zip(snapshot, layer.get_weights(), strict=True))
 
 
-model, frozen = trained_then_frozen()  # no compile() after freezing
-snapshot = frozen.get_weights()
-try:
-    model.fit(x4, y4, epochs=1, batch_size=64, verbose=0)
-    outcome = "kept training the frozen layer" if moved(frozen, snapshot) else "respected the freeze"
-except ValueError:
-    outcome = "raised ValueError"
-expected = {"tensorflow": "kept training the frozen layer", "jax": "raised ValueError",
-            "torch": "respected the freeze"}
-assert outcome == expected[keras.backend.backend()], outcome
-print(f"{keras.backend.backend()}, without compile(): fit {outcome}")
+def fit_without_recompiling(run_eagerly):
+    """What `fit` does to a layer frozen after training, with no new compile()."""
+    model, frozen = trained_then_frozen(run_eagerly)
+    snapshot = frozen.get_weights()
+    try:
+        model.fit(x4, y4, epochs=1, batch_size=64, verbose=0)
+    except ValueError:
+        return "raised ValueError"
+    return "kept training the frozen layer" if moved(frozen, snapshot) else "respected the freeze"
+
+
+outcomes = {eager: fit_without_recompiling(eager) for eager in (False, True)}
+expected = {
+    "tensorflow": {False: "kept training the frozen layer", True: "respected the freeze"},
+    "jax": {False: "raised ValueError", True: "raised ValueError"},
+    "torch": {False: "respected the freeze", True: "respected the freeze"},
+}
+assert outcomes == expected[keras.backend.backend()], outcomes
+print(f"{keras.backend.backend()}, without compile(): traced fit {outcomes[False]}; "
+      f"run_eagerly=True fit {outcomes[True]}")
 
 model, frozen = trained_then_frozen()
 model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse")  # the fix
@@ -814,6 +900,25 @@ penalty(second)
 assert len(penalty.losses) == 1  # the first call's term is gone
 np.testing.assert_allclose(to_numpy(penalty.losses[0]), 0.1 * np.mean(second**2), rtol=1e-6)
 
+
+class PenalizeTwice(keras.layers.Layer):
+    """Calls one inner ActivityPenalty twice per call: the reset belongs to the outermost call."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.inner = ActivityPenalty(rate=0.1)
+
+    def call(self, inputs):
+        return self.inner(2.0 * self.inner(inputs))
+
+
+twice = PenalizeTwice()
+twice(first)
+twice(second)  # a new outermost call: the first call's two terms are cleared ...
+expected_terms = [0.1 * np.mean(second**2), 0.1 * np.mean((2 * second) ** 2)]  # ... both of this one stay
+np.testing.assert_allclose([float(to_numpy(t)) for t in twice.losses], expected_terms, rtol=1e-6)
+assert len(twice.inner.losses) == 2  # fails if the inner layer were reset at each of its own calls
+
 # A weight regularizer's penalty lands in the same list.
 regularized = keras.layers.Dense(2, kernel_regularizer=keras.regularizers.L2(0.01))
 regularized(first)
@@ -841,9 +946,9 @@ np.testing.assert_allclose(reported - numpy_mse, numpy_penalty, rtol=1e-3)  # th
 print(f"evaluate: {reported:.6f} = mse {numpy_mse:.6f} + penalty {numpy_penalty:.6f}")
 
 # %% [markdown]
-# ### `Lambda`: no weights, and a saved Python `lambda` does not load back by default
+# ### `Lambda`: no weights of its own, and a saved Python `lambda` does not load back by default
 #
-# A `Lambda` has nothing to train. Saving a model that holds a Python `lambda` works, but loading it
+# A plain `Lambda` has nothing to train. Saving a model that holds a Python `lambda` works, but loading it
 # raises `ValueError`: Keras 3 would have to run code stored in the file, and refuses unless you pass
 # `safe_mode=False`, which you should do only for files you trust. A named function registered
 # with `@keras.saving.register_keras_serializable` is stored by name instead and loads safely; a
@@ -874,16 +979,61 @@ np.testing.assert_array_equal(to_numpy(reloaded(grid)), np.maximum(0.5, grid))
 print("loading the lambda:", str(refusal)[:120], "...")
 
 # %% [markdown]
+# ### `Lambda` with a variable in `arguments=`: tracked, trained, and not saveable
+#
+# "A `Lambda` cannot have weights" is too strong: Keras tracks any `keras.Variable` held in a layer
+# attribute, and `Lambda` keeps `arguments` as one. The variable below becomes the `Lambda`'s
+# trainable weight, and one SGD step on y = 3x moves it exactly as NumPy predicts. (Fails if the
+# variable were not tracked: it would stay at 2.) Still a poor idea: the `.keras` file cannot carry
+# it. On TensorFlow the model saves but does not load (the rebuilt `Lambda` expects no variables);
+# on JAX and PyTorch saving itself raises `TypeError`.
+
+# %%
+scale = keras.Variable(2.0, name="scale")
+scaled = keras.layers.Lambda(lambda t, s: t * s, arguments={"s": scale}, name="scaled")
+scaled_model = keras.Sequential([keras.Input((1,)), scaled])
+assert scaled.trainable_weights == [scale]
+scaled_model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+ones = np.ones((8, 1), "float32")
+scaled_model.train_on_batch(ones, 3 * ones)
+np.testing.assert_allclose(to_numpy(scale), 2.0 - 0.1 * 2 * (2.0 - 3.0), rtol=1e-6)  # 2.2
+
+with tempfile.TemporaryDirectory() as folder:
+    path = os.path.join(folder, "lambda_with_variable.keras")
+    if keras.backend.backend() == "tensorflow":
+        scaled_model.save(path)
+        failure = expect_error(ValueError, lambda: keras.models.load_model(path, safe_mode=False))
+        assert "expected 0 variables" in str(failure)
+    else:
+        failure = expect_error(TypeError, lambda: scaled_model.save(path))
+        assert "Cannot serialize" in str(failure)
+print(f"trained scale: {float(to_numpy(scale)):.2f}; the round trip fails with {type(failure).__name__}")
+
+# %% [markdown]
 # ### Keras 2 → 3, proved
 #
 # The seeds, and much code online, use Keras 2 habits. Here is what Keras 3 does instead.
 #
-# **`tf.keras.backend.maximum` → `keras.ops.maximum`.** The backend module no longer holds the maths;
-# `keras.ops` does, on every backend.
+# **`tf.keras.backend.maximum` → `keras.ops.maximum`.** Keras 3's own `keras.backend` no longer
+# holds the maths: it has no `maximum` on any backend; `keras.ops` does the maths, on every backend,
+# returning the active backend's tensors. The old spelling has not quite vanished: with TensorFlow
+# 2.21 installed, `tf.keras` is `keras._tf_keras.keras`, Keras 3 plus TensorFlow-only legacy shims,
+# and its `backend.maximum` still works. But it is TensorFlow code: it returns a `tf.Tensor` whatever
+# Keras's backend is, so it has no place in a layer meant for JAX or PyTorch.
 
 # %%
-assert not hasattr(keras.backend, "maximum")
-np.testing.assert_array_equal(to_numpy(keras.ops.maximum(0.5, grid)), np.maximum(0.5, grid))
+import tensorflow as tf
+
+assert not hasattr(keras.backend, "maximum")  # Keras 3's namespace: gone on every backend
+assert tf.keras.__name__ == "keras._tf_keras.keras"  # TensorFlow's shim package ...
+shim = tf.keras.backend.maximum(0.5, grid)  # ... still has it, and it computes with TensorFlow
+assert isinstance(shim, tf.Tensor)
+np.testing.assert_array_equal(shim.numpy(), np.maximum(0.5, grid))
+portable = keras.ops.maximum(0.5, grid)  # the replacement: the active backend's own tensor type
+assert isinstance(portable, tf.Tensor) == (keras.backend.backend() == "tensorflow")
+np.testing.assert_array_equal(to_numpy(portable), np.maximum(0.5, grid))
+print(f"tf.keras shim -> {type(shim).__name__}; keras.ops.maximum on {keras.backend.backend()} -> "
+      f"{type(portable).__module__}.{type(portable).__name__}")
 
 # %% [markdown]
 # **`tf.Variable` in `build` → `self.add_weight`.** `add_weight` creates a backend-neutral
@@ -1136,15 +1286,18 @@ print("the reloaded model standardizes by itself and predicts identically")
 # - A layer owns **state** (weights, made with `add_weight` in `build`) and a **computation**
 #   (`call`); `keras.Model` is a layer too.
 # - Keras calls `build` **once**, lazily, on the first call, and `call` on every call.
-# - `weights` = `trainable_weights` + `non_trainable_weights`, including those of nested layers;
+# - `weights` holds the same variables as `trainable_weights` and `non_trainable_weights` together,
+#   nested layers included; within one layer the trainable ones come first, but a block or a model
+#   lists its layers' variables layer by layer, and `get_weights`/`set_weights` follow that order;
 #   `trainable = False` moves a layer's weights to the second list, and `fit` then leaves them alone
 #   (freeze before `compile()`, or compile again).
 # - `get_weights` / `set_weights` exchange NumPy copies in a fixed order and check shapes.
 # - `get_config` describes the settings, not the weights; with registration, a `.keras` file
 #   rebuilds custom layers and reproduces their outputs exactly.
 # - `add_loss` adds terms that `fit` minimizes; `losses` shows those of the last call.
-# - `Lambda` is fine for quick stateless steps, but it has no weights and a Python `lambda` does not
-#   load back in safe mode.
+# - `Lambda` is fine for quick stateless steps: it creates no weights itself, a variable handed to it
+#   in `arguments=` is trained but cannot be saved, and a Python `lambda` does not load back in safe
+#   mode.
 # - Write layers with `keras.ops` and `super().__init__(**kwargs)`, start models with `keras.Input`,
 #   and they run on TensorFlow, JAX and PyTorch unchanged.
 

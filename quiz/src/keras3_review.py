@@ -22,6 +22,9 @@ from helpers.setup import start
 ENV = start(seed=42)
 
 # %%
+import os
+import tempfile
+
 import numpy as np
 import keras
 from keras import ops
@@ -177,12 +180,14 @@ assert key(6) == "AC"
 # %% [markdown]
 # ## Questions 7, 8 and 18: `Lambda` layers and weights
 #
-# A `Lambda` wraps a function and creates no weights of its own (Q7 A, Q8 A). But Keras 3 tracks
-# any `keras.Variable` stored in a layer attribute, and `Lambda` stores its `arguments` dictionary
-# as an attribute: a variable passed that way becomes a trainable weight of the `Lambda`, and `fit`
-# updates it. That makes the seed's Q18 A ("limited to stateless operations without trainable
-# weights") false and its Q18 B ("can have trainable weights if specified") true: **key changed
-# from A to B**. A variable merely captured by the function's closure is not tracked.
+# A `Lambda` wraps a function and creates no weights of its own: it inherits `Layer.build`, which
+# adds none (Q7 A, Q8 A). But Keras 3 tracks any `keras.Variable` stored in a layer attribute, and
+# `Lambda` stores its `arguments` dictionary as an attribute: a variable passed that way becomes a
+# trainable weight of the `Lambda`, and `fit` updates it. That makes the seed's Q18 A ("limited to
+# stateless operations without trainable weights") false and its Q18 B ("can have trainable weights
+# if specified") true: **key changed from A to B**. A variable merely captured by the function's
+# closure is not tracked. It is still a poor way to give a model weights (Q8 B): such a model does
+# not survive a `.keras` round trip (proved below).
 #
 # The proof trains `y = w * x` towards `y = 3x` with `x = 1`: each full-batch SGD step maps `w` to
 # `w - lr * 2 (w - 3)`, which NumPy iterates independently.
@@ -210,20 +215,57 @@ captured = keras.Variable(2.0, name="captured")
 closure = keras.layers.Lambda(lambda t: t * captured)
 closure(ones)
 assert closure.weights == []                                  # not tracked, so never trained
+
+
+# %% [markdown]
+# Why a subclass is still the way to own weights: the `.keras` file cannot carry the variable that
+# was handed to the `Lambda`. TensorFlow saves the model but refuses to load it (the rebuilt `Lambda`
+# expects no variables); JAX and PyTorch refuse to save it at all.
+
+# %%
+def lambda_round_trip(model):
+    """'saved and loaded', or which step failed and why."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "lambda_with_variable.keras")
+        try:
+            model.save(path)
+        except TypeError as error:
+            return "save failed", str(error)
+        try:
+            keras.models.load_model(path, safe_mode=False)
+        except ValueError as error:
+            return "load failed", str(error)
+    return "saved and loaded", ""
+
+
+step, message = lambda_round_trip(lambda_model)
+if keras.backend.backend() == "tensorflow":
+    assert step == "load failed" and "expected 0 variables" in message, (step, message)
+else:
+    assert step == "save failed" and "Cannot serialize" in message, (step, message)
+print(step, "|", next((line for line in message.splitlines() if "expected" in line or "Cannot" in line), "")[:100])
 assert (key(7), key(8), key(18)) == ("A", "A", "B")
 
 # %% [markdown]
 # ## Question 9: `keras.ops.maximum(0.5, x)`
 #
-# `tf.keras.backend.maximum` is gone in Keras 3; `keras.ops.maximum` is its replacement. The
-# function lifts every input below 0.5 to 0.5 (A and D) and is not ReLU (B and C are false).
+# The seed wrote `tf.keras.backend.maximum`. Keras 3's own `keras.backend` has no `maximum` on any
+# backend; with TensorFlow 2.21 installed, `tf.keras` is `keras._tf_keras.keras`, which still carries
+# `backend.maximum` as a TensorFlow-only legacy shim (it returns TensorFlow tensors, whatever Keras's
+# backend). `keras.ops.maximum` is the replacement that runs on every backend. The function lifts
+# every input below 0.5 to 0.5 (A and D) and is not ReLU (B and C are false).
 
 # %%
 def my_relu(t):
     return ops.maximum(0.5, t)
 
 
-assert not hasattr(keras.backend, "maximum")                  # the seed's function is gone
+import tensorflow as tf
+
+assert not hasattr(keras.backend, "maximum")                  # not in Keras 3's own namespace ...
+assert tf.keras.__name__ == "keras._tf_keras.keras"            # ... but TensorFlow's tf.keras shim
+shim = tf.keras.backend.maximum(0.5, np.array([0.0, 1.0], "float32"))
+assert isinstance(shim, tf.Tensor) and np.allclose(shim.numpy(), [0.5, 1.0])  # a TensorFlow tensor
 grid = np.linspace(-3, 3, 61).astype("float32")
 lifted = as_numpy(keras.layers.Lambda(my_relu)(grid))
 assert np.allclose(lifted, np.maximum(0.5, grid))
@@ -323,10 +365,13 @@ assert key(12) == "AB"
 # %% [markdown]
 # ## Question 13: forgetting `super().__init__()`
 #
-# The object is created without complaint, but the first use fails: calling the layer raises a
-# `RuntimeError` naming the forgotten `super().__init__()`, and putting it in a model raises an
-# `AttributeError`. In both cases the layer's own `build` never runs. The seed said `build` would
-# still be called, so D is now true as well: **key changed from A to A and D**.
+# The object is created without complaint, but the first use fails, and how depends on the use
+# (the same on TensorFlow, JAX and PyTorch): calling the layer, directly or on a functional model's
+# `keras.Input`, raises a `RuntimeError` naming the forgotten `super().__init__()`;
+# `keras.Sequential([keras.Input(...), layer])` raises an `AttributeError` at once; a `Sequential`
+# without an `Input` or a subclassed `Model` holding the layer is created fine and raises an
+# `AttributeError` at its first call. In every case the layer's own `build` never runs. The seed
+# said `build` would still be called, so D is now true as well: **key changed from A to A and D**.
 
 # %%
 build_runs = []
@@ -350,11 +395,38 @@ try:
     raise AssertionError("calling the layer should fail")
 except RuntimeError as error:
     assert "super().__init__()" in str(error)
-try:
-    keras.Sequential([keras.Input((3,)), Forgetful()])
-    raise AssertionError("building a model with it should fail")
-except AttributeError:
-    pass
+
+
+class Holder(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.inner = Forgetful()
+
+    def call(self, inputs):
+        return self.inner(inputs)
+
+
+def first_error(action):
+    """The type of the error `action()` raises (AssertionError if it raises none)."""
+    try:
+        action()
+    except Exception as error:  # noqa: BLE001 - the type is what we record
+        return type(error)
+    raise AssertionError("expected an error")
+
+
+inputs = keras.Input((3,))
+observed = {
+    "functional": first_error(lambda: keras.Model(inputs, Forgetful()(inputs))),
+    "Sequential with Input": first_error(lambda: keras.Sequential([keras.Input((3,)), Forgetful()])),
+    "Sequential without Input, first call": first_error(lambda: keras.Sequential([Forgetful()])(x)),
+    "subclassed Model, first call": first_error(lambda: Holder()(x)),
+}
+assert observed == {
+    "functional": RuntimeError, "Sequential with Input": AttributeError,
+    "Sequential without Input, first call": AttributeError, "subclassed Model, first call": AttributeError,
+}, observed
+keras.Sequential([Forgetful()]), Holder()                      # creating those two still works
 assert build_runs == [], "build must never have run"
 assert key(13) == "AD"
 
