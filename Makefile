@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
+# Parallel workers for `make test` (pytest-xdist) and the grading batch; default: every core.
+JOBS   ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 # Jupyter refuses to run as root without this flag (containers, CI machines); harmless otherwise.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -27,7 +29,7 @@ lab: $(STAMP)  ## open the course in JupyterLab
 	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ALLOW_ROOT)
 
 test: $(STAMP)  ## run every test: notebooks, structure, freshness, lint, Colab path, browser, grading
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 backends: $(STAMP)  ## add the optional JAX, Flax and PyTorch (CPU) backends
 	$(BIN)/python -m pip install -q -e '.[course,test,backends]'

@@ -15,6 +15,10 @@ NOTEBOOKS = ["notebooks/01_layer_base.ipynb"]
 RUN_LIMIT_SECONDS = 180
 
 
+# One pytest-xdist worker runs this whole module, so its module-scoped fixture is built once.
+pytestmark = pytest.mark.xdist_group("browser")
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     with lab_server(tmp_path_factory.mktemp("lab"), [ROOT / n for n in NOTEBOOKS]) as url:

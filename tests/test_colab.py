@@ -76,6 +76,10 @@ def kernel_spec(python: Path, data_dir: Path) -> None:
     (spec / "kernel.json").write_text(json.dumps(spec_json))
 
 
+# One pytest-xdist worker runs this whole module, so its module-scoped fixture is built once.
+pytestmark = pytest.mark.xdist_group("colab")
+
+
 @pytest.fixture(scope="module")
 def colab(tmp_path_factory):
     base = tmp_path_factory.mktemp("colab")

@@ -118,6 +118,10 @@ def through_lms(run: Run) -> None:
     run.make("zip-collect", ASSIGNMENT=fx.EX2, LMS_DIR=str(archive))
 
 
+# One pytest-xdist worker runs this whole module, so its module-scoped fixture is built once.
+pytestmark = pytest.mark.xdist_group("grading_e2e")
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> Run:
     run = Run(tmp_path_factory.mktemp("grading") / "course")

@@ -14,6 +14,10 @@ from helpers.quiz_widget import inline_html
 NOTEBOOK = ROOT / "quiz" / "practice.ipynb"
 
 
+# One pytest-xdist worker runs this whole module, so its module-scoped fixture is built once.
+pytestmark = pytest.mark.xdist_group("quiz_browser")
+
+
 @pytest.fixture(scope="module")
 def practice_lab(tmp_path_factory):
     with lab_server(tmp_path_factory.mktemp("quiz_lab"), [NOTEBOOK]) as url:

@@ -90,6 +90,10 @@ def make_course(root: Path, source_text: str) -> Path:
     return root
 
 
+# One pytest-xdist worker runs this whole module, so its module-scoped fixture is built once.
+pytestmark = pytest.mark.xdist_group("quiz_nbgrader")
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     root = make_course(tmp_path_factory.mktemp("course"), quiz_assignment.SOURCE.read_text(encoding="utf-8"))

@@ -122,7 +122,8 @@ print(f"backend: {keras.backend.backend()}; both models share {len(shared.weight
 # %%
 backend = keras.backend.backend()
 bases = {cls.__module__.split(".")[0] + "." + cls.__name__ for cls in keras.layers.Layer.__mro__}
-print(f"{backend}: Layer's bases include", sorted(b for b in bases if not b.startswith(("keras.", "builtins."))))
+foreign = sorted(b for b in bases if not b.startswith(("keras.", "builtins.")))
+print(f"{backend}: Layer's bases include", foreign)
 if backend == "torch":
     import torch
 
@@ -690,7 +691,9 @@ ordered = keras.Sequential([keras.Input((3,)), keras.layers.BatchNormalization(n
                             keras.layers.Dense(3, name="dense")])
 names = [v.path.split("/", 1)[1] for v in ordered.weights]
 layer_by_layer = ["bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance", "dense/kernel", "dense/bias"]
-trainable_first = ["bn/gamma", "bn/beta", "dense/kernel", "dense/bias", "bn/moving_mean", "bn/moving_variance"]
+trainable_first = [
+    "bn/gamma", "bn/beta", "dense/kernel", "dense/bias", "bn/moving_mean", "bn/moving_variance"
+]
 assert names == layer_by_layer and names != trainable_first, names  # fails if it were trainable-first
 same_variables = ordered.trainable_weights + ordered.non_trainable_weights
 assert {id(v) for v in same_variables} == {id(v) for v in ordered.weights}  # same set, other order
