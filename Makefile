@@ -11,7 +11,7 @@ JOBS   ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 # Jupyter refuses to run as root without this flag (containers, CI machines); harmless otherwise.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help lab test install backends notebooks check-notebooks lint clean
+.PHONY: help lab test install backends notebooks matrix check-notebooks lint clean
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -25,16 +25,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the pinned course set
 
-lab: $(STAMP)  ## open the course in JupyterLab
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ALLOW_ROOT)
+lab: $(STAMP)  ## open the course in JupyterLab, on its front page (notebooks/00_index.ipynb)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --port=$(PORT) $(ALLOW_ROOT) notebooks/00_index.ipynb
 
 test: $(STAMP)  ## run every test: notebooks, structure, freshness, lint, Colab path, browser, grading
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --junitxml=test-artifacts/junit.xml
 
 backends: $(STAMP)  ## add the optional JAX, Flax and PyTorch (CPU) backends
 	$(BIN)/python -m pip install -q -e '.[course,test,backends]'
 
-notebooks: $(STAMP)  ## regenerate notebooks/*.ipynb from their text sources in notebooks/src
+notebooks: $(STAMP)  ## regenerate the index page and notebooks/*.ipynb from their text sources
+	$(BIN)/python tools/api_index.py build
+	$(BIN)/python tools/notebooks.py build
+
+matrix: $(STAMP)  ## run every notebook on every backend it supports; print the notebook x backend table
+	-$(BIN)/python -m pytest tests/test_notebooks.py -q -n $(JOBS) --junitxml=test-artifacts/notebooks.xml
+	$(BIN)/python tools/matrix.py test-artifacts/notebooks.xml --record
+	$(BIN)/python tools/api_index.py build
 	$(BIN)/python tools/notebooks.py build
 
 lint: $(STAMP)  ## ruff over helpers, tests, tools and notebook sources
