@@ -72,7 +72,8 @@ def code_of(source: Path) -> str:
     """The code cells of a py:percent source (markdown cells left out)."""
     cells = re.split(r"^# %%.*$", source.read_text(encoding="utf-8"), flags=re.MULTILINE)
     markers = re.findall(r"^# %%.*$", source.read_text(encoding="utf-8"), flags=re.MULTILINE)
-    return "\n".join(cell for marker, cell in zip(markers, cells[1:], strict=True) if "[markdown]" not in marker)
+    pairs = zip(markers, cells[1:], strict=True)
+    return "\n".join(cell for marker, cell in pairs if "[markdown]" not in marker)
 
 
 def run_time_text(stem: str, times: dict) -> str:
@@ -90,7 +91,8 @@ def render() -> str:
     parts = section_parts()
     codes = {p: code_of(p) for ps in parts.values() for p in ps}
     times = json.loads(RUN_TIMES.read_text(encoding="utf-8")) if RUN_TIMES.exists() else {}
-    total_names = sum(len(s["apis"]) for s in sections()) + sum(len(v["names"]) for v in beyond_seed().values())
+    total_names = sum(len(s["apis"]) for s in sections())
+    total_names += sum(len(v["names"]) for v in beyond_seed().values())
 
     cells = [
         "# %% [markdown]\n"
