@@ -20,7 +20,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[course,test]'
+	$(BIN)/python -m pip install -q -e '.[course,test,site]'
 	touch $@
 
 install: $(STAMP)  ## create .venv and install the pinned course set
@@ -29,10 +29,12 @@ lab: $(STAMP)  ## open the course in JupyterLab, on its front page (notebooks/00
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --port=$(PORT) $(ALLOW_ROOT) notebooks/00_index.ipynb
 
 test: $(STAMP)  ## run every test: notebooks, structure, freshness, lint, Colab path, browser, grading
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --junitxml=test-artifacts/junit.xml
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --junitxml=test-artifacts/junit.xml --ignore=tests/test_site.py
+	@# The website is built from the notebooks the first run executed, so it is tested after them.
+	$(BIN)/python -m pytest tests/test_site.py --junitxml=test-artifacts/junit-site.xml
 
 backends: $(STAMP)  ## add the optional JAX, Flax and PyTorch (CPU) backends
-	$(BIN)/python -m pip install -q -e '.[course,test,backends]'
+	$(BIN)/python -m pip install -q -e '.[course,test,site,backends]'
 
 notebooks: $(STAMP)  ## regenerate the index page and notebooks/*.ipynb from their text sources
 	$(BIN)/python tools/api_index.py build

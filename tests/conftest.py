@@ -43,7 +43,7 @@ def require_executable(name: str, hint: str) -> str:
     return path
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")  # session-wide, so module fixtures can time their setup too
 def record_time():
     """record_time(table, name, seconds, limit=None): add a row to the timing summary."""
 

@@ -30,7 +30,7 @@ def test_required_packages_are_pinned_to_the_agreed_series():
 
 
 def test_test_and_backend_extras_are_pinned():
-    for extra in ("test", "backends"):
+    for extra in ("test", "site", "backends"):
         unpinned = [r for r in EXTRAS[extra] if "==" not in r]
         assert not unpinned, f"unpinned in [{extra}]: {unpinned}"
     assert pins("backends")["torch"] == "2.13.0"
@@ -38,7 +38,7 @@ def test_test_and_backend_extras_are_pinned():
 
 def test_environment_yml_installs_the_same_extras_and_pins_nothing_itself():
     text = (ROOT / "environment.yml").read_text()
-    assert "-e .[course,test]" in text
+    assert "-e .[course,test,site]" in text
     assert "==" not in text, "environment.yml must not repeat version pins; they live in pyproject.toml"
 
 
