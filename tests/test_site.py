@@ -45,7 +45,8 @@ def site(tmp_path_factory, record_time):
 
 
 def text_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file() and p.suffix in {".html", ".js", ".txt", ".ipynb", ".json"}]
+    kinds = {".html", ".js", ".txt", ".ipynb", ".json"}
+    return [p for p in root.rglob("*") if p.is_file() and p.suffix in kinds]
 
 
 def plain_text(path: Path) -> str:
@@ -122,8 +123,9 @@ def test_no_page_holds_solutions_hidden_tests_or_the_quiz_key(site):
     leaks = []
     for path in text_files(site):
         text = plain_text(path)
-        leaks += [f"{path.relative_to(site)}: solution/hidden line {line!r}" for line in secrets if line in text]
-        leaks += [f"{path.relative_to(site)}: quiz key text {p!r}" for p in phrases if p in text]
+        name = path.relative_to(site)
+        leaks += [f"{name}: solution/hidden line {line!r}" for line in secrets if line in text]
+        leaks += [f"{name}: quiz key text {p!r}" for p in phrases if p in text]
     assert not leaks, "\n".join(leaks[:30])
 
 
@@ -153,7 +155,8 @@ def served(site):
     require(Path(CHROMIUM).exists(), f"{CHROMIUM} missing (apt-get install chromium)")
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "--directory", str(site)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_server(f"http://127.0.0.1:{port}/index.html", server)
         yield f"http://127.0.0.1:{port}"
@@ -177,6 +180,7 @@ def test_a_browser_reads_home_section_and_search(served):
 
         page.goto(f"{served}/search.html?q=EinsumDense")
         page.wait_for_selector("#search-results li a", timeout=30_000)
-        hrefs = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.getAttribute('href'))")
+        hrefs = page.eval_on_selector_all("#search-results li a",
+                                          "els => els.map(e => e.getAttribute('href'))")
         page.screenshot(path=str(SHOTS / "search_EinsumDense.png"))
     assert any("06_core_layers" in href for href in hrefs), hrefs

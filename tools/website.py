@@ -44,7 +44,8 @@ WIDGET_NOTE = (
 # The index page's links to files outside notebooks/, as the site lays them out.
 INDEX_LINKS = {
     "../quiz/practice.ipynb": "../quiz.md",
-    "../quiz/keras3_review.ipynb": colab_url("quiz/keras3_review.ipynb"),  # discusses the key: not on the site
+    # The review discusses the key, so it is not on the site: link it on Colab.
+    "../quiz/keras3_review.ipynb": colab_url("quiz/keras3_review.ipynb"),
 }
 
 
@@ -93,7 +94,8 @@ def rewrite_index_links(nb) -> None:
             continue
         for old, new in INDEX_LINKS.items():
             cell.source = cell.source.replace(f"]({old})", f"]({new})")
-        cell.source = re.sub(r"\]\(\.\./grading/release/[^/]+/([^/)]+\.ipynb)\)", r"](../exercises/\1)", cell.source)
+        exercise = r"\]\(\.\./grading/release/[^/]+/([^/)]+\.ipynb)\)"
+        cell.source = re.sub(exercise, r"](../exercises/\1)", cell.source)
 
 
 def quiz_page() -> str:
@@ -127,7 +129,7 @@ def home_page(notebook_names: dict[str, list[str]], exercises: list[str]) -> str
         "",
         "## How to run it",
         "",
-        f"- **In Colab**: every page has an *Open in Colab* link; run the first cell, then *Run all*.",
+        "- **In Colab**: every page has an *Open in Colab* link; run the first cell, then *Run all*.",
         f"- **On your machine**: `git clone https://github.com/{REPO}` then `make lab` (installs the "
         "pinned set into `.venv` and opens JupyterLab on the course's front page).",
         "- **To read offline**: `make site`, then `make site-serve` and open the address it prints.",
@@ -148,7 +150,8 @@ def home_page(notebook_names: dict[str, list[str]], exercises: list[str]) -> str
         "- Exercises (student versions):",
     ]
     lines += [f"  - [{stem}](exercises/{stem}.ipynb)" for stem in exercises]
-    toc = ["notebooks/00_index"] + [f"notebooks/{stem}" for parts in notebook_names.values() for stem, _ in parts]
+    toc = ["notebooks/00_index"]
+    toc += [f"notebooks/{stem}" for parts in notebook_names.values() for stem, _ in parts]
     toc += ["quiz"] + [f"exercises/{stem}" for stem in exercises]
     lines += ["", "```{toctree}", ":hidden:", ":maxdepth: 1", "", *toc, "```", ""]
     return "\n".join(lines)
@@ -195,7 +198,8 @@ def build(executed: Path, out: Path) -> int:
     for name in without_outputs:
         print(f"note: no executed copy of {name} under {executed}; shown without outputs (run `make test`)")
     shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "auto", str(SOURCE), str(out / "html")]
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "auto", str(SOURCE),
+               str(out / "html")]
     result = subprocess.run(command)
     if result.returncode == 0:
         print(f"site written to {out / 'html' / 'index.html'}")
@@ -203,7 +207,8 @@ def build(executed: Path, out: Path) -> int:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["build"])
     parser.add_argument("--executed", type=Path, default=EXECUTED)
     parser.add_argument("--out", type=Path, default=OUT)
