@@ -1,0 +1,1064 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %% [markdown]
+# # 02 · Layer activations
+#
+# An **activation** is the non-linear function a layer applies to its output. Without one, a stack
+# of `Dense` layers is a single matrix product; with one, it can bend. Keras 3 ships 30 activations
+# in `keras.activations`, from `relu` to `sparsemax`. In this notebook you see every one of them
+# next to its derivative (computed by your backend's automatic differentiation), check each against
+# an independent NumPy formula, including at ±50 and at exactly 0, learn which keyword arguments
+# change what, and watch two classic failures happen with real numbers: ReLUs that die and
+# gradients that vanish through a deep sigmoid stack. An explorer lets you bend the curves yourself.
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/02_activations.ipynb)
+
+# %%
+# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+import importlib, importlib.util, os, subprocess, sys
+
+if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
+    url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    importlib.invalidate_caches()
+
+from helpers.setup import start
+
+ENV = start(seed=42)
+
+# %% [markdown]
+# The tools used all along: Keras, NumPy and SciPy's `erf` for the independent checks, the course's
+# plotting style, `helpers.autodiff` (derivatives from the active backend's autodiff: TensorFlow's
+# `GradientTape`, `jax.grad` or `torch.autograd`), and the activations explorer.
+
+# %%
+import warnings
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from scipy.special import erf
+
+from helpers import plots
+from helpers.autodiff import derivative, gradients
+from helpers.explorers import activations as explorer
+from helpers.nbtools import expect_error, to_numpy
+
+plots.use_course_style()
+act = keras.activations  # a short name for the module this notebook is about
+ops = keras.ops
+rng = np.random.default_rng(0)
+
+# %% [markdown]
+# ## What
+#
+# An activation `f` is applied after a layer's linear part: `Dense(units, activation=f)` computes
+# `f(x @ W + b)`. Most activations act **elementwise** (one number in, one number out, e.g.
+# `relu(x) = max(x, 0)`); four are **vector-valued**: `softmax`, `log_softmax`, `sparsemax` and
+# `glu` look at a whole axis at once.
+#
+# Why bother? Two linear layers in a row are one linear layer: `(x W₁) W₂ = x (W₁ W₂)`. The cell
+# proves it, and proves that a `relu` in between breaks the collapse (no single matrix reproduces
+# it; we fit the best one by least squares and it misses).
+
+# %%
+x = rng.normal(size=(200, 3)).astype("float32")
+for activation in ["linear", "relu"]:
+    keras.utils.set_random_seed(0)
+    two = keras.Sequential([keras.Input((3,)), keras.layers.Dense(8, activation=activation, use_bias=False),
+                            keras.layers.Dense(2, use_bias=False)])
+    (w1,), (w2,) = (layer.get_weights() for layer in two.layers)
+    y = to_numpy(two(x))
+    best, *_ = np.linalg.lstsq(x, y, rcond=None)  # the best single 3x2 matrix, by least squares
+    miss = np.max(np.abs(x @ best - y))
+    print(f"{activation:>6}: largest miss of the best single matrix = {miss:.2e}")
+    if activation == "linear":
+        np.testing.assert_allclose(y, x @ (w1 @ w2), rtol=1e-4, atol=1e-5)  # one matrix: W1 @ W2
+        assert miss < 1e-4
+    else:
+        assert miss > 0.1  # fails if relu were linear
+
+# %% [markdown]
+# ## Where
+#
+# - **In the API**: `keras.activations.<name>` are plain functions of a tensor (plus keyword
+#   arguments); `keras.activations.get`, `serialize` and `deserialize` translate between names and
+#   functions.
+# - **In a layer**: the `activation=` argument of `Dense`, `Conv2D`, `LSTM`… takes a name
+#   (`"gelu"`) or a function; `keras.layers.Activation` is a layer that only applies one.
+# - **In a saved model**: a layer's config stores the activation **by name**, so it reloads.
+#
+# The three spellings below give the same numbers, which NumPy recomputes.
+
+# %%
+keras.utils.set_random_seed(1)
+dense_named = keras.layers.Dense(4, activation="gelu")
+x = rng.normal(size=(5, 3)).astype("float32")
+y_named = to_numpy(dense_named(x))
+kernel, bias = dense_named.get_weights()
+pre = x @ kernel + bias
+y_function = to_numpy(act.gelu(pre))
+y_layer = to_numpy(keras.layers.Activation("gelu")(pre))
+numpy_gelu = 0.5 * pre * (1 + erf(pre / np.sqrt(2)))
+for y in (y_named, y_function, y_layer):
+    np.testing.assert_allclose(y, numpy_gelu, rtol=1e-5, atol=1e-6)
+assert act.get("gelu") is act.gelu and dense_named.activation is act.gelu
+assert dense_named.get_config()["activation"] == "gelu"  # stored by name
+
+# %% [markdown]
+# ## Why
+#
+# The activation decides **what a network can represent** (without it, only linear maps) and **how
+# well it trains**: the gradient that reaches early layers is multiplied by `f'` once per layer.
+# If `f'` is often 0 (a ReLU whose input is always negative) a unit stops learning; if `f'` is
+# always small (a sigmoid's is at most 1/4) the gradient shrinks geometrically with depth. The
+# Application section shows both with numbers. The output activation also decides **what the
+# outputs mean**: probabilities (`sigmoid`, `softmax`), log-probabilities (`log_softmax`), any real
+# number (`linear`).
+
+# %% [markdown]
+# ## When
+#
+# - **Hidden layers**: `relu` is the fast default; `gelu` and `silu` (smooth) are the usual choice in
+#   transformers and modern CNNs; `leaky_relu`, `elu`, `celu` keep a gradient for negative inputs;
+#   `selu` for self-normalizing dense networks; `relu6`, `hard_silu`, `hard_sigmoid` for cheap
+#   arithmetic on mobile hardware.
+# - **Outputs**: `sigmoid` for independent yes/no outputs, `softmax` for one-of-K classes,
+#   `log_softmax` when you want log-probabilities, `linear` for regression, `softplus` or
+#   `exponential` for a positive quantity (a rate, a variance).
+# - **Gating**: `sigmoid` and `tanh` inside LSTM/GRU cells; `glu` for gated feed-forward blocks.
+# - **Sparsity**: `sparsemax` (probabilities with exact zeros), `soft_shrink`/`hard_shrink`
+#   (denoising: small values set to 0).
+
+# %% [markdown]
+# ## Who
+#
+# Everyone who builds a layer picks one, usually by name. Researchers proposed them one after the
+# other: ReLU (Nair & Hinton 2010), ELU (Clevert et al. 2015), SELU (Klambauer et al. 2017),
+# GELU (Hendrycks & Gimpel 2016), SiLU/Swish (Elfwing et al. 2017; Ramachandran et al. 2017),
+# Mish (Misra 2019), hard-swish (Howard et al., MobileNetV3, 2019), sparsemax (Martins & Astudillo
+# 2016), GLU (Dauphin et al. 2017), squareplus (Barron 2021). Keras collects them behind one
+# signature, `f(x, **options)`, on every backend.
+
+# %% [markdown]
+# ## How
+#
+# Every activation takes a tensor (or anything convertible: a NumPy array, a list) and returns a
+# backend tensor of the same shape (vector-valued `glu` halves one axis). The cells below call each
+# one, family by family, on the notebook's input grid `xs` and print the values at seven points;
+# the Proof section checks them all against NumPy. `to_numpy` turns the backend tensor into a NumPy array.
+
+# %%
+# One input grid for the whole notebook (JAX compiles each operation once per shape): 401 points,
+# steps of 1/32 from -6 to 6 (so 0 and the kinks are on it), plus large values up to ±50.
+far_out = [-50, -40, -30, -25, -20, -15, -10, -8, 8, 10, 15, 20, 25, 30, 40, 50]
+xs = np.sort(np.concatenate([far_out, np.linspace(-6, 6, 385)])).astype("float32")
+points = np.array([-3.0, -1.0, -0.25, 0.0, 0.25, 1.0, 3.0], dtype="float32")
+at = np.searchsorted(xs, points)  # where the few points we print sit on the grid
+assert np.array_equal(xs[at], points)
+
+
+def show(name, values):
+    values = to_numpy(values)
+    picked = values[at] if values.shape == xs.shape else values  # the seven points, or a short vector
+    print(f"{name:>24}: " + " ".join(f"{v:8.4f}" for v in picked))
+
+
+print(" " * 26 + " ".join(f"{v:8.2f}" for v in points))
+
+# %% [markdown]
+# ### ReLU-like: `relu`, `leaky_relu`, `relu6`, `elu`, `selu`, `celu`, `linear`, `threshold`
+#
+# Identity (or close to it) for positive inputs, something flat or gently negative for negative
+# ones. `relu` alone has three options: `negative_slope`, `max_value` and `threshold`.
+
+# %%
+show("relu", act.relu(xs))
+show("relu(max_value=1)", act.relu(xs, max_value=1.0))
+show("leaky_relu", act.leaky_relu(xs))  # negative_slope=0.2 by default
+show("leaky_relu(slope=0.05)", act.leaky_relu(xs, negative_slope=0.05))
+show("relu6", act.relu6(xs))
+show("elu", act.elu(xs))
+show("selu", act.selu(xs))
+show("celu(alpha=0.5)", act.celu(xs, alpha=0.5))
+show("linear", act.linear(xs))
+show("threshold(0.2, -1)", act.threshold(xs, threshold=0.2, default_value=-1.0))
+
+# %% [markdown]
+# ### Smooth ReLU-like: `softplus`, `silu`, `gelu`, `mish`, `hard_silu`, `squareplus`, `sparse_plus`
+#
+# Curves that look like ReLU from afar but are smooth (or at least continuous in slope) near 0.
+# `gelu` has an `approximate` option; `squareplus` a smoothness `b`.
+
+# %%
+show("softplus", act.softplus(xs))
+show("silu", act.silu(xs))
+show("gelu", act.gelu(xs))
+show("gelu(approximate=True)", act.gelu(xs, approximate=True))
+show("mish", act.mish(xs))
+show("hard_silu", act.hard_silu(xs))
+show("squareplus(b=1)", act.squareplus(xs, b=1))
+show("sparse_plus", act.sparse_plus(xs))
+
+# %% [markdown]
+# ### Saturating: `sigmoid`, `tanh`, `softsign`, `hard_sigmoid`, `hard_tanh`, `log_sigmoid`, `sparse_sigmoid`, `exponential`
+#
+# Bounded (at least on one side): they flatten out for large inputs, and so does their gradient.
+# `exponential` is the exception that grows without bound; it sits here because it is the
+# unbounded side of the same coin (`sigmoid = exp / (1 + exp)`).
+
+# %%
+show("sigmoid", act.sigmoid(xs))
+show("tanh", act.tanh(xs))
+show("softsign", act.softsign(xs))
+show("hard_sigmoid", act.hard_sigmoid(xs))
+show("hard_tanh", act.hard_tanh(xs))
+show("log_sigmoid", act.log_sigmoid(xs))
+show("sparse_sigmoid", act.sparse_sigmoid(xs))
+show("exponential", act.exponential(xs))
+
+# %% [markdown]
+# ### Shrinkage: `hard_shrink`, `soft_shrink`, `tanh_shrink`
+#
+# They push small values to (or towards) zero, with a `threshold` λ for the first two.
+
+# %%
+show("hard_shrink", act.hard_shrink(xs))  # threshold=0.5 by default
+show("soft_shrink(threshold=1)", act.soft_shrink(xs, threshold=1.0))
+show("tanh_shrink", act.tanh_shrink(xs))
+
+# %% [markdown]
+# ### Vector-valued: `softmax`, `log_softmax`, `sparsemax`, `glu`
+#
+# These read a whole axis (`axis=-1` by default). `softmax` and `sparsemax` return a probability
+# vector (non-negative, summing to 1; `sparsemax` can give exact zeros), `log_softmax` its
+# logarithm, and `glu` splits the axis in two halves `a`, `b` and returns `a * sigmoid(b)`.
+
+# %%
+logits = np.array([[2.0, 1.0, 0.1, -1.0]], dtype="float32")
+show("softmax", act.softmax(logits)[0])
+show("log_softmax", act.log_softmax(logits)[0])
+show("sparsemax", act.sparsemax(logits)[0])
+show("glu (4 -> 2 entries)", act.glu(logits)[0])
+assert to_numpy(act.glu(logits)).shape == (1, 2)
+
+# %% [markdown]
+# ### A bug in `sparsemax` (Keras 3.15.1), proved, and a correct version
+#
+# `sparsemax(z)` is the point of the probability simplex closest to `z`: `max(zᵢ − τ, 0)`, where,
+# with the entries sorted in decreasing order and `k` the number that stay positive,
+# τ = (z₍₁₎ + … + z₍ₖ₎ − 1)/k. The pinned Keras (3.15.1, all backends) computes τ from the **sum of
+# the cumulative sums** over the support instead of the k-th cumulative sum. The two agree when a
+# single entry survives (`k = 1`, as with the logits above), and differ as soon as two or more do:
+# the output then does not even sum to 1. This is keras-team/keras issue #23425, fixed upstream by
+# pull request #23469 after 3.15.1. The cell reproduces the bug in NumPy, proves that Keras does
+# exactly that, and writes a correct `sparsemax` with `keras.ops`, proved against the textbook
+# algorithm. (If your Keras already has the fix, the cell proves that instead.)
+
+# %%
+def numpy_sparsemax(z, axis=-1, keras_bug=False):
+    """Martins & Astudillo (2016); keras_bug=True reproduces Keras 3.15.1's threshold."""
+    z = np.moveaxis(np.asarray(z, dtype="float64"), axis, -1)
+    s = -np.sort(-z, axis=-1)  # descending
+    cumulative = np.cumsum(s, axis=-1)
+    support = 1 + np.arange(1, z.shape[-1] + 1) * s > cumulative  # the entries that stay positive
+    k = support.sum(axis=-1, keepdims=True)
+    top = np.sum(np.where(support, cumulative, 0), axis=-1, keepdims=True) if keras_bug else \
+        np.take_along_axis(cumulative, k - 1, axis=-1)
+    return np.moveaxis(np.maximum(z - (top - 1) / k, 0), -1, axis)
+
+
+def sparsemax_fixed(x, axis=-1):
+    """A correct sparsemax in keras.ops: tau from the sum of the sorted logits over the support."""
+    z = ops.moveaxis(ops.convert_to_tensor(x), axis, -1)
+    s = ops.flip(ops.sort(z, axis=-1), axis=-1)
+    rank = ops.arange(1, z.shape[-1] + 1, dtype=z.dtype)
+    support = ops.cast(1 + rank * s > ops.cumsum(s, axis=-1), z.dtype)
+    tau = (ops.sum(s * support, axis=-1, keepdims=True) - 1) / ops.sum(support, axis=-1, keepdims=True)
+    return ops.moveaxis(ops.maximum(z - tau, 0), -1, axis)
+
+
+close = np.array([[0.25, 0.0], [0.0, 0.5], [1.0, 0.5], [0.1, 0.2]], dtype="float32")  # supports of size 2
+keras_out = to_numpy(act.sparsemax(close))
+SPARSEMAX_FIXED = bool(np.allclose(keras_out.sum(axis=-1), 1.0, atol=1e-5))
+if SPARSEMAX_FIXED:
+    np.testing.assert_allclose(keras_out, numpy_sparsemax(close), rtol=1e-5, atol=1e-6)
+else:
+    np.testing.assert_allclose(keras_out, numpy_sparsemax(close, keras_bug=True), rtol=1e-5, atol=1e-6)
+    assert not np.allclose(keras_out, numpy_sparsemax(close), atol=0.05)  # fails once Keras is fixed
+np.testing.assert_allclose(to_numpy(sparsemax_fixed(close)), numpy_sparsemax(close), rtol=1e-5, atol=1e-6)
+np.testing.assert_allclose(to_numpy(act.sparsemax(logits)), numpy_sparsemax(logits), rtol=1e-6)  # k = 1: fine
+print("Keras sparsemax:", keras_out.round(4).tolist(), "row sums", keras_out.sum(axis=-1).round(4).tolist())
+print("correct        :", to_numpy(sparsemax_fixed(close)).round(4).tolist())
+
+# %% [markdown]
+# ### The same object under two names: `swish` and `hard_swish`
+#
+# `swish` is `silu` and `hard_swish` is `hard_silu`: not copies, the same function objects.
+
+# %%
+assert act.swish is act.silu
+assert act.hard_swish is act.hard_silu
+show("swish", act.swish(xs))
+
+# %% [markdown]
+# ### Names and functions: `get`, `serialize`, `deserialize`
+#
+# `get` accepts a name, a function or `None` (which means `linear`); `serialize` gives the name a
+# config stores; `deserialize` turns it back. An unknown name is a `ValueError`.
+
+# %%
+assert act.get("relu") is act.relu
+assert act.get(None) is act.linear  # "no activation" is the identity
+assert act.get(act.tanh) is act.tanh  # a function passes through
+print(act.serialize(act.gelu), "->", act.deserialize("gelu"))
+error = expect_error(ValueError, lambda: act.get("rleu"))
+print("get('rleu'):", str(error)[:70])
+
+# %% [markdown]
+# ## Pros
+#
+# - One signature for all 30: `f(x, **options)`, usable as a function, a name or a layer.
+# - Same numbers on TensorFlow, JAX and PyTorch (proved below on whichever backend runs this).
+# - Numerically careful: `softmax` and `log_softmax` shift by the maximum, `softplus` and
+#   `log_sigmoid` do not overflow at ±50.
+# - Names round-trip through configs, so models with built-in activations save and reload.
+
+# %% [markdown]
+# ## Cons
+#
+# - The choice matters and is partly empirical: no activation is best everywhere.
+# - ReLUs can **die** (zero gradient forever) and sigmoids **saturate** (tiny gradients), see
+#   Application.
+# - Defaults differ from papers and older Keras: `gelu` is exact by default, `leaky_relu`'s slope is
+#   0.2 (but the `LeakyReLU` layer's is 0.3), `hard_sigmoid` changed its formula in Keras 3.
+# - `log(softmax(x))` written by hand is unstable; use `log_softmax` or a loss with `from_logits`.
+# - `sparsemax` in the pinned Keras 3.15.1 is wrong whenever two or more entries stay positive
+#   (proved in How); use a corrected version until your Keras has the fix.
+
+# %% [markdown]
+# ## Picture
+#
+# ### Every elementwise activation, by family, with its derivative
+#
+# Each figure shows the curves (left) and their derivatives (right) on the same x axis, so you can
+# compare shapes within a family. The derivatives are computed by the active backend's autodiff
+# (`helpers.autodiff.derivative`), not typed in. The next cell checks a few of them against NumPy
+# central finite differences first, so the picture is trustworthy.
+
+# %%
+grid = np.linspace(-5, 5, 401).astype("float32")
+off_kink = grid[np.abs(grid) > 0.05]  # finite differences are meaningless at a kink
+for name in ["tanh", "gelu", "mish", "softsign", "squareplus"]:
+    f64 = {
+        "tanh": np.tanh,
+        "gelu": lambda t: 0.5 * t * (1 + erf(t / np.sqrt(2))),
+        "mish": lambda t: t * np.tanh(np.logaddexp(0, t)),
+        "softsign": lambda t: t / (1 + np.abs(t)),
+        "squareplus": lambda t: (t + np.sqrt(t**2 + 4)) / 2,
+    }[name]
+    h = 1e-4
+    numeric = (f64(off_kink.astype("float64") + h) - f64(off_kink.astype("float64") - h)) / (2 * h)
+    np.testing.assert_allclose(derivative(getattr(act, name), off_kink), numeric, rtol=1e-4, atol=1e-5)
+
+# %%
+explorer.figure(explorer.FAMILIES["ReLU-like"][:-1], x_range=(-5, 8), title="ReLU-like activations")
+
+# %% [markdown]
+# (`threshold` is drawn with the shrinkage family below.) `relu6` is `relu` until its cap at 6.
+# `elu`, `selu` and `celu` bend smoothly to a negative floor instead of cutting to 0, so their
+# derivative for x < 0 is positive, not 0. `selu` is `elu` scaled by λ ≈ 1.0507 with α ≈ 1.6733,
+# hence its slope of 1.05 for x > 0.
+
+# %%
+explorer.figure(explorer.FAMILIES["smooth ReLU-like"], title="Smooth ReLU-like activations")
+
+# %% [markdown]
+# `silu`, `gelu` and `mish` dip below zero for negative x (their derivative is negative there)
+# and their slope overshoots 1 a little near x ≈ 1–2. `hard_silu` and `sparse_plus` follow the same
+# idea with quadratic pieces: their derivative is a ramp between flat parts (continuous for
+# `sparse_plus`, with jumps at ±3 for `hard_silu`).
+
+# %%
+explorer.figure(explorer.FAMILIES["saturating"][:-1], title="Saturating activations")
+
+# %% [markdown]
+# The right panel is the story of vanishing gradients: `sigmoid`'s derivative never exceeds 0.25,
+# `tanh`'s reaches 1 only at 0, and every one of them is near 0 for |x| > 4. The hard versions are
+# flat (exactly 0 gradient) outside [-3, 3] or [-1, 1]. (`exponential`, left out to keep the scale,
+# is its own derivative.)
+
+# %%
+explorer.figure(["hard_shrink", "soft_shrink", "tanh_shrink", "threshold"], title="Shrinkage and threshold")
+
+# %% [markdown]
+# ### Vector-valued activations, seen through two entries
+#
+# A vector-valued activation has no single curve, but with two entries `[x, 0]` it becomes a
+# function of x. The cell proves the identities the picture shows: `softmax([x, 0])[0]` is
+# `sigmoid(x)`, `log_softmax([x, 0])[0]` is `log_sigmoid(x)`, `sparsemax([x, 0])[0]` is
+# `sparse_sigmoid(x)` (for the corrected sparsemax; the dotted curve is the pinned Keras, whose
+# bug shows for |x| < 1), and `glu([x, x])` is `silu(x)` (each checked against its NumPy formula).
+
+# %%
+def pair(t):
+    return ops.stack([t, ops.zeros_like(t)], axis=-1)  # the vector [x, 0] for every x
+
+
+vector_views = {
+    "softmax([x, 0])[0]": lambda t: act.softmax(pair(t))[..., 0],
+    "log_softmax([x, 0])[0]": lambda t: act.log_softmax(pair(t))[..., 0],
+    "sparsemax([x, 0])[0], corrected": lambda t: sparsemax_fixed(pair(t))[..., 0],
+    "sparsemax([x, 0])[0], Keras 3.15.1": lambda t: act.sparsemax(pair(t))[..., 0],
+    "glu([x, x])": lambda t: act.glu(ops.stack([t, t], axis=-1))[..., 0],
+}
+g64 = grid.astype("float64")
+numpy_views = {
+    "softmax([x, 0])[0]": 1 / (1 + np.exp(-g64)),
+    "log_softmax([x, 0])[0]": -np.logaddexp(0, -g64),
+    "sparsemax([x, 0])[0], corrected": np.clip((g64 + 1) / 2, 0, 1),
+    "sparsemax([x, 0])[0], Keras 3.15.1": numpy_sparsemax(np.stack([g64, 0 * g64], -1),
+                                                          keras_bug=not SPARSEMAX_FIXED)[:, 0],
+    "glu([x, x])": g64 / (1 + np.exp(-g64)),
+}
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), sharex=True)
+for name, fn in vector_views.items():
+    values = to_numpy(fn(ops.convert_to_tensor(grid)))
+    np.testing.assert_allclose(values, numpy_views[name], rtol=1e-5, atol=1e-6, err_msg=name)
+    style = ":" if "Keras 3.15.1" in name else "-"
+    (line,) = left.plot(grid, values, style, label=name)
+    right.plot(grid, derivative(fn, grid), style, color=line.get_color())
+left.set(title="vector-valued activations on [x, 0]", xlabel="x", ylabel="first output")
+right.set(title="derivative (backend autodiff)", xlabel="x", ylabel="d output / dx")
+left.legend(fontsize=8)
+fig.tight_layout()
+plt.close(fig)
+fig
+
+# %% [markdown]
+# ## Table
+#
+# σ(x) = 1/(1+e⁻ˣ) is the sigmoid. Every row is checked against NumPy in the Proof section.
+#
+# | Activation | Formula (Keras 3) | Options (default) | Range |
+# |---|---|---|---|
+# | `relu` | max(x, 0); in general: `max_value` if x ≥ max_value, x if x > threshold, else negative_slope·(x − threshold) | `negative_slope=0`, `max_value=None`, `threshold=0` | [0, ∞) |
+# | `leaky_relu` | x if x > 0 else negative_slope·x | `negative_slope=0.2` | ℝ |
+# | `relu6` | min(max(x, 0), 6) | | [0, 6] |
+# | `elu` | x if x > 0 else α(eˣ − 1) | `alpha=1.0` | (−α, ∞) |
+# | `selu` | λ·elu(x, α), λ = 1.0507…, α = 1.6733… | | (−λα, ∞) |
+# | `celu` | max(0, x) + min(0, α(e^{x/α} − 1)) | `alpha=1.0` | (−α, ∞) |
+# | `linear` | x | | ℝ |
+# | `threshold` | x if x > threshold else default_value | both required | |
+# | `softplus` | ln(1 + eˣ) | | (0, ∞) |
+# | `silu` = `swish` | x·σ(x) | | [−0.278, ∞) |
+# | `gelu` | ½x(1 + erf(x/√2)); with `approximate=True`: ½x(1 + tanh(√(2/π)(x + 0.044715x³))) | `approximate=False` | [−0.170, ∞) |
+# | `mish` | x·tanh(softplus(x)) | | [−0.309, ∞) |
+# | `hard_silu` = `hard_swish` | x·relu6(x + 3)/6 (0 below −3, x above 3, x(x+3)/6 between) | | [−0.375, ∞) |
+# | `squareplus` | (x + √(x² + b))/2 | `b=4` | (0, ∞) |
+# | `sparse_plus` | 0 if x ≤ −1, x if x ≥ 1, (x + 1)²/4 between | | [0, ∞) |
+# | `sigmoid` | σ(x) | | (0, 1) |
+# | `tanh` | (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ) | | (−1, 1) |
+# | `softsign` | x/(1 + \|x\|) | | (−1, 1) |
+# | `hard_sigmoid` | relu6(x + 3)/6 = clip(x/6 + ½, 0, 1) | | [0, 1] |
+# | `hard_tanh` | clip(x, −1, 1) | | [−1, 1] |
+# | `log_sigmoid` | ln σ(x) = −softplus(−x) | | (−∞, 0) |
+# | `sparse_sigmoid` | clip((x + 1)/2, 0, 1) | | [0, 1] |
+# | `exponential` | eˣ | | (0, ∞) |
+# | `hard_shrink` | x if \|x\| > λ else 0 | `threshold=0.5` | |
+# | `soft_shrink` | sign(x)·max(\|x\| − λ, 0) | `threshold=0.5` | |
+# | `tanh_shrink` | x − tanh(x) | | ℝ |
+# | `softmax` | e^{xᵢ}/Σⱼ e^{xⱼ} along `axis` | `axis=-1` | simplex |
+# | `log_softmax` | xᵢ − max − ln Σⱼ e^{xⱼ − max} | `axis=-1` | (−∞, 0] |
+# | `sparsemax` | max(xᵢ − τ, 0), τ chosen so the outputs sum to 1 (Keras 3.15.1 gets τ wrong when ≥ 2 entries survive) | `axis=-1` | simplex, exact zeros |
+# | `glu` | a·σ(b), where [a, b] = the two halves of `axis` | `axis=-1` | ℝ, half the size |
+# | `get` / `serialize` / `deserialize` | name ↔ function; `get(None)` is `linear` | | |
+
+# %% [markdown]
+# ## Example
+#
+# ### Example 1 · Explore the curves yourself
+#
+# Pick activations, move a parameter, and the figure redraws: curve on the left, autodiff derivative
+# on the right. Impossible settings (a `celu` α of 0 or below, a negative shrink threshold, a
+# negative `squareplus` b) print a one-line message instead of failing. Where widgets do not render
+# (a static page, a PDF), the static figure below shows what the explorer starts with, with the
+# parameters moved away from their defaults so you can compare.
+
+# %%
+explorer.figure(
+    ["elu", "celu", "leaky_relu", "squareplus"],
+    {"elu": {"alpha": 0.5}, "celu": {"alpha": 2.0}, "leaky_relu": {"negative_slope": 0.05},
+     "squareplus": {"b": 1.0}},
+    title="Parameters moved: elu α=0.5, celu α=2, leaky slope 0.05, squareplus b=1",
+)
+
+# %%
+activation_explorer = explorer.explore(selected=("relu", "leaky_relu", "elu", "gelu"))
+activation_explorer
+
+# %% [markdown]
+# The explorer's one-line messages come from the same checks the plain function runs:
+
+# %%
+for bad in [{"celu": {"alpha": 0.0}}, {"soft_shrink": {"threshold": -1.0}}]:
+    error = expect_error(explorer.ExplorerError, lambda bad=bad: explorer.curves(list(bad), bad))
+    print(error)
+
+# %% [markdown]
+# ### Example 2 · Output activations give outputs a meaning
+#
+# The same four logits read three ways: `softmax` gives class probabilities (positive, summing to
+# 1), `sigmoid` gives four independent probabilities (each in (0, 1), no sum constraint), and
+# `sparsemax` gives probabilities with exact zeros for the weak classes.
+
+# %%
+logits3 = np.array([[3.0, 1.0, -2.0, -3.0]], dtype="float32")
+p_soft, p_sig, p_sparse = (to_numpy(f(logits3))[0] for f in (act.softmax, act.sigmoid, act.sparsemax))
+np.testing.assert_allclose(p_soft.sum(), 1.0, rtol=1e-6)
+np.testing.assert_allclose(p_sparse.sum(), 1.0, rtol=1e-6)
+assert p_sig.sum() > 1.0  # independent probabilities need not sum to 1
+assert np.all(p_soft > 0) and np.sum(p_sparse == 0) == 3  # sparsemax: exact zeros
+print("softmax", p_soft.round(4), "| sigmoid", p_sig.round(4), "| sparsemax", p_sparse.round(4))
+
+# %% [markdown]
+# ### Example 3 · `Activation` layers and `activation=` in a functional model
+#
+# A tiny two-output model: one head with a `sigmoid` via `activation=`, another with a separate
+# `Activation("softmax")` layer. Both are just the functions applied to the logits.
+
+# %%
+keras.utils.set_random_seed(2)
+inputs = keras.Input((4,))
+hidden = keras.layers.Dense(8, activation="silu")(inputs)
+yes_no = keras.layers.Dense(1, activation="sigmoid", name="yes_no")(hidden)
+class_logits = keras.layers.Dense(3, name="class_logits")(hidden)
+classes = keras.layers.Activation("softmax", name="classes")(class_logits)
+model = keras.Model(inputs, [yes_no, classes])
+x = rng.normal(size=(6, 4)).astype("float32")
+p_yes, p_class = (to_numpy(t) for t in model(x))
+logit_model = keras.Model(inputs, class_logits)
+z = to_numpy(logit_model(x))
+np.testing.assert_allclose(p_class, np.exp(z) / np.exp(z).sum(axis=1, keepdims=True), rtol=1e-5, atol=1e-6)
+assert np.all((p_yes > 0) & (p_yes < 1)) and p_class.shape == (6, 3)
+
+# %% [markdown]
+# ## Proof
+#
+# ### Every activation equals its NumPy formula, from −50 to 50 and at exactly 0
+#
+# The grid holds 0 exactly, the kinks (±0.5, ±1, ±3, 6) and large magnitudes (up to ±50),
+# where a careless formula overflows (`exp(50)` is fine in float32 but `exp(100)` is not) or
+# loses everything to rounding. NumPy computes in float64; Keras in float32.
+
+# %%
+assert xs.shape == grid.shape  # xs is the grid of the How section, in steps of 1/32
+assert 0.0 in xs and all(k in xs for k in (-3.0, -1.0, -0.5, 0.5, 1.0, 3.0, 6.0))
+v = xs.astype("float64")
+sig = 1 / (1 + np.exp(-v))
+softplus64 = np.logaddexp(0, v)  # ln(1 + e^x) without overflow
+SELU_L, SELU_A = 1.0507009873554805, 1.6732632423543772
+numpy_formulas = {
+    "relu": np.maximum(v, 0),
+    "leaky_relu": np.where(v > 0, v, 0.2 * v),
+    "relu6": np.clip(v, 0, 6),
+    "elu": np.where(v > 0, v, np.expm1(v)),
+    "selu": SELU_L * np.where(v > 0, v, SELU_A * np.expm1(v)),
+    "celu": np.maximum(v, 0) + np.minimum(0, np.expm1(v)),
+    "linear": v,
+    "softplus": softplus64,
+    "silu": v * sig,
+    "swish": v * sig,
+    "gelu": 0.5 * v * (1 + erf(v / np.sqrt(2))),
+    "mish": v * np.tanh(softplus64),
+    "hard_silu": v * np.clip(v + 3, 0, 6) / 6,
+    "hard_swish": v * np.clip(v + 3, 0, 6) / 6,
+    "squareplus": (v + np.sqrt(v**2 + 4)) / 2,
+    "sparse_plus": np.where(v <= -1, 0, np.where(v >= 1, v, (v + 1) ** 2 / 4)),
+    "sigmoid": sig,
+    "tanh": np.tanh(v),
+    "softsign": v / (1 + np.abs(v)),
+    "hard_sigmoid": np.clip(v / 6 + 0.5, 0, 1),
+    "hard_tanh": np.clip(v, -1, 1),
+    "log_sigmoid": -np.logaddexp(0, -v),
+    "sparse_sigmoid": np.clip((v + 1) / 2, 0, 1),
+    "exponential": np.exp(v),
+    "hard_shrink": np.where(np.abs(v) > 0.5, v, 0),
+    "soft_shrink": np.sign(v) * np.maximum(np.abs(v) - 0.5, 0),
+    "tanh_shrink": v - np.tanh(v),
+}
+for name, expected in numpy_formulas.items():
+    got = to_numpy(getattr(act, name)(xs))
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6, err_msg=name)
+got = to_numpy(act.threshold(xs, threshold=1.0, default_value=-2.0))  # no defaults: both required
+np.testing.assert_allclose(got, np.where(v > 1.0, v, -2.0), rtol=1e-6)
+print(f"{len(numpy_formulas) + 1} elementwise activations match NumPy on {xs.size} points in [-50, 50]")
+
+# %% [markdown]
+# ### Keyword arguments change exactly what the formula says
+#
+# Each check uses values where ignoring the option would give a different answer.
+
+# %%
+# leaky_relu: slope 0.1 instead of 0.2 (fails if negative_slope were ignored: -3 -> -0.6, not -0.3)
+np.testing.assert_allclose(to_numpy(act.leaky_relu(xs, negative_slope=0.1)), np.where(v > 0, v, 0.1 * v),
+                           rtol=1e-6)
+# relu with all three options (fails if any one of them were ignored)
+relu_np = np.where(v >= 4.0, 4.0, np.where(v > 1.0, v, 0.1 * (v - 1.0)))
+np.testing.assert_allclose(to_numpy(act.relu(xs, negative_slope=0.1, max_value=4.0, threshold=1.0)), relu_np,
+                           rtol=1e-5, atol=1e-6)
+np.testing.assert_allclose(to_numpy(act.relu(xs, max_value=6.0)),
+                           to_numpy(act.relu6(xs)))  # relu6 = relu capped
+# elu alpha=0.5 scales the negative side; celu alpha=2 also stretches it (x/alpha inside exp)
+np.testing.assert_allclose(to_numpy(act.elu(xs, alpha=0.5)), np.where(v > 0, v, 0.5 * np.expm1(v)),
+                           rtol=1e-5, atol=1e-6)
+np.testing.assert_allclose(to_numpy(act.celu(xs, alpha=2.0)),
+                           np.maximum(v, 0) + np.minimum(0, 2 * np.expm1(v / 2)),
+                           rtol=1e-5, atol=1e-6)  # fails if celu were elu(x, 2): -1 -> -0.787 vs -1.264
+# shrink thresholds, squareplus b
+np.testing.assert_allclose(to_numpy(act.hard_shrink(xs, threshold=1.5)), np.where(np.abs(v) > 1.5, v, 0),
+                           rtol=1e-6)
+np.testing.assert_allclose(to_numpy(act.soft_shrink(xs, threshold=1.5)),
+                           np.sign(v) * np.maximum(np.abs(v) - 1.5, 0), rtol=1e-5, atol=1e-6)
+np.testing.assert_allclose(to_numpy(act.squareplus(xs, b=1)), (v + np.sqrt(v**2 + 1)) / 2, rtol=1e-5,
+                           atol=1e-6)
+
+# %% [markdown]
+# ### The dips of the smooth ReLU-likes: the minima stated in the Table
+#
+# `silu`, `gelu`, `mish` and `hard_silu` go slightly negative before rising. On a fine grid, Keras's
+# lowest value matches the Table (to 0.001) and the minimum of the NumPy formula.
+
+# %%
+fine = np.linspace(-6, 1, 70001)
+stated_minimum = {"silu": -0.278, "gelu": -0.170, "mish": -0.309, "hard_silu": -0.375}
+numpy_curves = {
+    "silu": fine / (1 + np.exp(-fine)),
+    "gelu": 0.5 * fine * (1 + erf(fine / np.sqrt(2))),
+    "mish": fine * np.tanh(np.logaddexp(0, fine)),
+    "hard_silu": fine * np.clip(fine + 3, 0, 6) / 6,
+}
+for name, stated in stated_minimum.items():
+    lowest = to_numpy(getattr(act, name)(fine.astype("float32"))).min()
+    assert abs(lowest - stated) < 1e-3 and abs(lowest - numpy_curves[name].min()) < 1e-5, (name, lowest)
+    print(f"{name:>9}: min {lowest:.4f} at x = {fine[np.argmin(numpy_curves[name])]:.3f}")
+
+# %% [markdown]
+# ### `gelu`: exact by default, the tanh formula only with `approximate=True`
+#
+# The two formulas differ by at most about 5·10⁻⁴, far above float32 rounding, so the proof can
+# tell them apart: Keras's default matches the erf formula and **not** the tanh one.
+
+# %%
+gelu_exact = 0.5 * v * (1 + erf(v / np.sqrt(2)))
+gelu_tanh = 0.5 * v * (1 + np.tanh(np.sqrt(2 / np.pi) * (v + 0.044715 * v**3)))
+gap = np.max(np.abs(gelu_exact - gelu_tanh))
+default, approx = to_numpy(act.gelu(xs)), to_numpy(act.gelu(xs, approximate=True))
+np.testing.assert_allclose(default, gelu_exact, rtol=1e-5, atol=1e-6)
+np.testing.assert_allclose(approx, gelu_tanh, rtol=1e-5, atol=1e-6)
+assert np.max(np.abs(default - gelu_tanh)) > 100 * 1e-6  # fails if the default were the tanh formula
+print(f"largest gap between exact and tanh GELU: {gap:.2e}")
+
+# %% [markdown]
+# ### Vector-valued activations along a chosen axis
+#
+# On a 4×4 matrix, `axis=0` normalizes each **column** and `axis=-1` each **row**; the results
+# differ, and each matches NumPy along its axis. `sparsemax` is checked against the NumPy algorithm
+# of the How section (Keras with its bug; the corrected `sparsemax_fixed` without it).
+
+# %%
+def numpy_softmax(z, axis):
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+m = rng.normal(scale=2.0, size=(4, 4))
+m32 = m.astype("float32")
+for axis in (0, -1):
+    np.testing.assert_allclose(to_numpy(act.softmax(m32, axis=axis)), numpy_softmax(m, axis), rtol=1e-5,
+                               atol=1e-6)
+    np.testing.assert_allclose(to_numpy(act.log_softmax(m32, axis=axis)), np.log(numpy_softmax(m, axis)),
+                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(to_numpy(act.sparsemax(m32, axis=axis)),  # Keras: with its bug, if present
+                               numpy_sparsemax(m, axis, keras_bug=not SPARSEMAX_FIXED), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(to_numpy(sparsemax_fixed(m32, axis=axis)), numpy_sparsemax(m, axis),
+                               rtol=1e-5, atol=1e-5)
+    a_half, b_half = np.split(m, 2, axis=axis)
+    np.testing.assert_allclose(to_numpy(act.glu(m32, axis=axis)), a_half / (1 + np.exp(-b_half)),
+                               rtol=1e-5, atol=1e-6)
+assert to_numpy(act.glu(m32, axis=0)).shape == (2, 4) and to_numpy(act.glu(m32)).shape == (4, 2)
+assert not np.allclose(to_numpy(act.softmax(m32, axis=0)),
+                       to_numpy(act.softmax(m32, axis=-1)))  # axis matters
+sparse = to_numpy(sparsemax_fixed(m32))
+np.testing.assert_allclose(sparse.sum(axis=-1), 1.0, rtol=1e-5)
+print("exact zeros in sparsemax rows:", (sparse == 0).sum(axis=-1))
+
+# %% [markdown]
+# ### `log_softmax` is finite where `log(softmax(x))` is −∞
+#
+# With logits `[0, −1000]`, the second probability e⁻¹⁰⁰⁰/(1 + e⁻¹⁰⁰⁰) underflows to exactly 0 in
+# float32 (and float64), so `log(softmax(x))` is −∞ and its gradient (from autodiff) is NaN: one
+# such example poisons a whole training step. `log_softmax` computes `x − max − log Σ e^{x − max}`
+# and returns the exact −1000, with a finite gradient: the one-hot vector minus the softmax.
+
+# %%
+far = np.array([[0.0, -1000.0], [3.0, 1.0]], dtype="float32")
+naive = to_numpy(ops.log(act.softmax(far)))
+stable = to_numpy(act.log_softmax(far))
+f64 = far.astype("float64")
+shifted = f64 - f64.max(axis=1, keepdims=True)
+numpy_stable = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+assert np.isneginf(naive[0, 1])  # the infinity
+np.testing.assert_allclose(stable, numpy_stable, rtol=1e-6)  # the fix: exactly -1000 (and row 2 as usual)
+(naive_grad,) = gradients(lambda t: ops.sum(ops.log(act.softmax(t))[:, 1]), [far])
+(stable_grad,) = gradients(lambda t: ops.sum(act.log_softmax(t)[:, 1]), [far])
+assert np.isnan(naive_grad[0]).all()  # the gradient of the naive version is NaN
+np.testing.assert_allclose(stable_grad, np.array([[0, 1], [0, 1]]) - np.exp(numpy_stable), rtol=1e-5,
+                           atol=1e-6)
+print("log(softmax):", naive[0], " log_softmax:", stable[0], " stable gradient:", stable_grad[0])
+
+# %% [markdown]
+# ### `hard_silu` is piecewise quadratic, with the derivative autodiff finds
+#
+# Its autodiff derivative is a ramp (2x + 3)/6 on (−3, 3), not a constant: the middle piece is a
+# parabola, not a line.
+
+# %%
+inside = grid[(grid > -2.95) & (grid < 2.95)]
+slope = derivative(act.hard_silu, inside)
+np.testing.assert_allclose(slope, (2 * inside + 3) / 6, rtol=1e-5, atol=1e-6)
+assert np.ptp(slope) > 1.5  # fails if hard_silu were piecewise linear (one constant slope per piece)
+np.testing.assert_array_equal(derivative(act.hard_silu, [-4.0, 4.0]), [0.0, 1.0])
+
+# %% [markdown]
+# ### `get`, `serialize`, `deserialize`: a round trip for every activation
+#
+# For each of the 30 activation functions, `serialize` gives a name, and `get` and `deserialize`
+# of that name give back the very same function. The aliases serialize to their canonical names.
+# A custom function registered with `keras.saving.register_keras_serializable` round-trips too, and
+# so does a layer config.
+
+# %%
+names = [n for n in dir(act) if not n.startswith("_") and n not in ("get", "serialize", "deserialize")]
+assert len(names) == 32  # 30 functions + 2 aliases
+for name in names:
+    fn = getattr(act, name)
+    stored = act.serialize(fn)
+    assert act.deserialize(stored) is fn and act.get(stored) is fn, name
+assert act.serialize(act.swish) == "silu" and act.serialize(act.hard_swish) == "hard_silu"
+
+
+@keras.saving.register_keras_serializable(package="course")
+def scaled_tanh(t):
+    """LeCun's 1.7159·tanh(2x/3)."""
+    return 1.7159 * ops.tanh(2.0 * t / 3.0)
+
+
+stored = act.serialize(scaled_tanh)
+assert act.deserialize(stored) is scaled_tanh and act.get(stored) is scaled_tanh
+np.testing.assert_allclose(to_numpy(act.get(stored)(xs)), 1.7159 * np.tanh(2 * v / 3), rtol=1e-5, atol=1e-6)
+config = keras.layers.Dense(3, activation=scaled_tanh).get_config()
+assert keras.layers.Dense.from_config(config).activation is scaled_tanh
+print("custom activation stored as:", stored)
+
+# %% [markdown]
+# ### Keras 2 → 3, and the seed's errors, proved
+#
+# Older Keras code and our seed notes say several things that are not true of Keras 3. Each cell
+# below would fail under the wrong statement.
+#
+# **`hard_sigmoid` changed.** Keras 2 used `max(0, min(1, 0.2x + 0.5))`; Keras 3 uses
+# `relu6(x + 3)/6 = clip(x/6 + ½, 0, 1)`, which saturates at ±3 instead of ±2.5.
+
+# %%
+probe = np.array([-3.5, -3.0, -2.5, 0.0, 1.0, 2.5, 3.0, 3.5], dtype="float32")
+keras3 = np.clip(probe / 6 + 0.5, 0, 1)
+keras2 = np.clip(0.2 * probe + 0.5, 0, 1)
+got = to_numpy(act.hard_sigmoid(probe))
+np.testing.assert_allclose(got, keras3, rtol=1e-6, atol=1e-7)
+assert not np.allclose(got, keras2, atol=1e-3)  # the Keras 2 formula is wrong here
+print(f"hard_sigmoid(1) = {got[4]:.4f} (Keras 2: {keras2[4]:.1f});",
+      f"hard_sigmoid(2.5) = {got[5]:.4f} (Keras 2: {keras2[5]:.1f})")
+
+# %% [markdown]
+# **`leaky_relu(x, alpha=0.1)` → `leaky_relu(x, negative_slope=0.1)`.** The function has no `alpha`
+# (a `TypeError`, so the seed's demo crashes); its default slope is 0.2. The `LeakyReLU` **layer**
+# still accepts `alpha` with a deprecation `UserWarning`, and its default slope is 0.3.
+
+# %%
+expect_error(TypeError, lambda: act.leaky_relu(points, alpha=0.1))
+np.testing.assert_allclose(to_numpy(act.leaky_relu(np.float32([-2.0]))), [-0.4], rtol=1e-6)  # default 0.2
+assert keras.layers.LeakyReLU().negative_slope == 0.3
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    old_style = keras.layers.LeakyReLU(alpha=0.1)
+assert old_style.negative_slope == 0.1
+assert any(issubclass(w.category, UserWarning) and "negative_slope" in str(w.message) for w in caught)
+
+# %% [markdown]
+# **GELU in Keras is exact by default** (proved above), not the tanh formula the seed gives.
+# **`hard_silu` is piecewise quadratic**, not piecewise linear (proved above).
+#
+# **Softmax does not need hand-scaled logits.** `softmax` subtracts the maximum first, so logits
+# `[1000, 1001, 1002]` give the same finite probabilities as `[0, 1, 2]`; the naive NumPy formula
+# overflows to NaN.
+
+# %%
+big = np.array([[1000.0, 1001.0, 1002.0]], dtype="float32")
+with np.errstate(over="ignore", invalid="ignore"):
+    naive_np = np.exp(big) / np.exp(big).sum()
+assert np.isnan(naive_np).all()  # what "numerical instability" would look like
+np.testing.assert_allclose(to_numpy(act.softmax(big)), to_numpy(act.softmax(big - 1000)), rtol=1e-6)
+np.testing.assert_allclose(to_numpy(act.log_softmax(big)), np.log(numpy_softmax(big.astype("float64"), -1)),
+                           rtol=1e-6)
+
+# %% [markdown]
+# **There is no `NLLLoss` in Keras** (that is PyTorch). On `log_softmax` outputs use
+# `SparseCategoricalCrossentropy(from_logits=True)`: log-probabilities are logits too (shifting
+# logits by a constant does not change the softmax), and the loss equals NumPy's negative
+# log-likelihood `−mean(log p[label])`.
+
+# %%
+assert not hasattr(keras.losses, "NLLLoss")
+scores = rng.normal(size=(5, 4)).astype("float32")
+labels = np.array([0, 3, 1, 1, 2])
+log_p = act.log_softmax(scores)
+loss = float(to_numpy(keras.losses.SparseCategoricalCrossentropy(from_logits=True)(labels, log_p)))
+nll = -np.mean(np.log(numpy_softmax(scores.astype("float64"), -1))[np.arange(5), labels])
+np.testing.assert_allclose(loss, nll, rtol=1e-5)
+
+# %% [markdown]
+# **Activations return backend tensors, not NumPy arrays.** The seed's
+# `softmax(x.reshape(-1, 1), axis=0).flatten()` fails on TensorFlow (an `EagerTensor` has no
+# `.flatten()`); convert first, which works on every backend.
+
+# %%
+column = np.linspace(-3, 3, 7).reshape(-1, 1).astype("float32")
+out = act.softmax(column, axis=0)
+if keras.backend.backend() == "tensorflow":
+    expect_error(AttributeError, lambda: out.flatten())
+flat = to_numpy(out).flatten()
+np.testing.assert_allclose(flat, numpy_softmax(column[:, 0].astype("float64"), 0), rtol=1e-5)
+
+# %% [markdown]
+# ## Application
+#
+# ### Dying ReLUs: a too-large learning rate switches units off for good
+#
+# A one-hidden-layer ReLU network (64 units) fits y = sin(2x₁) + x₂ by plain full-batch gradient
+# descent, 20 steps, from the same start at three learning rates. Gradients come from autodiff.
+# A unit is **dead** when its pre-activation `x @ W + b` is ≤ 0 for **every** training input
+# (computed in NumPy): its output is then 0 everywhere, and so is the gradient of the loss with
+# respect to its incoming weights, so gradient descent can never revive it.
+
+# %%
+x_train = rng.normal(size=(256, 4)).astype("float32")
+y_train = (np.sin(2 * x_train[:, :1]) + x_train[:, 1:2]).astype("float32")
+init = np.random.default_rng(1)
+start_params = [
+    (init.normal(size=(4, 64)) * np.sqrt(2 / 4)).astype("float32"),  # He-normal kernel
+    np.full(64, 0.1, dtype="float32"),
+    (init.normal(size=(64, 1)) / 8).astype("float32"),
+    np.zeros(1, dtype="float32"),
+]
+x_t, y_t = ops.convert_to_tensor(x_train), ops.convert_to_tensor(y_train)
+
+
+def mse(w1, b1, w2, b2):
+    hidden = act.relu(ops.matmul(x_t, w1) + b1)
+    return ops.mean((ops.matmul(hidden, w2) + b2 - y_t) ** 2)
+
+
+def descend(params, learning_rate, steps):
+    for _ in range(steps):
+        params = [p - learning_rate * g for p, g in zip(params, gradients(mse, params), strict=True)]
+    return params
+
+
+def dead_units(params):
+    return np.all(x_train @ params[0] + params[1] <= 0, axis=0)  # NumPy, independent of Keras
+
+
+rates = [0.01, 0.03, 0.1]
+trained = {lr: descend(start_params, lr, 20) for lr in rates}
+dead_fraction = {lr: dead_units(p).mean() for lr, p in trained.items()}
+print({lr: f"{f:.0%} dead" for lr, f in dead_fraction.items()})
+assert dead_units(start_params).mean() == 0  # everybody alive at the start
+assert dead_fraction[0.01] == 0 and dead_fraction[0.03] == 0
+assert dead_fraction[0.1] > 0.25  # a too-large step kills a quarter or more
+
+# %% [markdown]
+# Now the "for good": the gradient with respect to every dead unit's incoming weights and bias is
+# exactly 0, so 20 further steps at a gentle learning rate leave those weights bit-for-bit unchanged,
+# and the units stay dead.
+
+# %%
+damaged = trained[0.1]
+dead = dead_units(damaged)
+g_w1, g_b1, _, _ = gradients(mse, damaged)
+assert np.all(g_w1[:, dead] == 0) and np.all(g_b1[dead] == 0)
+assert np.any(g_w1[:, ~dead] != 0)  # the living units do learn
+recovered = descend(damaged, 0.01, 20)
+np.testing.assert_array_equal(recovered[0][:, dead], damaged[0][:, dead])  # not one bit moved
+assert np.all(dead_units(recovered)[dead])  # the dead stay dead
+
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+left.bar([str(lr) for lr in rates], [100 * dead_fraction[lr] for lr in rates],
+         color=["#4c72b0", "#4c72b0", plots.ACCENT])
+left.set(title="Dead ReLU units after 20 steps", xlabel="learning rate", ylabel="dead units (%)",
+         ylim=(0, 100))
+for i, lr in enumerate(rates):
+    left.text(i, 100 * dead_fraction[lr] + 2, f"{dead_fraction[lr]:.0%}", ha="center")
+bins = np.linspace(-1.5, 6.5, 33)
+for lr, colour in [(0.01, "#4c72b0"), (0.1, plots.ACCENT)]:
+    peak = (x_train @ trained[lr][0] + trained[lr][1]).max(axis=0)  # each unit's largest pre-activation
+    right.hist(np.clip(peak, -1.5, 6.5), bins=bins, alpha=0.6, color=colour, label=f"learning rate {lr}")
+right.axvspan(-1.5, 0, color="grey", alpha=0.15)
+right.text(-1.4, right.get_ylim()[1] * 0.95, "dead:\nnever\npositive", va="top")
+right.set(title="Largest pre-activation of each unit over the data", xlabel="max over inputs of x·w + b",
+          ylabel="units")
+right.legend()
+fig.tight_layout()
+plt.close(fig)
+fig
+
+# %% [markdown]
+# ### Saturating gradients: a deep sigmoid stack starves its first layers
+#
+# Three 15-layer stacks of 32 units, the same random inputs, LeCun-normal weights (std 1/√32;
+# He-normal, √2 times larger, for ReLU). The loss is the mean squared output norm. Autodiff gives
+# the gradient with respect to every layer's weight matrix; the plot shows its norm per layer.
+# Each backward step multiplies the gradient by the activation's derivative, and `sigmoid'` is at
+# most 1/4, so the sigmoid stack's first layer receives a gradient about 10⁹ times smaller than its
+# last. `tanh'` reaches 1 near 0 and `relu'` is exactly 1 for active units, so their gradients keep
+# their size through the depth.
+
+# %%
+depth, width = 15, 32
+deep_init = np.random.default_rng(3)
+standard = [deep_init.normal(size=(width, width)) for _ in range(depth)]
+deep_x = deep_init.normal(size=(64, width)).astype("float32")
+stacks = {"sigmoid": 1.0, "tanh": 1.0, "relu": np.sqrt(2.0)}  # activation: weight gain
+numpy_act = {"sigmoid": lambda h: 1 / (1 + np.exp(-h)), "tanh": np.tanh, "relu": lambda h: np.maximum(h, 0)}
+
+
+def deep_loss(name):
+    fn = getattr(act, name)
+
+    def loss(*weights):
+        h = ops.convert_to_tensor(deep_x)
+        for w in weights:
+            h = fn(ops.matmul(h, w))
+        return ops.mean(ops.sum(h**2, axis=1))
+
+    return loss
+
+
+grad_norms = {}
+for name, gain in stacks.items():
+    weights = [(gain * w / np.sqrt(width)).astype("float32") for w in standard]
+    h = deep_x.astype("float64")  # NumPy forward pass: the network is what we say it is
+    for w in weights:
+        h = numpy_act[name](h @ w)
+    np.testing.assert_allclose(to_numpy(deep_loss(name)(*weights)), np.mean(np.sum(h**2, axis=1)), rtol=1e-4)
+    grad_norms[name] = np.array([np.linalg.norm(g) for g in gradients(deep_loss(name), weights)])
+
+ratio = {name: norms[0] / norms[-1] for name, norms in grad_norms.items()}
+print({name: f"first/last = {r:.1e}" for name, r in ratio.items()})
+assert ratio["sigmoid"] < 1e-6  # vanished
+assert 0.1 < ratio["tanh"] < 10 and 0.1 < ratio["relu"] < 10  # kept their size
+assert np.max(derivative(act.sigmoid, grid)) <= 0.25 + 1e-7  # the reason: sigmoid' <= 1/4 everywhere
+np.testing.assert_allclose(np.max(derivative(act.sigmoid, grid)), 0.25, rtol=1e-6)
+
+# %% [markdown]
+# An independent check of one autodiff number: the gradient of the sigmoid stack's loss with respect
+# to one weight of the last layer, by central finite differences in NumPy (float64).
+
+# %%
+sig_weights = [(w / np.sqrt(width)).astype("float32") for w in standard]
+
+
+def numpy_deep_loss(weights):
+    h = deep_x.astype("float64")
+    for w in weights:
+        h = 1 / (1 + np.exp(-(h @ w)))
+    return np.mean(np.sum(h**2, axis=1))
+
+
+step = 1e-4
+plus = [w.astype("float64") for w in sig_weights]
+minus = [w.astype("float64") for w in sig_weights]
+plus[-1][0, 0] += step
+minus[-1][0, 0] -= step
+numeric = (numpy_deep_loss(plus) - numpy_deep_loss(minus)) / (2 * step)
+autodiff_value = gradients(deep_loss("sigmoid"), sig_weights)[-1][0, 0]
+np.testing.assert_allclose(autodiff_value, numeric, rtol=1e-3)
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 4))
+for name, norms in grad_norms.items():
+    ax.semilogy(np.arange(1, depth + 1), norms, marker="o", label=f"{name} (first/last = {ratio[name]:.0e})")
+ax.set(title="Gradient size per layer in a 15-layer stack", xlabel="layer (1 = closest to the input)",
+       ylabel="‖∂loss/∂W‖ (log scale)")
+ax.legend()
+plt.close(fig)
+fig
+
+# %% [markdown]
+# ## Key terms
+#
+# - **Activation**: the (usually elementwise) non-linear function a layer applies after `x @ W + b`.
+# - **Elementwise / vector-valued**: one number in, one out (`relu`) versus a whole axis at once
+#   (`softmax`, `log_softmax`, `sparsemax`, `glu`).
+# - **Derivative f'(x)**: the factor by which the activation scales gradients flowing back through it.
+# - **Autodiff**: automatic differentiation; the backend computes exact derivatives of the code
+#   (`GradientTape`, `jax.grad`, `torch.autograd`).
+# - **Saturation**: the flat regions of a bounded activation, where f' ≈ 0.
+# - **Vanishing gradient**: gradients that shrink geometrically with depth because every layer
+#   multiplies them by a small f'.
+# - **Dead ReLU**: a unit whose pre-activation is ≤ 0 for every input; its gradient is 0 for good.
+# - **Logits**: unnormalized scores fed to `softmax`/`sigmoid`, or to a loss with `from_logits=True`.
+# - **Log-sum-exp / max shift**: computing `log Σ eˣ` as `max + log Σ e^{x − max}` to avoid overflow
+#   and `log 0`.
+# - **Sparsemax**: a softmax-like projection onto the probability simplex that can output exact zeros.
+# - **Gated linear unit (GLU)**: `a · σ(b)`, one half of the input gating the other.
+# - **Alias**: a second name for the same object (`swish` is `silu`).
+
+# %% [markdown]
+# ## Summary
+#
+# - `keras.activations` has 30 functions (plus the aliases `swish` = `silu`, `hard_swish` =
+#   `hard_silu`); use them by name (`activation="gelu"`), as functions, or via `Activation` layers.
+# - Each equals its textbook formula in Keras 3 (proved against NumPy from −50 to 50), with options:
+#   `relu(negative_slope, max_value, threshold)`, `leaky_relu(negative_slope=0.2)`, `elu/celu(alpha)`,
+#   `gelu(approximate=False)`, shrink `threshold`, `squareplus(b)`, `axis` for the vector-valued ones.
+# - Keras 3 changed `hard_sigmoid` to `relu6(x + 3)/6`; `gelu` is exact unless `approximate=True`;
+#   Keras 3.15.1's `sparsemax` has a threshold bug (issue #23425) when ≥ 2 entries survive.
+# - Use `log_softmax` (or a loss with `from_logits=True`), never `log(softmax(x))`: the latter gives
+#   −∞ and NaN gradients.
+# - ReLUs die under too-large steps (zero gradient, for good); sigmoids shrink gradients by ≥ 4× per
+#   layer. Smooth or leaky variants, sensible learning rates and good initialization help.
+# - `get`/`serialize`/`deserialize` map names to functions and back; register custom activations
+#   to save them.
+
+# %% [markdown]
+# ## Exercises
+#
+# For self-study; each can be checked the way the Proof section checks its claims.
+#
+# 1. Prove that `selu` is `λ·elu(x, α)` with the λ and α of the table, using `keras.activations.elu`.
+# 2. Use `helpers.autodiff.derivative` to find, on a fine grid, where `silu`'s derivative is
+#    largest, and assert that its maximum exceeds 1.
+# 3. Repeat the dying-ReLU experiment with `leaky_relu` (`negative_slope=0.1`): assert that no unit
+#    has a zero gradient after the large learning rate.
+# 4. Prove that `softmax(x + c)` equals `softmax(x)` for a constant `c`, and that `sparsemax` has
+#    the same property.

@@ -1,0 +1,107 @@
+"""The activations explorer, headless: values, derivatives, messages for impossible settings, widget."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.special import erf
+
+from helpers.explorers import activations as ex
+
+
+def by_name(found):
+    return {c.name: c for c in found}
+
+
+def test_values_and_derivatives_match_numpy():
+    found = by_name(
+        ex.curves(
+            ["relu", "elu", "leaky_relu", "soft_shrink", "squareplus", "gelu", "threshold"],
+            {"elu": {"alpha": 0.5}, "leaky_relu": {"negative_slope": 0.1}, "soft_shrink": {"threshold": 1.0},
+             "squareplus": {"b": 2.0}},
+            x_range=(-4.0, 4.0),
+            points=81,  # step 0.1: the grid holds 0 and the kinks at +-1 exactly
+        )
+    )
+    x = np.linspace(-4.0, 4.0, 81)
+    expected = {
+        "relu": (np.maximum(x, 0), (x > 0).astype(float)),
+        "elu": (np.where(x > 0, x, 0.5 * np.expm1(x)), np.where(x > 0, 1.0, 0.5 * np.exp(x))),
+        "leaky_relu": (np.where(x > 0, x, 0.1 * x), np.where(x > 0, 1.0, 0.1)),
+        "soft_shrink": (np.sign(x) * np.maximum(np.abs(x) - 1.0, 0), (np.abs(x) > 1.0).astype(float)),
+        "squareplus": ((x + np.sqrt(x**2 + 2.0)) / 2, (1 + x / np.sqrt(x**2 + 2.0)) / 2),
+        "gelu": (0.5 * x * (1 + erf(x / np.sqrt(2))),
+                 0.5 * (1 + erf(x / np.sqrt(2))) + x * np.exp(-(x**2) / 2) / np.sqrt(2 * np.pi)),
+        "threshold": (np.where(x > 1.0, x, 0.0), (x > 1.0).astype(float)),
+    }
+    kinks = np.isclose(np.abs(x), 1.0) | np.isclose(x, 0.0)  # autodiff picks a one-sided value there
+    for name, (value, slope) in expected.items():
+        curve = found[name]
+        np.testing.assert_allclose(curve.x, x, atol=1e-6)
+        np.testing.assert_allclose(curve.y, value, rtol=1e-5, atol=1e-5, err_msg=name)
+        np.testing.assert_allclose(curve.dy[~kinks], slope[~kinks], rtol=1e-4, atol=1e-5, err_msg=name)
+    assert found["elu"].label == "elu(alpha=0.5)"
+    assert found["relu"].label == "relu"
+
+
+def test_gelu_approximate_differs_from_exact():
+    exact, approx = ex.curves(["gelu"])[0], ex.curves(["gelu"], {"gelu": {"approximate": True}})[0]
+    gap = np.max(np.abs(exact.y - approx.y))
+    assert 1e-4 < gap < 1e-3
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: ex.curves([]), "at least one"),
+        (lambda: ex.curves(["softmax"]), "vector-valued"),
+        (lambda: ex.curves(["nope"]), "unknown activation"),
+        (lambda: ex.curves(["celu"], {"celu": {"alpha": 0.0}}), "alpha"),
+        (lambda: ex.curves(["soft_shrink"], {"soft_shrink": {"threshold": -1.0}}), ">= 0"),
+        (lambda: ex.curves(["squareplus"], {"squareplus": {"b": -1.0}}), "b"),
+        (lambda: ex.curves(["elu"], {"elu": {"beta": 1.0}}), "no parameter 'beta'"),
+        (lambda: ex.curves(["elu"], {"relu": {}}), "not among"),
+        (lambda: ex.curves(["elu"], {"elu": {"alpha": float("nan")}}), "finite"),
+        (lambda: ex.curves(["relu"], x_range=(2.0, -2.0)), "x range"),
+        (lambda: ex.curves(["relu"], points=1), "points"),
+        (lambda: ex.curves(["relu"], {"relu": {"max_value": -1.0}}), "max_value"),
+    ],
+)
+def test_impossible_settings_give_one_line_messages(call, words):
+    with pytest.raises(ex.ExplorerError) as info:
+        call()
+    message = str(info.value)
+    assert words in message
+    assert "\n" not in message and len(message) < 300
+
+
+def test_figure_has_curve_and_derivative_panels():
+    fig = ex.figure(["relu", "tanh"], title="demo")
+    left, right = fig.axes
+    assert [line.get_label() for line in left.get_lines()][:2] == ["relu", "tanh"]
+    assert len(right.get_lines()) >= 2
+    assert ex.png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_widget_redraws_and_reports_bad_settings_without_raising():
+    explorer = ex.explore(selected=("elu",))
+    first = explorer.image.value
+    assert first[:4] == b"\x89PNG" and explorer.message.value == ""
+    explorer.sliders[("elu", "alpha")].value = 2.0
+    assert explorer.settings()["params"] == {"elu": {"alpha": 2.0}}
+    assert explorer.image.value != first and explorer.message.value == ""
+    explorer.choose.value = ("celu",)
+    explorer.sliders[("celu", "alpha")].value = -0.5  # impossible: a message, not an exception
+    assert "celu: alpha=-0.5" in explorer.message.value
+    explorer.sliders[("celu", "alpha")].value = 1.5
+    assert explorer.message.value == ""
+    explorer.choose.value = ()
+    assert "at least one" in explorer.message.value
+
+
+def test_families_cover_every_elementwise_activation_once():
+    import keras
+
+    assert len(ex.ELEMENTWISE) == len(set(ex.ELEMENTWISE))
+    for name in ex.ELEMENTWISE + ex.VECTOR_VALUED:
+        assert callable(getattr(keras.activations, name))
