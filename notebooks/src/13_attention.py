@@ -1,0 +1,748 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %% [markdown]
+# # 13 · Attention layers
+#
+# An attention layer lets every position of a sequence **look at other positions** and take a
+# weighted average of what it finds there, with weights it computes from the data itself. Keras 3
+# ships four such layers: `Attention` (Luong's dot-product attention), `AdditiveAttention`
+# (Bahdanau's), `MultiHeadAttention` (the Transformer's), and `GroupQueryAttention` (the
+# memory-saving variant used by Llama and Mistral). In this notebook you rebuild each one in NumPy
+# from the layer's own weights and check that the numbers agree, watch masks and causal masking
+# change what a position may see, count the parameters that grouped queries save, draw attention
+# maps, and train a small model whose attention learns where to look.
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/13_attention.ipynb)
+
+# %%
+# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+import importlib, importlib.util, os, subprocess, sys
+
+if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
+    url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    importlib.invalidate_caches()
+
+from helpers.setup import start
+
+ENV = start(seed=42)
+
+# %% [markdown]
+# The tools used all along: Keras, NumPy for the independent checks, matplotlib in the course style,
+# and the two course utilities. The NumPy functions defined here are the **independent reference**
+# every proof below compares Keras against; they use nothing from Keras.
+
+# %%
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+
+from helpers import plots
+from helpers.nbtools import expect_error, to_numpy
+
+plots.use_course_style()
+rng = np.random.default_rng(0)
+
+
+def figure(*args, **kwargs):
+    """plt.subplots, detached from pyplot so the figure shows once, where the cell returns it."""
+    fig, axes = plt.subplots(*args, **kwargs)
+    plt.close(fig)
+    return fig, axes
+
+
+def softmax(scores, mask=None):
+    """Softmax over the last axis; positions where mask is False get weight 0."""
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    scores = scores - scores.max(axis=-1, keepdims=True)
+    e = np.exp(scores)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def mha_numpy(layer, query, value, key=None, mask=None, kv_head_of=None, scale=None):
+    """Scaled dot-product multi-head attention computed in NumPy from `layer`'s own weights.
+
+    query (B, T, d_q), value/key (B, S, d_v); mask (B, T, S) booleans, True = may attend.
+    kv_head_of[i] is the key/value head used by query head i (identity for multi-head attention);
+    scale defaults to 1/sqrt(key_dim).
+    Returns the output (B, T, d_q) and the attention weights (B, heads, T, S).
+    """
+    key = value if key is None else key
+    w = {v.path.split("/", 1)[1]: to_numpy(v) for v in layer.weights}
+    q = np.einsum("btd,dhk->bthk", query, w["query/kernel"]) + w["query/bias"]
+    k = np.einsum("bsd,dhk->bshk", key, w["key/kernel"]) + w["key/bias"]
+    v = np.einsum("bsd,dhk->bshk", value, w["value/kernel"]) + w["value/bias"]
+    if kv_head_of is not None:  # grouped queries: query head i reads key/value head kv_head_of[i]
+        k, v = k[:, :, kv_head_of], v[:, :, kv_head_of]
+    scale = 1 / np.sqrt(q.shape[-1]) if scale is None else scale
+    scores = np.einsum("bthk,bshk->bhts", q, k) * scale
+    weights = softmax(scores, None if mask is None else mask[:, None])
+    heads = np.einsum("bhts,bshk->bthk", weights, v)
+    output = np.einsum("bthk,hkd->btd", heads, w["attention_output/kernel"]) + w["attention_output/bias"]
+    return output, weights
+
+
+def close(a, b, tol=1e-5):
+    np.testing.assert_allclose(to_numpy(a), b, rtol=tol, atol=tol)
+
+
+# %% [markdown]
+# ## What
+#
+# Attention computes, for each **query** position $t$, a weighted average of **value** vectors
+# $v_s$, where the weights come from comparing the query with a **key** $k_s$ at each position:
+#
+# $$\text{scores}_{ts} = \text{score}(q_t, k_s), \qquad a_{ts} = \operatorname{softmax}_s(\text{scores}_{ts}),
+# \qquad \text{out}_t = \sum_s a_{ts}\, v_s .$$
+#
+# The four layers differ in the score function and in whether they learn projections first:
+#
+# - `Attention`: score $= q\cdot k$ (optionally times a learned scalar), or a "concat" score.
+# - `AdditiveAttention`: score $= \sum_j w_j \tanh(q_j + k_j)$ with a learned vector $w$.
+# - `MultiHeadAttention`: learned projections $W^Q, W^K, W^V$ per head, score
+#   $= q\cdot k/\sqrt{d_k}$, then an output projection $W^O$ over the concatenated heads.
+# - `GroupQueryAttention`: the same, but several query heads share one key/value head.
+#
+# The cell checks the core formula on `Attention` with plain vectors: its output is exactly
+# softmax(Q Kᵀ) V computed in NumPy.
+
+# %%
+query = rng.normal(size=(2, 3, 4)).astype("float32")  # (batch, Tq, dim)
+value = rng.normal(size=(2, 5, 4)).astype("float32")  # (batch, Tv, dim); key defaults to value
+out = keras.layers.Attention()([query, value])
+weights = softmax(query @ value.transpose(0, 2, 1))
+close(out, weights @ value)
+assert out.shape == (2, 3, 4)  # one output per query position, with the values' width
+print("Attention()([q, v]) == softmax(q @ v.T) @ v, shape", tuple(out.shape))
+
+# %% [markdown]
+# ## Where
+#
+# - **In the API**: `keras.layers.Attention`, `keras.layers.AdditiveAttention`,
+#   `keras.layers.MultiHeadAttention`, `keras.layers.GroupQueryAttention`, on every backend.
+# - **In a model**: they take **two or three inputs** (query, value, optionally key), so they live
+#   in functional models (`keras.Input` → ...) or inside custom layers, not in a plain
+#   `keras.Sequential` list. Self-attention passes the same tensor as query and value.
+# - **Call signatures differ**: `Attention` and `AdditiveAttention` take a *list*
+#   `[query, value]` or `[query, value, key]`; `MultiHeadAttention` and `GroupQueryAttention` take
+#   *arguments* `(query, value, key=None, ...)`.
+
+# %%
+x_in = keras.Input((6, 8))
+y_in = keras.Input((10, 8))
+cross = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)(x_in, y_in)  # queries from x, values from y
+self_att = keras.layers.Attention()([x_in, x_in])  # self-attention: query = value
+model = keras.Model([x_in, y_in], [cross, self_att])
+assert [tuple(t.shape) for t in model.outputs] == [(None, 6, 8), (None, 6, 8)]
+print("functional model outputs:", [tuple(t.shape) for t in model.outputs])
+
+# %% [markdown]
+# ## Why
+#
+# - **Content-based routing**: a convolution or an RNN mixes positions by a fixed pattern of
+#   distance; attention mixes them by *what they contain*, so a word can use another word 50
+#   positions away as easily as its neighbour.
+# - **Parallel**: all positions are computed at once (matrix products), unlike an RNN's loop.
+# - **Inspectable**: the attention weights form a matrix you can draw and read.
+# - **Variable lengths and masks**: padding and "no peeking at the future" are expressed as masks.
+
+# %% [markdown]
+# ## When
+#
+# | Situation | Use |
+# |---|---|
+# | A decoder RNN attending over encoder states, no learned projections wanted | `Attention` (Luong) or `AdditiveAttention` (Bahdanau) |
+# | Transformer blocks (text, vision patches, time series, tabular tokens) | `MultiHeadAttention` |
+# | Large decoders where the key/value cache dominates memory | `GroupQueryAttention` |
+# | Generation / language modelling (must not see the future) | any of them with `use_causal_mask=True` |
+# | Padded batches of variable length | masks: `value_mask`/`mask=[q_mask, v_mask]` or `attention_mask` |
+
+# %% [markdown]
+# ## Who
+#
+# - **Bahdanau, Cho and Bengio (2015)** introduced additive attention for translation.
+# - **Luong, Pham and Manning (2015)** proposed the dot-product ("multiplicative") score.
+# - **Vaswani et al. (2017)**, *Attention Is All You Need*: scaled dot-product and multi-head
+#   attention, the Transformer.
+# - **Shazeer (2019)** proposed multi-query attention (one key/value head); **Ainslie et al.
+#   (2023)** generalised it to grouped-query attention, used in Llama 2/3 and Mistral.
+# - In Keras: `Attention` and `AdditiveAttention` since TF 2.1, `MultiHeadAttention` since TF 2.4,
+#   `GroupQueryAttention` in Keras 3.
+
+# %% [markdown]
+# ## How
+#
+# ### `Attention`: dot-product scores, optional learned scale, or "concat" scores
+#
+# `keras.layers.Attention(use_scale=False, score_mode="dot", dropout=0.0)` is called on
+# `[query, value]` or `[query, value, key]`. There are **no projections**: query and key must have
+# the same width. With `use_scale=True` it learns one scalar multiplying the scores (initialised to
+# 1). **Note**: there is no $1/\sqrt{d}$ here, unlike `MultiHeadAttention`. With
+# `score_mode="concat"` the score is $c\sum_j\tanh(q_j+k_j)$ with a learned scalar $c$.
+# `return_attention_scores=True` also returns the softmax weights.
+
+# %%
+key = rng.normal(size=(2, 5, 4)).astype("float32")  # a separate key this time
+layer = keras.layers.Attention(use_scale=True)
+out, att = layer([query, value, key], return_attention_scores=True)
+print("weights:", [(w.name, tuple(w.shape), float(to_numpy(w))) for w in layer.weights])
+layer.scale.assign(2.5)  # pretend training moved it
+out, att = layer([query, value, key], return_attention_scores=True)
+expected = softmax(2.5 * query @ key.transpose(0, 2, 1))  # fails if the layer divided by sqrt(d)
+close(att, expected)
+close(out, expected @ value)  # weights come from the key, the average is over the value
+print("scores shape (batch, Tq, Tv):", tuple(att.shape))
+
+# %% [markdown]
+# ### `AdditiveAttention`: Bahdanau's score
+#
+# `keras.layers.AdditiveAttention(use_scale=True)` scores with
+# $\sum_j w_j\tanh(q_j + k_j)$ where $w$ is a learned vector of the feature width (without
+# `use_scale`, $w = 1$). In Bahdanau's paper $q$ and $k$ are first projected by learned matrices;
+# in Keras you do that yourself with `Dense` layers before the call.
+
+# %%
+additive = keras.layers.AdditiveAttention()
+out, att = additive([query, value, key], return_attention_scores=True)
+scale = to_numpy(additive.scale)
+assert scale.shape == (4,)  # one learned weight per feature
+scores = np.sum(scale * np.tanh(query[:, :, None, :] + key[:, None, :, :]), axis=-1)
+close(att, softmax(scores))
+close(out, softmax(scores) @ value)
+print("AdditiveAttention scale vector:", np.round(scale, 3))
+
+# %% [markdown]
+# ### `MultiHeadAttention`: projections, heads, output projection
+#
+# `keras.layers.MultiHeadAttention(num_heads, key_dim, value_dim=None, output_shape=None,
+# use_bias=True, dropout=0.0)`. For query width $d_q$ and value width $d_v$ it builds four
+# `EinsumDense` projections whose kernels keep the heads as a separate axis:
+#
+# | weight | shape |
+# |---|---|
+# | `query/kernel` | $(d_q, h, \text{key\_dim})$ |
+# | `key/kernel` | $(d_k, h, \text{key\_dim})$ |
+# | `value/kernel` | $(d_v, h, \text{value\_dim})$ |
+# | `attention_output/kernel` | $(h, \text{value\_dim}, d_q)$ |
+#
+# plus a bias of the same shape without the first axis. The output has the **query's** width
+# (or `output_shape`).
+
+# %%
+mha = keras.layers.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=5)
+q_seq = rng.normal(size=(2, 4, 6)).astype("float32")
+v_seq = rng.normal(size=(2, 7, 8)).astype("float32")
+out, att = mha(q_seq, v_seq, return_attention_scores=True)
+shapes = {w.path.split("/", 1)[1]: tuple(w.shape) for w in mha.weights}
+for name, shape in shapes.items():
+    print(f"{name:28s}{shape}")
+assert shapes == {
+    "query/kernel": (6, 2, 3), "query/bias": (2, 3),
+    "key/kernel": (8, 2, 3), "key/bias": (2, 3),
+    "value/kernel": (8, 2, 5), "value/bias": (2, 5),
+    "attention_output/kernel": (2, 5, 6), "attention_output/bias": (6,),
+}
+assert tuple(out.shape) == (2, 4, 6) and tuple(att.shape) == (2, 2, 4, 7)  # att: (batch, heads, T, S)
+
+# %% [markdown]
+# ### Masks: `attention_mask` and `use_causal_mask`
+#
+# `attention_mask` is a boolean tensor of shape `(batch, T, S)`: `True` where query $t$ may attend
+# to key $s$. `use_causal_mask=True` adds the lower-triangular mask $s \le t$ (a position sees
+# itself and the past only). Masked pairs get weight exactly 0 after the softmax.
+
+# %%
+causal = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)
+seq = rng.normal(size=(1, 5, 8)).astype("float32")
+_, att = causal(seq, seq, use_causal_mask=True, return_attention_scores=True)
+print(np.round(to_numpy(att)[0, 0], 2))
+assert np.all(np.triu(to_numpy(att)[0, 0], k=1) == 0)  # nothing above the diagonal: no future
+
+# %% [markdown]
+# ### `GroupQueryAttention`: query heads share key/value heads
+#
+# `keras.layers.GroupQueryAttention(head_dim, num_query_heads, num_key_value_heads, ...)` projects
+# the query into `num_query_heads` heads but the key and value into only `num_key_value_heads`
+# heads; each key/value head is **repeated** for a group of
+# `num_query_heads // num_key_value_heads` consecutive query heads. With
+# `num_key_value_heads = num_query_heads` it is multi-head attention; with `1` it is multi-query
+# attention. It has the same call signature as `MultiHeadAttention` (masks included) and also offers
+# `sliding_window` and `use_gate`.
+
+# %%
+gqa = keras.layers.GroupQueryAttention(head_dim=3, num_query_heads=4, num_key_value_heads=2)
+out, att = gqa(q_seq, v_seq, return_attention_scores=True)
+shapes = {w.path.split("/", 1)[1]: tuple(w.shape) for w in gqa.weights}
+print(shapes)
+assert shapes["query/kernel"] == (6, 4, 3) and shapes["key/kernel"] == (8, 2, 3)  # 4 query heads, 2 kv heads
+assert tuple(att.shape) == (2, 4, 4, 7)  # one attention map per *query* head
+
+# %% [markdown]
+# ### Keras 2 → 3
+#
+# - The seed calls `GroupQueryAttention` "not standard in Keras". In Keras 3 it is a built-in layer,
+#   `keras.layers.GroupQueryAttention` (proved above and below).
+# - The seed's examples put `Attention()` and `MultiHeadAttention(...)` as the first entry of a
+#   `Sequential` list. These layers need a query and a value; a `Sequential` model passes a single
+#   tensor, so the call fails (proved in the Proof section). Use the functional API.
+# - The seed gives `Attention` the formula $\operatorname{softmax}(QK^\top/\sqrt{d_k})V$; Keras's
+#   `Attention` has **no** $1/\sqrt{d_k}$ (only an optional learned scale). `MultiHeadAttention` and
+#   `GroupQueryAttention` do scale by $1/\sqrt{\text{key\_dim}}$.
+# - The seed writes additive attention as $\operatorname{softmax}(W_a[Q;K])V$; Keras computes
+#   $\operatorname{softmax}(\sum_j w_j\tanh(q_j+k_j))V$.
+
+# %% [markdown]
+# ## Pros
+#
+# - Any position can use any other in one step; long-range dependencies are easy.
+# - Fully parallel over positions; fast on accelerators.
+# - The attention weights are interpretable maps.
+# - Masks make padding and causality explicit and exact.
+# - `GroupQueryAttention` cuts key/value parameters and cache size with little quality loss.
+
+# %% [markdown]
+# ## Cons
+#
+# - Cost grows as $T \times S$ (time and memory): long sequences get expensive.
+# - No built-in notion of order: add positional information yourself (e.g. a position embedding).
+# - `Attention`/`AdditiveAttention` learn no projections, so they need inputs of equal width and
+#   learned `Dense` layers around them to be useful.
+# - Attention maps are a hint, not a proof, of what a model "uses".
+
+# %% [markdown]
+# ## Picture
+#
+# ### One head's weights, with and without the causal mask
+#
+# Self-attention of a 6-token sequence through one `MultiHeadAttention` layer (two heads). With
+# `use_causal_mask=True` each row (query) spreads its weight over itself and earlier tokens only:
+# the upper triangle is exactly zero. The last row is the same in both: the last token may see
+# everything anyway, and the masked weights of the other rows are renormalised over the past.
+
+# %%
+mha_pic = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4, seed=1)
+tokens = rng.normal(size=(1, 6, 8)).astype("float32")
+maps = {
+    "no mask": to_numpy(mha_pic(tokens, tokens, return_attention_scores=True)[1])[0],
+    "causal mask": to_numpy(
+        mha_pic(tokens, tokens, use_causal_mask=True, return_attention_scores=True)[1])[0],
+}
+fig, axes = figure(2, 2, figsize=(8.5, 7.5))
+for row, (title, heads) in enumerate(maps.items()):
+    for h in range(2):
+        ax = axes[row, h]
+        image = ax.imshow(heads[h], cmap="viridis", vmin=0, vmax=1)
+        for t in range(6):
+            for s in range(6):
+                ax.text(s, t, f"{heads[h][t, s]:.2f}", ha="center", va="center", fontsize=7,
+                        color="white" if heads[h][t, s] < 0.5 else "black")
+        ax.set_title(f"{title}, head {h}")
+        ax.set_xlabel("key position s")
+        ax.set_ylabel("query position t")
+        ax.grid(False)
+fig.colorbar(image, ax=axes, shrink=0.6, label="attention weight a[t, s]")
+fig
+
+# %% [markdown]
+# ### Who shares what: multi-head, grouped-query and multi-query attention
+#
+# Eight query heads and the key/value head each one reads, for three settings of
+# `num_key_value_heads`. The groups are read straight from the layers' behaviour (proved below):
+# query head $i$ uses key/value head $\lfloor i / (8 / n_{kv}) \rfloor$.
+
+# %%
+fig, axes = figure(1, 3, figsize=(11, 3.4))
+colours = plt.get_cmap("tab10")
+for ax, n_kv, name in zip(axes, (8, 2, 1), ("multi-head (kv heads = 8)", "grouped-query (kv heads = 2)",
+                                             "multi-query (kv heads = 1)"), strict=True):
+    group = 8 // n_kv
+    for i in range(8):
+        ax.add_patch(plt.Rectangle((i - 0.4, 1.6), 0.8, 0.6, color=colours(i // group), alpha=0.6))
+        ax.text(i, 1.9, f"Q{i}", ha="center", va="center", fontsize=8)
+    for j in range(n_kv):
+        centre = j * group + (group - 1) / 2
+        ax.add_patch(plt.Rectangle((centre - 0.4 * group + 0.0, 0.0), 0.8 * group, 0.6,
+                                   color=colours(j), alpha=0.9))
+        ax.text(centre, 0.3, f"KV{j}", ha="center", va="center", fontsize=7.5, color="white")
+        for i in range(j * group, (j + 1) * group):
+            ax.annotate("", xy=(centre, 0.62), xytext=(i, 1.58),
+                        arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.8})
+    ax.set_xlim(-0.8, 7.8)
+    ax.set_ylim(-0.2, 2.4)
+    ax.axis("off")
+    ax.set_title(name, fontsize=10)
+fig.suptitle("Query heads (top) and the key/value head each one reads (bottom)", fontweight="bold", y=1.04)
+fig
+
+# %% [markdown]
+# ## Table
+#
+# | Layer | Inputs | Learned weights | Score $(q_t, k_s)$ | Main arguments |
+# |---|---|---|---|---|
+# | `Attention` | `[query, value]` or `[query, value, key]` | none; `scale` (scalar) if `use_scale`; `concat_score_weight` (scalar) if `score_mode="concat"` | $q\cdot k$ (× scale), or $c\sum_j\tanh(q_j+k_j)$ | `use_scale`, `score_mode`, `dropout` |
+# | `AdditiveAttention` | same | `scale` vector $(d,)$ if `use_scale` | $\sum_j w_j\tanh(q_j+k_j)$ | `use_scale`, `dropout` |
+# | `MultiHeadAttention` | `query, value, key=None` | $W^Q,W^K,W^V,W^O$ + biases | $(qW^Q_h)\cdot(kW^K_h)/\sqrt{\text{key\_dim}}$ | `num_heads`, `key_dim`, `value_dim`, `output_shape`, `attention_axes` |
+# | `GroupQueryAttention` | `query, value, key=None` | same, with $n_{kv}$ key/value heads | same, key/value head $\lfloor i\,n_{kv}/n_q\rfloor$ | `head_dim`, `num_query_heads`, `num_key_value_heads`, `sliding_window`, `use_gate` |
+#
+# Common call arguments: masks (`mask=[query_mask, value_mask]` for the first two;
+# `query_mask`/`value_mask`/`attention_mask` for the last two), `use_causal_mask`,
+# `return_attention_scores`, `training` (for dropout).
+#
+# Parameter count of `MultiHeadAttention` with query width $d_q$, value/key width $d_v$, $h$ heads,
+# key_dim $k$, value_dim $v$ (biases on): $(d_q+1)hk + (d_v+1)hk + (d_v+1)hv + (hv+1)d_q$.
+# `GroupQueryAttention` with $n_q$ query heads, $n_{kv}$ key/value heads, head_dim $k$:
+# $(d_q+1)n_qk + 2(d_v+1)n_{kv}k + (n_qk+1)d_q$.
+
+# %% [markdown]
+# ## Example
+#
+# ### Example 1 · Padding: a `value_mask` for `Attention`
+#
+# Two sequences padded to length 5; the second has only 3 real steps. Passing
+# `mask=[None, value_mask]` makes the padded keys receive zero weight.
+
+# %%
+value_mask = np.array([[True] * 5, [True, True, True, False, False]])
+out, att = keras.layers.Attention()([query, value], mask=[None, value_mask], return_attention_scores=True)
+print(np.round(to_numpy(att)[1], 3))
+assert np.all(to_numpy(att)[1, :, 3:] == 0)  # padded steps get nothing
+close(out, softmax(query @ value.transpose(0, 2, 1), value_mask[:, None, :]) @ value)
+
+# %% [markdown]
+# ### Example 2 · A Transformer encoder block (functional API)
+#
+# Self-attention, a residual connection and layer normalisation, then a position-wise feed-forward
+# network: the building block of BERT-style encoders.
+
+# %%
+def encoder_block(x, heads=2, key_dim=8, ff=32):
+    attended = keras.layers.MultiHeadAttention(num_heads=heads, key_dim=key_dim)(x, x)
+    x = keras.layers.LayerNormalization()(x + attended)
+    hidden = keras.layers.Dense(ff, activation="relu")(x)
+    return keras.layers.LayerNormalization()(x + keras.layers.Dense(x.shape[-1])(hidden))
+
+
+inputs = keras.Input((10, 16))
+encoder = keras.Model(inputs, encoder_block(inputs), name="encoder_block")
+mha_params = (16 + 1) * 2 * 8 * 3 + (2 * 8 + 1) * 16  # q, k, v projections + output projection
+ff_params = (16 + 1) * 32 + (32 + 1) * 16
+norm_params = 2 * 2 * 16
+assert encoder.count_params() == mha_params + ff_params + norm_params
+print(f"encoder block: {encoder.count_params()} parameters; output {tuple(encoder.output.shape)}")
+
+# %% [markdown]
+# ## Proof
+#
+# ### `MultiHeadAttention` = NumPy scaled dot-product attention from its own weights
+#
+# `mha_numpy` (defined at the top) projects with the layer's kernels and biases, scales by
+# $1/\sqrt{\text{key\_dim}}$, applies the softmax per head, and projects the concatenated heads
+# with the output kernel. Cross-attention with a separate key, query width ≠ value width, so that a
+# mix-up of any two projections changes the result.
+
+# %%
+mha = keras.layers.MultiHeadAttention(num_heads=3, key_dim=4, value_dim=2)
+q_seq = rng.normal(size=(2, 5, 6)).astype("float32")
+v_seq = rng.normal(size=(2, 7, 8)).astype("float32")
+k_seq = rng.normal(size=(2, 7, 9)).astype("float32")  # key width 9: differs from value's 8
+out, att = mha(q_seq, v_seq, k_seq, return_attention_scores=True)
+for w in mha.weights:  # random biases too, so a forgotten bias would show
+    w.assign(rng.normal(size=w.shape).astype("float32") * 0.3)
+out, att = mha(q_seq, v_seq, k_seq, return_attention_scores=True)
+expected_out, expected_att = mha_numpy(mha, q_seq, v_seq, k_seq)
+close(att, expected_att)
+close(out, expected_out, tol=1e-4)
+unscaled_out, _ = mha_numpy(mha, q_seq, v_seq, k_seq, scale=1.0)
+assert not np.allclose(to_numpy(out), unscaled_out, atol=1e-3)  # fails if 1/sqrt(key_dim) were missing
+n_params = (6 + 1) * 3 * 4 + (9 + 1) * 3 * 4 + (8 + 1) * 3 * 2 + (3 * 2 + 1) * 6
+assert mha.count_params() == n_params
+print(f"MultiHeadAttention matches NumPy; {n_params} parameters as the formula says")
+
+# %% [markdown]
+# ### `attention_mask`: masked pairs get weight 0, and the rest is renormalised
+#
+# A random boolean mask (each query keeps at least one key). NumPy sets masked scores to $-\infty$
+# before the softmax.
+
+# %%
+mask = rng.random((2, 5, 7)) < 0.5
+mask[:, :, 0] = True  # every query may attend to at least one key
+out, att = mha(q_seq, v_seq, k_seq, attention_mask=mask, return_attention_scores=True)
+expected_out, expected_att = mha_numpy(mha, q_seq, v_seq, k_seq, mask=mask)
+close(att, expected_att)
+close(out, expected_out, tol=1e-4)
+assert np.all(to_numpy(att)[np.broadcast_to(~mask[:, None], att.shape)] == 0)
+print(f"{(~mask).sum()} of {mask.size} query-key pairs masked; all got weight 0")
+
+# %% [markdown]
+# ### `use_causal_mask`: a future token cannot change the past
+#
+# Self-attention on a sequence, then the same sequence with only its **last** token changed. With
+# the causal mask, outputs at positions 0…T−2 are unchanged and only the last one moves; without
+# it, every position changes (so the test can fail). The causal output also equals NumPy with a
+# lower-triangular mask.
+
+# %%
+self_mha = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)
+seq = rng.normal(size=(1, 6, 8)).astype("float32")
+changed = seq.copy()
+changed[0, -1] = rng.normal(size=8) * 3  # a different future token
+
+before = to_numpy(self_mha(seq, seq, use_causal_mask=True))
+after = to_numpy(self_mha(changed, changed, use_causal_mask=True))
+np.testing.assert_allclose(after[0, :-1], before[0, :-1], rtol=1e-5, atol=1e-6)  # past untouched
+assert not np.allclose(after[0, -1], before[0, -1])  # the changed position itself moves
+
+no_mask_before = to_numpy(self_mha(seq, seq))
+no_mask_after = to_numpy(self_mha(changed, changed))
+assert all(not np.allclose(no_mask_after[0, t], no_mask_before[0, t]) for t in range(5))  # all leak
+
+lower = np.tril(np.ones((6, 6), bool))[None]
+close(before, mha_numpy(self_mha, seq, seq, mask=lower)[0], tol=1e-4)
+print("causal: positions 0..4 unchanged when token 5 changes; without the mask all 6 change")
+
+# %% [markdown]
+# ### `Attention(score_mode="concat")` and `use_scale`
+#
+# With `score_mode="concat"` the score is $c\sum_j\tanh(s\,(q_j+k_j))$ with $c$ the
+# `concat_score_weight` and $s$ the scale (1 without `use_scale`). Setting $c = 0.7$, $s = 1.8$
+# makes both visible.
+
+# %%
+concat = keras.layers.Attention(score_mode="concat", use_scale=True)
+concat([query, value, key])
+concat.concat_score_weight.assign(0.7)
+concat.scale.assign(1.8)
+out, att = concat([query, value, key], return_attention_scores=True)
+scores = 0.7 * np.sum(np.tanh(1.8 * (query[:, :, None, :] + key[:, None, :, :])), axis=-1)
+close(att, softmax(scores))
+close(out, softmax(scores) @ value)
+
+plain = keras.layers.Attention(score_mode="concat")
+plain([query, value])
+assert [w.name for w in plain.weights] == ["concat_score_weight"]  # no scale without use_scale
+print("concat score proved; weights:", [w.name for w in concat.weights])
+
+# %% [markdown]
+# ### `Attention` and `AdditiveAttention` with `use_causal_mask` and a query mask
+#
+# Causal masking works the same way; a `query_mask` (first entry of `mask`) zeroes the outputs of
+# masked query positions.
+
+# %%
+square_q = rng.normal(size=(2, 5, 4)).astype("float32")
+lower = np.tril(np.ones((5, 5), bool))
+out = keras.layers.Attention()([square_q, value], use_causal_mask=True)
+close(out, softmax(square_q @ value.transpose(0, 2, 1), lower) @ value)
+
+additive = keras.layers.AdditiveAttention(use_scale=False)
+query_mask = np.array([[True, True, True, False, False]] * 2)
+out = additive([square_q, value], mask=[query_mask, None], use_causal_mask=True)
+scores = np.sum(np.tanh(square_q[:, :, None, :] + value[:, None, :, :]), axis=-1)
+expected = (softmax(scores, lower) @ value) * query_mask[..., None]
+close(out, expected)
+assert not additive.weights  # use_scale=False: no weights at all
+print("causal + query mask proved for Attention and AdditiveAttention")
+
+# %% [markdown]
+# ### `GroupQueryAttention`: key/value heads shared by groups of query heads
+#
+# NumPy with `kv_head_of = [0, 0, 1, 1, 2, 2]` (6 query heads, 3 key/value heads) reproduces the
+# layer. A plausible wrong grouping, interleaved `[0, 1, 2, 0, 1, 2]`, does not, so the test
+# distinguishes them. The scores of two query heads in one group differ (own queries), but they
+# average the **same** value vectors.
+
+# %%
+gqa = keras.layers.GroupQueryAttention(head_dim=4, num_query_heads=6, num_key_value_heads=3)
+gqa(q_seq, v_seq, k_seq)
+for w in gqa.weights:
+    w.assign(rng.normal(size=w.shape).astype("float32") * 0.3)
+out, att = gqa(q_seq, v_seq, k_seq, return_attention_scores=True)
+grouped = [0, 0, 1, 1, 2, 2]
+expected_out, expected_att = mha_numpy(gqa, q_seq, v_seq, k_seq, kv_head_of=grouped)
+close(att, expected_att)
+close(out, expected_out, tol=1e-4)
+wrong_out, _ = mha_numpy(gqa, q_seq, v_seq, k_seq, kv_head_of=[0, 1, 2, 0, 1, 2])
+assert not np.allclose(to_numpy(out), wrong_out, atol=1e-3)  # fails if groups were interleaved
+
+mask = rng.random((2, 5, 7)) < 0.6
+mask[:, :, -1] = True
+out, att = gqa(q_seq, v_seq, k_seq, attention_mask=mask, return_attention_scores=True)
+close(out, mha_numpy(gqa, q_seq, v_seq, k_seq, mask=mask, kv_head_of=grouped)[0], tol=1e-4)
+print("GroupQueryAttention = NumPy with query heads (0,1)->kv0, (2,3)->kv1, (4,5)->kv2; masks too")
+
+# %% [markdown]
+# ### `GroupQueryAttention` spans multi-head and multi-query attention; parameter counts
+#
+# With `num_key_value_heads = num_query_heads`, GQA is multi-head attention: given the same weights
+# as a `MultiHeadAttention(num_heads, key_dim=head_dim)` it gives the same output, and it has the
+# same parameter count. With `num_key_value_heads = 1` (multi-query) the key and value projections
+# shrink by the factor `num_query_heads`. The counts are checked against the formula of the Table.
+
+# %%
+def gqa_params(d_q, d_v, n_q, n_kv, k):
+    return (d_q + 1) * n_q * k + 2 * (d_v + 1) * n_kv * k + (n_q * k + 1) * d_q
+
+
+d_model, n_q, head = 16, 8, 4
+x = rng.normal(size=(2, 6, d_model)).astype("float32")
+counts = {}
+for n_kv in (8, 4, 2, 1):
+    layer = keras.layers.GroupQueryAttention(head_dim=head, num_query_heads=n_q, num_key_value_heads=n_kv)
+    layer(x, x)
+    counts[n_kv] = layer.count_params()
+    assert counts[n_kv] == gqa_params(d_model, d_model, n_q, n_kv, head), n_kv
+
+as_mha = keras.layers.GroupQueryAttention(head_dim=head, num_query_heads=n_q, num_key_value_heads=n_q)
+reference = keras.layers.MultiHeadAttention(num_heads=n_q, key_dim=head)
+as_mha(x, x), reference(x, x)
+assert as_mha.count_params() == reference.count_params()
+reference.set_weights(as_mha.get_weights())  # same shapes, same order
+close(reference(x, x), to_numpy(as_mha(x, x)), tol=1e-5)
+
+kv_full = 2 * (d_model + 1) * n_q * head
+kv_mqa = 2 * (d_model + 1) * 1 * head
+assert counts[8] - counts[1] == kv_full - kv_mqa
+print("parameters by num_key_value_heads:", counts)
+print(f"multi-query saves {counts[8] - counts[1]} key/value parameters = (1 - 1/{n_q}) of them")
+
+# %% [markdown]
+# ### The seed's `Sequential([MultiHeadAttention(...), ...])` does not work
+#
+# A `Sequential` model calls each layer with one tensor; `MultiHeadAttention` needs `query` and
+# `value`, so building the model raises a `ValueError` that says exactly that.
+
+# %%
+error = expect_error(ValueError, lambda: keras.Sequential(
+    [keras.Input((5, 8)), keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)]))
+assert "single required positional argument" in str(error)
+print(type(error).__name__ + ":", str(error)[:160])
+
+# %% [markdown]
+# ## Application
+#
+# ### Attention learns where to look: "read the flagged token"
+#
+# Each example is a sequence of 8 tokens; a token is a random number and a flag, and exactly one
+# token is flagged. The target is the number of the flagged token. A model can solve this only by
+# finding the flag, whatever its position: a job for attention. The model projects each token,
+# applies self-attention (one `MultiHeadAttention` layer, 2 heads), averages over positions and
+# reads out a number. After training, the attention maps of at least one head should put most weight
+# on the flagged key; the maps drawn are those of that head.
+
+# %%
+def flagged_tokens(n, length=8):
+    numbers = rng.uniform(-1, 1, (n, length))
+    position = rng.integers(0, length, n)
+    flags = np.zeros((n, length))
+    flags[np.arange(n), position] = 1.0
+    x = np.stack([numbers, flags], axis=-1).astype("float32")
+    return x, numbers[np.arange(n), position].astype("float32")[:, None], position
+
+
+x_train, y_train, _ = flagged_tokens(1024)
+x_test, y_test, pos_test = flagged_tokens(300)
+
+keras.utils.set_random_seed(3)
+tokens_in = keras.Input((8, 2))
+embed = keras.layers.Dense(16, name="embed")
+embedded = embed(tokens_in)
+reader = keras.layers.MultiHeadAttention(num_heads=2, key_dim=8, name="reader")
+attended = reader(embedded, embedded)
+pooled = keras.layers.GlobalAveragePooling1D()(attended)
+prediction = keras.layers.Dense(1)(pooled)
+flag_model = keras.Model(tokens_in, prediction)
+flag_model.compile(optimizer=keras.optimizers.Adam(0.02), loss="mse")
+history = flag_model.fit(x_train, y_train, epochs=40, batch_size=256, verbose=0)
+
+# %%
+test_embedded = embed(x_test)  # call the trained layers directly to read the maps
+maps = to_numpy(reader(test_embedded, test_embedded, return_attention_scores=True)[1])  # (n, heads, T, S)
+on_flag = maps.mean(axis=2)[np.arange(len(x_test)), :, pos_test]  # (n, heads): mean over query positions
+best_head = int(np.argmax(on_flag.mean(axis=0)))
+
+fig, axes = figure(1, 3, figsize=(12, 3.6))
+axes[0].plot(history.history["loss"], color="#1f77b4")
+axes[0].set_yscale("log")
+axes[0].set_xlabel("epoch")
+axes[0].set_ylabel("training MSE (log scale)")
+axes[0].set_title("Training loss")
+for ax, i in zip(axes[1:], (0, 1), strict=True):
+    image = ax.imshow(maps[i, best_head], cmap="viridis", vmin=0, vmax=1)
+    ax.axvline(pos_test[i], color="#c0392b", ls="--", lw=1.5, label="flagged token")
+    ax.set_title(f"Test sequence {i}: head {best_head}")
+    ax.set_xlabel("key position")
+    ax.set_ylabel("query position")
+    ax.grid(False)
+    ax.legend(loc="lower right", fontsize=8, frameon=True)
+fig.colorbar(image, ax=axes[1:], shrink=0.8, label="weight")
+fig
+
+# %% [markdown]
+# The proof that the model learned the task and that attention does the finding: the test MSE is
+# far below that of the best constant guess (the variance of the targets, computed in NumPy), and
+# in its most focused head more than half the attention mass lands on the one flagged key out of eight (a
+# uniform map would give 1/8).
+
+# %%
+mse = float(np.mean((to_numpy(flag_model.predict(x_test, verbose=0)) - y_test) ** 2))
+baseline = float(np.var(y_test))
+print(f"test MSE {mse:.4f} vs constant guess {baseline:.4f}")
+per_head = np.round(on_flag.mean(axis=0), 2)
+print(f"mean attention on the flagged key, per head: {per_head} (uniform: {1 / 8:.3f})")
+assert mse < 0.2 * baseline
+assert on_flag.mean(axis=0)[best_head] > 0.5
+
+# %% [markdown]
+# ## Key terms
+#
+# - **Query, key, value**: the query asks, keys are compared with it, values are averaged with the
+#   resulting weights.
+# - **Score function**: how a query and a key are compared (dot product, additive/tanh, concat).
+# - **Attention weights / map**: the softmax of the scores, shape (query positions, key positions);
+#   each row sums to 1.
+# - **Scaled dot-product attention**: dot-product scores divided by $\sqrt{d_k}$ to keep the
+#   softmax from saturating.
+# - **Head**: one independent set of projections and one attention map; heads run in parallel and
+#   are concatenated.
+# - **Self-attention / cross-attention**: query and value from the same sequence / from two
+#   sequences.
+# - **Attention mask**: booleans (T, S); `False` pairs get weight 0.
+# - **Causal mask**: the lower-triangular mask that hides future positions.
+# - **Multi-query / grouped-query attention**: one / a few key-value heads shared by all / groups
+#   of query heads.
+
+# %% [markdown]
+# ## Summary
+#
+# - `Attention` = softmax(q·kᵀ)·v with no projections and **no** 1/√d; `use_scale` adds a learned
+#   scalar, `score_mode="concat"` uses c·Σ tanh(q + k).
+# - `AdditiveAttention` = softmax(Σ w·tanh(q + k))·v with a learned vector w.
+# - `MultiHeadAttention` projects per head (`query`, `key`, `value` kernels of shape
+#   (d, heads, dim)), scales by 1/√key_dim, and projects back with `attention_output`; all proved
+#   equal to NumPy from its own weights.
+# - `attention_mask` (True = may attend) and `use_causal_mask` give masked pairs weight exactly 0:
+#   with the causal mask, a future token cannot change past outputs.
+# - `GroupQueryAttention` is a built-in Keras 3 layer: query heads in consecutive groups share a
+#   key/value head; with n_kv = n_q it equals multi-head attention, with n_kv = 1 it is multi-query
+#   attention and saves (1 − 1/n_q) of the key/value parameters.
+# - These layers take two or three inputs: use them in functional models, not `Sequential` lists.
+
+# %% [markdown]
+# ## Exercises
+#
+# 1. Give `MultiHeadAttention` `output_shape=10` and predict the shape of `attention_output/kernel`;
+#    prove the output equals `mha_numpy` once you adapt it.
+# 2. Build `GroupQueryAttention(..., sliding_window=2)` and prove that it equals NumPy with the
+#    band mask |t − s| < 2.
+# 3. Remove the flag feature's projection (use the raw tokens as keys) in the Application and see
+#    whether the attention still finds the flag.
