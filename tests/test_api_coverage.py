@@ -40,10 +40,20 @@ def all_code() -> str:
     )
 
 
+def aliases(namespace: str, code: str) -> set[str]:
+    """Names the code binds to the namespace: `ini = keras.initializers`, `from keras import x as y`."""
+    found = {namespace}
+    found |= set(re.findall(rf"^\s*(\w+)\s*=\s*keras\.{namespace}\s*(?:#.*)?$", code, flags=re.MULTILINE))
+    found |= set(re.findall(rf"from keras import {namespace} as (\w+)", code))
+    found |= set(re.findall(rf"import keras\.{namespace} as (\w+)", code))
+    return found
+
+
 def used(namespace: str, name: str, code: str, ambiguous: set[str]) -> bool:
-    """`keras.<ns>.<name>` or `<ns>.<name>` always counts; a bare name only if no other namespace has it."""
-    if re.search(rf"\b{namespace}\.{re.escape(name)}\b", code):
-        return True
+    """`<ns or its alias>.<name>` always counts; a bare name only if no other namespace has it."""
+    for alias in aliases(namespace, code):
+        if re.search(rf"\b{alias}\.{re.escape(name)}\b", code):
+            return True
     return name not in ambiguous and re.search(rf"\b{re.escape(name)}\b", code) is not None
 
 
@@ -80,6 +90,8 @@ def test_the_check_catches_a_name_no_notebook_uses():
     assert not used("layers", "Conv2D", code, set())
     assert used("activations", "get", code, {"get"})
     assert not used("initializers", "get", code, {"get"})  # a bare `get` elsewhere does not count
+    aliased = "ini = keras.initializers\nini.get('zeros')\n"
+    assert used("initializers", "get", aliased, {"get"}) and not used("regularizers", "get", aliased, {"get"})
 
 
 def test_the_index_page_is_fresh():

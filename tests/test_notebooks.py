@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import nbformat
@@ -19,8 +20,16 @@ BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}  
 NOTEBOOKS = sorted(p for d in NOTEBOOK_DIRS for p in (ROOT / d).glob("*.ipynb"))
 
 
+def thread_budget() -> dict[str, str]:
+    """Share the cores among the pytest-xdist workers: each kernel's math libraries get cores/workers
+    threads. Oversubscribed OpenMP pools (PyTorch, oneDNN) spin and can run many times slower."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    threads = str(max(1, (os.cpu_count() or 1) // workers))
+    return {"OMP_NUM_THREADS": threads, "TF_NUM_INTRAOP_THREADS": threads}
+
+
 def run_and_check(path: Path, backend: str, record_time) -> nbformat.NotebookNode:
-    nb, seconds = execute(path, limit=LIMIT_SECONDS, env={"KERAS_BACKEND": backend})
+    nb, seconds = execute(path, limit=LIMIT_SECONDS, env={"KERAS_BACKEND": backend, **thread_budget()})
     name = str(path.relative_to(ROOT))
     record_time("notebook run times", f"{name} [{backend}]", seconds, LIMIT_SECONDS)
     out = ARTIFACTS / "executed" / backend / name

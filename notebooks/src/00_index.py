@@ -37,24 +37,29 @@ ENV = start(seed=42)
 #
 # | Section | Notebook | What it teaches | Run time (slowest backend) |
 # |---|---|---|---|
-# | 01 The base Layer class | [01 · The base Layer class](01_layer_base.ipynb) | Every part of a Keras model, whether a `Dense` layer, a convolution or a whole `Model`, is an instance of `keras.layers.Layer`: an object that **owns weights** and **turns input tensors into output tensors**. | not yet measured |
+# | 01 The base Layer class | [01 · The base Layer class](01_layer_base.ipynb) | Every part of a Keras model, whether a `Dense` layer, a convolution or a whole `Model`, is an instance of `keras.layers.Layer`: an object that **owns … | not yet measured |
 # | 01 The base Layer class | [01b · The Layer contract: training, masks, shapes, Layer vs Model, stateless use](01b_layer_contract.ipynb) | Notebook 01 wrote layers that own weights and compute. | not yet measured |
 # | 02 Layer activations | [02 · Layer activations](02_activations.ipynb) | An **activation** is the non-linear function a layer applies to its output. | not yet measured |
-# | 03 Layer weight initializers | [03 · Layer weight initializers](03_initializers.ipynb) | Before a network has seen a single example, every weight already has a value, and that value decides whether the signal survives the trip through twenty layers or fades to nothing. | not yet measured |
+# | 03 Layer weight initializers | [03 · Layer weight initializers](03_initializers.ipynb) | Before a network has seen a single example, every weight already has a value, and that value decides whether the signal survives the trip through … | not yet measured |
 # | 04 Layer weight regularizers | [04 · Layer weight regularizers](04_regularizers.ipynb) | A **regularizer** turns a layer's weights into a number, a penalty, that Keras adds to the loss `fit` minimizes. | not yet measured |
-# | 05 Layer weight constraints | (not written yet) | | |
-# | 06 Core layers | [06 · Core layers](06_core_layers.ipynb) | The core layers are the parts almost every model is assembled from: `Input` (and the `InputLayer` behind it) says what comes in, `InputSpec` lets a layer reject what it cannot use, `Dense` and `EinsumDense` are the learned linear maps, `Activation` applies a fixed function, `Embedding` and `ReversibleEmbedding` turn token ids into vectors (and vectors back into token scores), `Masking` marks padded time steps, `Lambda` wraps a plain function, and `Identity` does nothing on purpose. | not yet measured |
+# | 05 Layer weight constraints | [05 · Layer weight constraints](05_constraints.ipynb) | A **constraint** is a projection: after every optimizer step, Keras replaces a weight `w` by `constraint(w)`, so the weight always lies in an allowed … | not yet measured |
+# | 06 Core layers | [06 · Core layers](06_core_layers.ipynb) | The core layers are the parts almost every model is assembled from: `Input` (and the `InputLayer` behind it) says what comes in, `InputSpec` lets a … | not yet measured |
 # | 07 Convolution layers | [07 · Convolution layers](07_convolution.ipynb) | A convolution layer slides a small kernel over a sequence, an image or a volume and computes the same weighted sum at every position. | not yet measured |
 # | 08 Pooling layers | [08 · Pooling layers](08_pooling.ipynb) | A pooling layer slides a window over a sequence, an image or a volume and replaces each window by **one number**: its maximum or its average. | not yet measured |
-# | 09 Recurrent layers | (not written yet) | | |
-# | 10 Preprocessing layers | [10a · Preprocessing layers: text, numeric and categorical features](10a_preprocessing_text_numeric.ipynb) | Raw data is rarely what a network wants: sentences must become integer ids or word counts, numbers must be centred and scaled or cut into bins, categories must become indices or one-hot vectors. | not yet measured |
+# | 09 Recurrent layers | [09 · Recurrent layers](09_recurrent.ipynb) | A recurrent layer reads a sequence **one step at a time** and carries a **state** from step to step: the state after step `t` is computed from the … | not yet measured |
+# | 10 Preprocessing layers | [10a · Preprocessing layers: text, numeric and categorical features](10a_preprocessing_text_numeric.ipynb) | Raw data is rarely what a network wants: sentences must become integer ids or word counts, numbers must be centred and scaled or cut into bins … | not yet measured |
+# | 10 Preprocessing layers | [10b · Preprocessing layers: images, audio, and where preprocessing runs](10b_preprocessing_image_audio.ipynb) | Images arrive in every size and with pixels in 0–255; audio arrives as a long waveform. | not yet measured |
+# | 10 Preprocessing layers | [10c · Augmentation layers, part 1: geometry, mixing and bounding boxes](10c_augmentation.ipynb) | Data augmentation shows the network a slightly different version of each training image at every step, so it learns what matters (the object) rather … | not yet measured |
+# | 10 Preprocessing layers | [10d · Augmentation layers, part 2: colour, contrast and intensity](10d_augmentation_color.ipynb) | The second half of Keras 3's augmentation layers changes **pixel values** rather than pixel positions: brightness and contrast (`RandomBrightness` … | not yet measured |
 # | 11 Normalization layers | [11 · Normalization layers](11_normalization.ipynb) | A normalization layer takes a group of numbers, subtracts their mean (or not), divides by their spread, and then applies a learned scale and shift. | not yet measured |
 # | 12 Regularization layers | [12 · Regularization layers](12_regularization_layers.ipynb) | Regularization layers make a network harder to overfit. | not yet measured |
-# | 13 Attention layers | [13 · Attention layers](13_attention.ipynb) | An attention layer lets every position of a sequence **look at other positions** and take a weighted average of what it finds there, with weights it computes from the data itself. | not yet measured |
+# | 13 Attention layers | [13 · Attention layers](13_attention.ipynb) | An attention layer lets every position of a sequence **look at other positions** and take a weighted average of what it finds there, with weights it … | not yet measured |
 # | 14 Reshaping layers | [14 · Reshaping layers](14_reshaping.ipynb) | Reshaping layers learn nothing: they **move numbers around**. | not yet measured |
-# | 15 Merging layers | [15 · Merging layers](15_merging.ipynb) | A merging layer takes a **list of tensors** and returns one: `Add`, `Subtract`, `Multiply`, `Average`, `Maximum` and `Minimum` combine them element by element, `Concatenate` joins them along an axis, and `Dot` takes dot products (optionally of unit vectors, i.e. | not yet measured |
-# | 16 Activation layers | (not written yet) | | |
-# | 17 Backend-specific layers | (not written yet) | | |
+# | 15 Merging layers | [15 · Merging layers](15_merging.ipynb) | A merging layer takes a **list of tensors** and returns one: `Add`, `Subtract`, `Multiply`, `Average`, `Maximum` and `Minimum` combine them element … | not yet measured |
+# | 16 Activation layers | [16 · Activation layers](16_activation_layers.ipynb) | An activation function can be given to a layer as an argument (`Dense(64, activation="relu")`) or placed in the model as a **layer of its own**. | not yet measured |
+# | 17 Backend-specific layers | [17a · Backend-specific layers: which backend each needs, and `TFSMLayer`](17a_backend_specific_tfsm.ipynb) | Keras 3 runs the same model code on TensorFlow, JAX and PyTorch, but four layers exist to bring in something written for **one** framework … | not yet measured |
+# | 17 Backend-specific layers | [17b · `JaxLayer` and `FlaxLayer`: JAX code as Keras layers](17b_jax_flax_layers.ipynb) | `JaxLayer` turns a pure JAX function `call_fn(params, inputs)` and its parameter tree into a Keras layer; `FlaxLayer` does the same for a Flax module. | not yet measured |
+# | 17 Backend-specific layers | [17c · `TorchModuleWrapper`: a PyTorch module inside a Keras model](17c_torch_module_wrapper.ipynb) | On the PyTorch backend, `keras.layers.TorchModuleWrapper(module)` turns any `torch.nn.Module` into a Keras layer: its parameters become Keras … | not yet measured |
 
 # %% [markdown]
 # ## Practice and assessment
@@ -174,18 +179,18 @@ ENV = start(seed=42)
 # | `get` | `keras.regularizers` | 04 Layer weight regularizers | [04_regularizers](04_regularizers.ipynb) |
 # | `serialize` | `keras.regularizers` | 04 Layer weight regularizers | [04_regularizers](04_regularizers.ipynb) |
 # | `deserialize` | `keras.regularizers` | 04 Layer weight regularizers | [04_regularizers](04_regularizers.ipynb) |
-# | **`Constraint`** | `keras.constraints` | 05 Layer weight constraints | **missing** |
-# | **`MaxNorm`** | `keras.constraints` | 05 Layer weight constraints | **missing** |
-# | **`MinMaxNorm`** | `keras.constraints` | 05 Layer weight constraints | **missing** |
-# | **`NonNeg`** | `keras.constraints` | 05 Layer weight constraints | **missing** |
-# | **`UnitNorm`** | `keras.constraints` | 05 Layer weight constraints | **missing** |
-# | `max_norm` | `keras.constraints` | 05 Layer weight constraints | **missing** |
-# | `min_max_norm` | `keras.constraints` | 05 Layer weight constraints | **missing** |
-# | `non_neg` | `keras.constraints` | 05 Layer weight constraints | **missing** |
-# | `unit_norm` | `keras.constraints` | 05 Layer weight constraints | **missing** |
-# | `get` | `keras.constraints` | 05 Layer weight constraints | **missing** |
-# | `serialize` | `keras.constraints` | 05 Layer weight constraints | **missing** |
-# | `deserialize` | `keras.constraints` | 05 Layer weight constraints | **missing** |
+# | **`Constraint`** | `keras.constraints` | 05 Layer weight constraints | [05_constraints](05_constraints.ipynb) |
+# | **`MaxNorm`** | `keras.constraints` | 05 Layer weight constraints | [05_constraints](05_constraints.ipynb) |
+# | **`MinMaxNorm`** | `keras.constraints` | 05 Layer weight constraints | [05_constraints](05_constraints.ipynb) |
+# | **`NonNeg`** | `keras.constraints` | 05 Layer weight constraints | [05_constraints](05_constraints.ipynb) |
+# | **`UnitNorm`** | `keras.constraints` | 05 Layer weight constraints | [05_constraints](05_constraints.ipynb) |
+# | `max_norm` | `keras.constraints` | 05 Layer weight constraints | [05_constraints](05_constraints.ipynb) |
+# | `min_max_norm` | `keras.constraints` | 05 Layer weight constraints | [05_constraints](05_constraints.ipynb) |
+# | `non_neg` | `keras.constraints` | 05 Layer weight constraints | [05_constraints](05_constraints.ipynb) |
+# | `unit_norm` | `keras.constraints` | 05 Layer weight constraints | [05_constraints](05_constraints.ipynb) |
+# | `get` | `keras.constraints` | 05 Layer weight constraints | [05_constraints](05_constraints.ipynb) |
+# | `serialize` | `keras.constraints` | 05 Layer weight constraints | [05_constraints](05_constraints.ipynb) |
+# | `deserialize` | `keras.constraints` | 05 Layer weight constraints | [05_constraints](05_constraints.ipynb) |
 # | **`Input`** | `keras.layers` | 06 Core layers | [06_core_layers](06_core_layers.ipynb) |
 # | **`InputSpec`** | `keras.layers` | 06 Core layers | [06_core_layers](06_core_layers.ipynb) |
 # | **`Dense`** | `keras.layers` | 06 Core layers | [06_core_layers](06_core_layers.ipynb) |
@@ -245,20 +250,20 @@ ENV = start(seed=42)
 # | `GlobalAvgPool1D` | `keras.layers` | 08 Pooling layers | [08_pooling](08_pooling.ipynb) |
 # | `GlobalAvgPool2D` | `keras.layers` | 08 Pooling layers | [08_pooling](08_pooling.ipynb) |
 # | `GlobalAvgPool3D` | `keras.layers` | 08 Pooling layers | [08_pooling](08_pooling.ipynb) |
-# | **`LSTM`** | `keras.layers` | 09 Recurrent layers | **missing** |
-# | **`LSTMCell`** | `keras.layers` | 09 Recurrent layers | **missing** |
-# | **`GRU`** | `keras.layers` | 09 Recurrent layers | **missing** |
-# | **`GRUCell`** | `keras.layers` | 09 Recurrent layers | **missing** |
-# | **`SimpleRNN`** | `keras.layers` | 09 Recurrent layers | **missing** |
-# | **`TimeDistributed`** | `keras.layers` | 09 Recurrent layers | **missing** |
-# | **`Bidirectional`** | `keras.layers` | 09 Recurrent layers | **missing** |
-# | **`ConvLSTM1D`** | `keras.layers` | 09 Recurrent layers | **missing** |
-# | **`ConvLSTM2D`** | `keras.layers` | 09 Recurrent layers | **missing** |
-# | **`ConvLSTM3D`** | `keras.layers` | 09 Recurrent layers | **missing** |
-# | **`RNN`** | `keras.layers` | 09 Recurrent layers | **missing** |
-# | **`SimpleRNNCell`** | `keras.layers` | 09 Recurrent layers | **missing** |
-# | **`StackedRNNCells`** | `keras.layers` | 09 Recurrent layers | **missing** |
-# | `Wrapper` | `keras.layers` | 09 Recurrent layers | **missing** |
+# | **`LSTM`** | `keras.layers` | 09 Recurrent layers | [09_recurrent](09_recurrent.ipynb) |
+# | **`LSTMCell`** | `keras.layers` | 09 Recurrent layers | [09_recurrent](09_recurrent.ipynb) |
+# | **`GRU`** | `keras.layers` | 09 Recurrent layers | [09_recurrent](09_recurrent.ipynb) |
+# | **`GRUCell`** | `keras.layers` | 09 Recurrent layers | [09_recurrent](09_recurrent.ipynb) |
+# | **`SimpleRNN`** | `keras.layers` | 09 Recurrent layers | [09_recurrent](09_recurrent.ipynb) |
+# | **`TimeDistributed`** | `keras.layers` | 09 Recurrent layers | [09_recurrent](09_recurrent.ipynb) |
+# | **`Bidirectional`** | `keras.layers` | 09 Recurrent layers | [09_recurrent](09_recurrent.ipynb) |
+# | **`ConvLSTM1D`** | `keras.layers` | 09 Recurrent layers | [09_recurrent](09_recurrent.ipynb) |
+# | **`ConvLSTM2D`** | `keras.layers` | 09 Recurrent layers | [09_recurrent](09_recurrent.ipynb) |
+# | **`ConvLSTM3D`** | `keras.layers` | 09 Recurrent layers | [09_recurrent](09_recurrent.ipynb) |
+# | **`RNN`** | `keras.layers` | 09 Recurrent layers | [09_recurrent](09_recurrent.ipynb) |
+# | **`SimpleRNNCell`** | `keras.layers` | 09 Recurrent layers | [09_recurrent](09_recurrent.ipynb) |
+# | **`StackedRNNCells`** | `keras.layers` | 09 Recurrent layers | [09_recurrent](09_recurrent.ipynb) |
+# | `Wrapper` | `keras.layers` | 09 Recurrent layers | [09_recurrent](09_recurrent.ipynb) |
 # | **`TextVectorization`** | `keras.layers` | 10 Preprocessing layers | [10a_preprocessing_text_numeric](10a_preprocessing_text_numeric.ipynb) |
 # | **`Normalization`** | `keras.layers` | 10 Preprocessing layers | [10a_preprocessing_text_numeric](10a_preprocessing_text_numeric.ipynb) |
 # | **`SpectralNormalization`** | `keras.layers` | 10 Preprocessing layers | [10a_preprocessing_text_numeric](10a_preprocessing_text_numeric.ipynb) |
@@ -268,41 +273,41 @@ ENV = start(seed=42)
 # | **`HashedCrossing`** | `keras.layers` | 10 Preprocessing layers | [10a_preprocessing_text_numeric](10a_preprocessing_text_numeric.ipynb) |
 # | **`StringLookup`** | `keras.layers` | 10 Preprocessing layers | [10a_preprocessing_text_numeric](10a_preprocessing_text_numeric.ipynb) |
 # | **`IntegerLookup`** | `keras.layers` | 10 Preprocessing layers | [10a_preprocessing_text_numeric](10a_preprocessing_text_numeric.ipynb) |
-# | **`Resizing`** | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | **`Rescaling`** | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | **`CenterCrop`** | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | **`RandomCrop`** | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | **`RandomFlip`** | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | **`RandomTranslation`** | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | **`RandomRotation`** | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | **`RandomZoom`** | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | **`RandomContrast`** | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | **`RandomBrightness`** | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `Pipeline` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `STFTSpectrogram` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `MelSpectrogram` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `MaxNumBoundingBoxes` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `AugMix` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `AutoContrast` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `ContrastLimitedAdaptiveHistogramEqualization` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `CutMix` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `Equalization` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `MixUp` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `RandAugment` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `RandomColorDegeneration` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `RandomColorJitter` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `RandomElasticTransform` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `RandomErasing` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `RandomGaussianBlur` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `RandomGrayscale` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `RandomHue` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `RandomInvert` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `RandomPerspective` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `RandomPosterization` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `RandomSaturation` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `RandomSharpness` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `RandomShear` | `keras.layers` | 10 Preprocessing layers | **missing** |
-# | `Solarization` | `keras.layers` | 10 Preprocessing layers | **missing** |
+# | **`Resizing`** | `keras.layers` | 10 Preprocessing layers | [10b_preprocessing_image_audio](10b_preprocessing_image_audio.ipynb), [10c_augmentation](10c_augmentation.ipynb) |
+# | **`Rescaling`** | `keras.layers` | 10 Preprocessing layers | [10b_preprocessing_image_audio](10b_preprocessing_image_audio.ipynb), [10c_augmentation](10c_augmentation.ipynb), [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | **`CenterCrop`** | `keras.layers` | 10 Preprocessing layers | [10b_preprocessing_image_audio](10b_preprocessing_image_audio.ipynb), [10c_augmentation](10c_augmentation.ipynb) |
+# | **`RandomCrop`** | `keras.layers` | 10 Preprocessing layers | [10c_augmentation](10c_augmentation.ipynb) |
+# | **`RandomFlip`** | `keras.layers` | 10 Preprocessing layers | [10c_augmentation](10c_augmentation.ipynb) |
+# | **`RandomTranslation`** | `keras.layers` | 10 Preprocessing layers | [10c_augmentation](10c_augmentation.ipynb) |
+# | **`RandomRotation`** | `keras.layers` | 10 Preprocessing layers | [10c_augmentation](10c_augmentation.ipynb) |
+# | **`RandomZoom`** | `keras.layers` | 10 Preprocessing layers | [10c_augmentation](10c_augmentation.ipynb) |
+# | **`RandomContrast`** | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | **`RandomBrightness`** | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `Pipeline` | `keras.layers` | 10 Preprocessing layers | [10b_preprocessing_image_audio](10b_preprocessing_image_audio.ipynb), [10c_augmentation](10c_augmentation.ipynb), [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `STFTSpectrogram` | `keras.layers` | 10 Preprocessing layers | [10b_preprocessing_image_audio](10b_preprocessing_image_audio.ipynb) |
+# | `MelSpectrogram` | `keras.layers` | 10 Preprocessing layers | [10b_preprocessing_image_audio](10b_preprocessing_image_audio.ipynb) |
+# | `MaxNumBoundingBoxes` | `keras.layers` | 10 Preprocessing layers | [10c_augmentation](10c_augmentation.ipynb) |
+# | `AugMix` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `AutoContrast` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `ContrastLimitedAdaptiveHistogramEqualization` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `CutMix` | `keras.layers` | 10 Preprocessing layers | [10c_augmentation](10c_augmentation.ipynb) |
+# | `Equalization` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `MixUp` | `keras.layers` | 10 Preprocessing layers | [10c_augmentation](10c_augmentation.ipynb) |
+# | `RandAugment` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `RandomColorDegeneration` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `RandomColorJitter` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `RandomElasticTransform` | `keras.layers` | 10 Preprocessing layers | [10c_augmentation](10c_augmentation.ipynb) |
+# | `RandomErasing` | `keras.layers` | 10 Preprocessing layers | [10c_augmentation](10c_augmentation.ipynb) |
+# | `RandomGaussianBlur` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `RandomGrayscale` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `RandomHue` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `RandomInvert` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `RandomPerspective` | `keras.layers` | 10 Preprocessing layers | [10c_augmentation](10c_augmentation.ipynb) |
+# | `RandomPosterization` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `RandomSaturation` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `RandomSharpness` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
+# | `RandomShear` | `keras.layers` | 10 Preprocessing layers | [10c_augmentation](10c_augmentation.ipynb) |
+# | `Solarization` | `keras.layers` | 10 Preprocessing layers | [10d_augmentation_color](10d_augmentation_color.ipynb) |
 # | **`BatchNormalization`** | `keras.layers` | 11 Normalization layers | [11_normalization](11_normalization.ipynb) |
 # | **`LayerNormalization`** | `keras.layers` | 11 Normalization layers | [11_normalization](11_normalization.ipynb) |
 # | **`UnitNormalization`** | `keras.layers` | 11 Normalization layers | [11_normalization](11_normalization.ipynb) |
@@ -349,12 +354,12 @@ ENV = start(seed=42)
 # | `minimum` | `keras.layers` | 15 Merging layers | [15_merging](15_merging.ipynb) |
 # | `multiply` | `keras.layers` | 15 Merging layers | [15_merging](15_merging.ipynb) |
 # | `subtract` | `keras.layers` | 15 Merging layers | [15_merging](15_merging.ipynb) |
-# | **`ReLU`** | `keras.layers` | 16 Activation layers | **missing** |
-# | **`Softmax`** | `keras.layers` | 16 Activation layers | **missing** |
-# | **`LeakyReLU`** | `keras.layers` | 16 Activation layers | **missing** |
-# | **`PReLU`** | `keras.layers` | 16 Activation layers | **missing** |
-# | **`ELU`** | `keras.layers` | 16 Activation layers | **missing** |
-# | **`TorchModuleWrapper`** | `keras.layers` | 17 Backend-specific layers | **missing** |
-# | **`TFSMLayer`** | `keras.layers` | 17 Backend-specific layers | **missing** |
-# | **`JaxLayer`** | `keras.layers` | 17 Backend-specific layers | **missing** |
-# | **`FlaxLayer`** | `keras.layers` | 17 Backend-specific layers | **missing** |
+# | **`ReLU`** | `keras.layers` | 16 Activation layers | [16_activation_layers](16_activation_layers.ipynb) |
+# | **`Softmax`** | `keras.layers` | 16 Activation layers | [16_activation_layers](16_activation_layers.ipynb) |
+# | **`LeakyReLU`** | `keras.layers` | 16 Activation layers | [16_activation_layers](16_activation_layers.ipynb) |
+# | **`PReLU`** | `keras.layers` | 16 Activation layers | [16_activation_layers](16_activation_layers.ipynb) |
+# | **`ELU`** | `keras.layers` | 16 Activation layers | [16_activation_layers](16_activation_layers.ipynb) |
+# | **`TorchModuleWrapper`** | `keras.layers` | 17 Backend-specific layers | [17a_backend_specific_tfsm](17a_backend_specific_tfsm.ipynb), [17c_torch_module_wrapper](17c_torch_module_wrapper.ipynb) |
+# | **`TFSMLayer`** | `keras.layers` | 17 Backend-specific layers | [17a_backend_specific_tfsm](17a_backend_specific_tfsm.ipynb) |
+# | **`JaxLayer`** | `keras.layers` | 17 Backend-specific layers | [17a_backend_specific_tfsm](17a_backend_specific_tfsm.ipynb), [17b_jax_flax_layers](17b_jax_flax_layers.ipynb) |
+# | **`FlaxLayer`** | `keras.layers` | 17 Backend-specific layers | [17a_backend_specific_tfsm](17a_backend_specific_tfsm.ipynb), [17b_jax_flax_layers](17b_jax_flax_layers.ipynb) |
