@@ -175,13 +175,15 @@ print("weights:", [(w.name, tuple(w.shape)) for w in reloaded.weights])
 #
 # ### Which backend accepts which bridge, measured
 #
-# Each cell of the grid comes from a fresh Python process with `KERAS_BACKEND` set, which builds the
-# layer and calls it on a small batch (the SavedModel is the one exported above). Green: it ran;
+# Each cell of the grid comes from running the same probe with `KERAS_BACKEND` set: here for
+# TensorFlow, in a fresh Python process for JAX and PyTorch. It builds each layer and calls it on a
+# small batch (the SavedModel is the one exported above). Green: it ran;
 # red: Keras refused, with the error type shown.
 
 # %%
 PROBE = textwrap.dedent('''
     import json, os, sys, warnings
+    SAVED_MODEL = sys.argv[1] if __name__ == "__main__" else SAVED_MODEL
     warnings.simplefilter("ignore")
     from helpers.setup import import_keras_quietly
     keras = import_keras_quietly()
@@ -189,7 +191,7 @@ PROBE = textwrap.dedent('''
     x = np.ones((2, 4), "float32")
 
     def tfsm():
-        return keras.layers.TFSMLayer(sys.argv[1], call_endpoint="serve")(x)
+        return keras.layers.TFSMLayer(SAVED_MODEL, call_endpoint="serve")(x)
 
     def jax_layer():
         import jax.numpy as jnp
@@ -214,7 +216,8 @@ PROBE = textwrap.dedent('''
             outcome[name] = "not installed: " + error.name
         except Exception as error:  # what Keras says when the backend is wrong
             outcome[name] = type(error).__name__
-    print(json.dumps(outcome))
+    if __name__ == "__main__":  # in a fresh process: report to the notebook
+        print(json.dumps(outcome))
 ''')
 
 BACKENDS = ("tensorflow", "jax", "torch")
@@ -224,9 +227,11 @@ processes = {
         [sys.executable, "-c", PROBE, export_dir], env={**os.environ, "KERAS_BACKEND": backend},
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
-    for backend in BACKENDS  # all three at once: the machine's cores work in parallel
+    for backend in BACKENDS[1:]  # JAX and PyTorch at once, each in a fresh process
 }
-support = {}
+here = {"__name__": "probe", "SAVED_MODEL": export_dir}  # TensorFlow: this process already is one
+exec(PROBE, here)
+support = {"tensorflow": here["outcome"]}
 for backend, process in processes.items():
     stdout, _ = process.communicate(timeout=120)
     lines = stdout.strip().splitlines()
@@ -273,7 +278,7 @@ pretrained = keras.Sequential([keras.Input((4,)), keras.layers.Dense(32, activat
                                keras.layers.Dense(32, activation="tanh", name="features")])
 pretrained_head = keras.Sequential([pretrained, keras.layers.Dense(2)])
 pretrained_head.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
-pretrained_head.fit(x_train, np.hstack([np.sin(total), np.cos(total)]), epochs=40, batch_size=64, verbose=0)
+pretrained_head.fit(x_train, np.hstack([np.sin(total), np.cos(total)]), epochs=25, batch_size=64, verbose=0)
 features_dir = os.path.join(WORK, "features_savedmodel")
 pretrained.export(features_dir, verbose=False)
 
@@ -281,7 +286,7 @@ frozen_features = keras.layers.TFSMLayer(features_dir, call_endpoint="serve", tr
 transfer = keras.Sequential([keras.Input((4,)), frozen_features, keras.layers.Dense(1, name="new_head")])
 transfer.compile(optimizer=keras.optimizers.Adam(0.02), loss="mse")
 frozen_before = [to_numpy(w) for w in frozen_features.weights]
-history = transfer.fit(x_train, np.sin(total + 0.5), epochs=40, batch_size=64, verbose=0)
+history = transfer.fit(x_train, np.sin(total + 0.5), epochs=25, batch_size=64, verbose=0)
 plots.loss_curve(history.history, title="New head on a frozen TFSMLayer: training loss (MSE)")
 
 # %% [markdown]
