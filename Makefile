@@ -25,8 +25,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the pinned course set
 
-lab: $(STAMP)  ## open the course in JupyterLab, on its front page (notebooks/00_index.ipynb)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --port=$(PORT) $(ALLOW_ROOT) notebooks/00_index.ipynb
+# The student view (classroom/views/student): nbgrader's Assignments tab, no instructor tools.
+STUDENT_VIEW = $(abspath classroom/views/student)$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
+
+lab: $(STAMP)  ## open the course in JupyterLab, on its front page (notebooks/00_index.ipynb); student view
+	JUPYTER_CONFIG_PATH=$(STUDENT_VIEW) $(BIN)/jupyter lab --ServerApp.root_dir=. --port=$(PORT) $(ALLOW_ROOT) notebooks/00_index.ipynb
 
 test: $(STAMP)  ## run every test: notebooks, structure, freshness, lint, Colab path, browser, grading
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --junitxml=test-artifacts/junit.xml --ignore=tests/test_site.py

@@ -44,15 +44,15 @@ def test_environment_yml_installs_the_same_extras_and_pins_nothing_itself():
 
 def test_makefile_installs_from_the_extras():
     text = (ROOT / "Makefile").read_text()
-    assert "pip install -q -e '.[course,test]'" in text
-    assert "'.[course,test,backends]'" in text
+    assert "pip install -q -e '.[course,test,site]'" in text
+    assert "'.[course,test,site,backends]'" in text
     assert re.search(r"^test: \$\(STAMP\)", text, flags=re.MULTILINE)
 
 
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "make test" in readme and re.search(r"^make test$", ci, flags=re.MULTILINE)
+    assert "make test" in readme and re.search(r"^step \"make test\" make test$", ci, flags=re.MULTILINE)
 
 
 def test_colab_install_floors_match_the_setup_check():

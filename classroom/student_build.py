@@ -1,0 +1,100 @@
+"""Build the classroom's student copy of the course: notebooks, practice quiz and helpers, no key.
+
+    python classroom/student_build.py build OUT      write the student build into OUT (replaced)
+    python classroom/student_build.py release-key OUT  add the quiz key to OUT (after the graded quiz)
+
+Left out: grading/ (exercise solutions and hidden tests: students get exercises through nbgrader's
+exchange), helpers/quiz_questions.json (the quiz key: correct flags and explanations, replaced by
+the questions alone in helpers/quiz_questions_public.json), quiz/keras3_review.ipynb (it prints the
+key) and the text sources. quiz/practice.ipynb calls helpers.quiz_locked instead of the widget, which
+says that the answers open once the instructor releases them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = ROOT / "helpers" / "quiz_questions.json"
+# Option fields of the key; question fields that hint at the answer.
+KEY_OPTION_FIELDS = {"correct", "explanation"}
+KEY_QUESTION_FIELDS = {"seed_answer", "keras3_note"}
+
+
+def public_quiz(raw: dict) -> dict:
+    """The quiz data without correct flags, explanations, seed answers and Keras 3 notes."""
+    questions = []
+    for question in raw["questions"]:
+        public = {k: v for k, v in question.items() if k not in KEY_QUESTION_FIELDS and k != "options"}
+        public["options"] = {
+            letter: {k: v for k, v in option.items() if k not in KEY_OPTION_FIELDS}
+            for letter, option in question["options"].items()
+        }
+        questions.append(public)
+    return {"title": raw.get("title", ""), "key_released": False, "questions": questions}
+
+
+def locked_practice(notebook: dict) -> dict:
+    """Point the practice notebook's quiz cells at helpers.quiz_locked (and clear outputs)."""
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        source = source.replace("from helpers.quiz_widget import practice",
+                                "from helpers.quiz_locked import practice")
+        source = source.replace("from helpers.quiz import practise_in_text",
+                                "from helpers.quiz_locked import practise_in_text")
+        cell["source"] = source.splitlines(keepends=True)
+        cell["outputs"], cell["execution_count"] = [], None
+    notebook["cells"].insert(1, {
+        "cell_type": "markdown", "metadata": {}, "id": "classroom-key-notice",
+        "source": ["**Classroom build.** The answers of this practice quiz open once your instructor "
+                   "releases them, after the graded quiz closes. Until then the quiz shows the questions "
+                   "only."],
+    })
+    return notebook
+
+
+def build(out: Path) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "notebooks").mkdir(parents=True)
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        shutil.copy2(notebook, out / "notebooks" / notebook.name)
+    helpers = out / "helpers"
+    shutil.copytree(ROOT / "helpers", helpers,
+                    ignore=shutil.ignore_patterns("__pycache__", "quiz_questions.json", "*.pyc"))
+    shutil.copy2(Path(__file__).with_name("overlay") / "quiz_locked.py", helpers / "quiz_locked.py")
+    raw = json.loads(KEY.read_text(encoding="utf-8"))
+    (helpers / "quiz_questions_public.json").write_text(json.dumps(public_quiz(raw), indent=1) + "\n")
+    (out / "quiz").mkdir()
+    practice = json.loads((ROOT / "quiz" / "practice.ipynb").read_text(encoding="utf-8"))
+    (out / "quiz" / "practice.ipynb").write_text(json.dumps(locked_practice(practice), indent=1) + "\n")
+    for path in [out, *out.rglob("*")]:  # readable by every account, writable by none
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    print(f"student build in {out}")
+
+
+def release_key(out: Path) -> None:
+    target = out / "helpers" / "quiz_questions.json"
+    shutil.copyfile(KEY, target)
+    target.chmod(0o644)
+    print(f"quiz key released: {target}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["build", "release-key"])
+    parser.add_argument("out", type=Path)
+    args = parser.parse_args(argv)
+    (build if args.command == "build" else release_key)(args.out.resolve())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
