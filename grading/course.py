@@ -29,7 +29,8 @@ TEXT = GRADING / "source_text"
 SOURCE = GRADING / "source"
 RELEASE = GRADING / "release"
 BIN = Path(sys.executable).parent
-COURSE_FILES = ("nbgrader_config.py", "nbgrader_plugins.py")  # what a working copy of the course needs
+# what a working copy of the course needs
+COURSE_FILES = ("nbgrader_config.py", "nbgrader_plugins.py", "sandbox.py")
 
 sys.path.insert(0, str(ROOT))
 from tools.notebooks import render  # noqa: E402  (one notebook format for the whole course)

@@ -7,6 +7,7 @@ deployment changes without editing the file come from environment variables:
     NBGRADER_EXCHANGE       exchange folder shared with students (a real class: /srv/nbgrader/exchange)
     NBGRADER_CELL_TIMEOUT   seconds one cell may run during autograding (default 120)
     NBGRADER_LMS_REGEX      how to read student and notebook from an LMS download's file name
+    GRADING_SANDBOX         "off": run student kernels without the bubblewrap sandbox (sandbox.py)
 """
 
 import os
@@ -27,7 +28,7 @@ from nbgrader.preprocessors import (  # noqa: E402
     SaveAutoGrades,
 )
 
-from nbgrader_plugins import ConciseTestErrors, CrashTolerantExecute  # noqa: E402
+from nbgrader_plugins import ConciseTestErrors, CrashTolerantExecute, HideSecretLines  # noqa: E402
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
@@ -59,6 +60,11 @@ c.Execute.startup_timeout = 120  # kernel start on a busy machine
 c.Execute.iopub_timeout = 15
 c.CrashTolerantExecute.probe_timeout = 10
 c.CrashTolerantExecute.max_recoveries = 3
+# Every student kernel runs in a bubblewrap sandbox (grading/sandbox.py): no network, the course
+# folder invisible, a scratch copy of the notebook's folder, memory and process caps, no survivors.
+# `make autograde` refuses to start when bwrap cannot run, unless GRADING_SANDBOX=off.
+if os.environ.get("GRADING_SANDBOX", "on").lower() not in ("off", "0", "no", "false"):
+    c.Execute.kernel_manager_class = "sandbox.SandboxKernelManager"
 c.Autograde.autograde_preprocessors = [
     CrashTolerantExecute,  # stock Execute plus: a dead or stuck kernel costs one cell, not the notebook
     IgnorePattern,
@@ -74,7 +80,12 @@ c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 60
 
 # ---------------------------------------------------------------- feedback: no hidden test code
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ConciseTestErrors, CSSHTMLHeaderPreprocessor]
+# HideSecretLines: whatever the student's code printed (executed cells, `In`, history, files), any
+# output line holding a line of a hidden test or of the reference solution is removed.
+c.GenerateFeedback.preprocessors = [
+    GetGrades, ClearHiddenTests, ConciseTestErrors, HideSecretLines, CSSHTMLHeaderPreprocessor,
+]
+c.HideSecretLines.course_root = str(HERE)
 
 # ---------------------------------------------------------------- LMS downloads (zip collect)
 # Canvas names each file  <name>_[LATE_]<user id>_<submission id>_<uploaded file name>; the user id

@@ -19,6 +19,14 @@ CrashTolerantExecute
     expression; an earlier one can only come from student code (an IPython hook) trying to claim
     points for a cell that then fails.
 
+HideSecretLines
+    In feedback, removes from every output of every cell each line that contains a secret line: a
+    line of the source notebook (hidden tests, reference solutions) that the release does not hold,
+    with at least `min_length` characters. It also looks for the secret as Python repr, JSON and HTML
+    would escape it, so printing `In`, `%history`, `_ih`, the cells a hook saw, or a file read from
+    disk shows "[hidden by the grader]" instead. What it cannot catch: a secret the student's code
+    re-encodes (base64, reversed, one character per line).
+
 ConciseTestErrors
     Feedback shows the last line of a failing test cell's error ("CheckFailed: kernel shape:
     expected (4, 3), saw (3, 4)") instead of the traceback, whose context lines would reveal the
@@ -28,15 +36,20 @@ ConciseTestErrors
 from __future__ import annotations
 
 import copy
+import html
+import json
 import re
+from functools import lru_cache
+from pathlib import Path
 from queue import Empty
 
+import nbformat
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from nbgrader.utils import is_grade
-from traitlets import Integer
+from traitlets import Integer, Unicode
 
 COMPLETED = "all checks in this cell passed."  # printed by helpers.grading.passed()
 NOT_COMPLETED = "the test cell did not run to its end (the notebook changed how the kernel runs code)"
@@ -147,4 +160,75 @@ class ConciseTestErrors(NbGraderPreprocessor):
             for out in cell.get("outputs", []):
                 if out.output_type == "error":
                     out.traceback = [ANSI.sub("", f"{out.ename}: {out.evalue}")]
+        return cell, resources
+
+
+HIDDEN_LINE = "[hidden by the grader]"
+
+
+def _code_lines(nb) -> set[str]:
+    return {line.strip() for cell in nb.cells for line in cell.source.splitlines()}
+
+
+@lru_cache(maxsize=32)
+def secret_lines(source: str, release: str, min_length: int) -> tuple[str, ...]:
+    """Lines of the source notebook absent from the release (hidden tests, solutions), and escaped."""
+    released = _code_lines(nbformat.read(release, as_version=4)) if Path(release).exists() else set()
+    secrets = set()
+    for line in _code_lines(nbformat.read(source, as_version=4)) - released:
+        if len(line) < min_length or not re.search(r"[A-Za-z]", line):
+            continue
+        secrets |= {line, html.escape(line), html.escape(line, quote=False), repr(line)[1:-1],
+                    json.dumps(line)[1:-1], json.dumps(line, ensure_ascii=False)[1:-1]}
+    return tuple(sorted(secrets, key=len))
+
+
+def scrub(text: str, secrets: tuple[str, ...]) -> str:
+    lines = text.splitlines(keepends=True)
+    kept = [HIDDEN_LINE + ("\n" if line.endswith("\n") else "") if any(s in line for s in secrets) else line
+            for line in lines]
+    return "".join(kept)
+
+
+class HideSecretLines(NbGraderPreprocessor):
+    """In feedback, hide every output line that quotes a hidden test or the reference solution."""
+
+    course_root = Unicode("", help="The course folder (holds source/ and release/).").tag(config=True)
+    min_length = Integer(12, help="Shorter source lines (`else:`, `return x`) are not secret.").tag(
+        config=True
+    )
+
+    def preprocess(self, nb, resources):
+        meta = resources.get("nbgrader", {})
+        root = Path(self.course_root or ".")
+        name = f"{meta.get('notebook')}.ipynb"
+        source = root / "source" / str(meta.get("assignment")) / name
+        release = root / "release" / str(meta.get("assignment")) / name
+        if not source.exists():
+            self.log.warning("HideSecretLines: no source notebook %s; outputs left as they are", source)
+            return nb, resources
+        self._secrets = secret_lines(str(source), str(release), self.min_length)
+        return super().preprocess(nb, resources)
+
+    def _scrub_value(self, value):
+        if isinstance(value, str):
+            return scrub(value, self._secrets)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return [scrub(v, self._secrets) for v in value]
+        if isinstance(value, dict):
+            return type(value)((key, self._scrub_value(v)) for key, v in value.items())
+        return value
+
+    def preprocess_cell(self, cell, resources, index):
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                out.text = self._scrub_value(out.text)
+            if "data" in out:
+                out.data = NotebookNode({
+                    mime: (self._scrub_value(v) if mime.startswith("text/") or mime.endswith("json") else v)
+                    for mime, v in out.data.items()
+                })
+            if out.get("output_type") == "error":
+                out.evalue = scrub(out.get("evalue", ""), self._secrets)
+                out.traceback = [scrub(line, self._secrets) for line in out.get("traceback", [])]
         return cell, resources

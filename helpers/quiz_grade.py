@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import codecs
 import csv
 import io
 import json
@@ -156,10 +157,17 @@ def _entries_from_notebook(text: str) -> list[tuple[str, object]]:
 READERS = {".json": _entries_from_json, ".txt": _entries_from_text, ".ipynb": _entries_from_notebook}
 
 
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (with or without a BOM), or UTF-16 with a BOM: what Windows Notepad saves as "Unicode"."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")  # the BOM tells the byte order; decoding drops it
+    return raw.decode("utf-8-sig")  # tolerate the BOM some Windows tools write
+
+
 def read_sheet(path: Path, quiz: Quiz, student: str | None = None, name: str | None = None) -> Sheet:
     """Parse one answer file; raise SheetError when the file as a whole cannot be graded."""
     try:
-        text = path.read_text(encoding="utf-8-sig")  # tolerate the BOM some Windows tools write
+        text = decode_text(path.read_bytes())
     except (OSError, UnicodeDecodeError) as error:
         raise SheetError(f"cannot be read as UTF-8 text ({error})") from error
     answers: dict[int, frozenset[str]] = {}

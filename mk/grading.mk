@@ -5,6 +5,8 @@
 #   ROSTER=<file.csv>   roster: nbgrader's student CSV (id,first_name,last_name,email)
 #   GRADES_CSV=<file>   grades: where the CSV goes (default grading/grades.csv)
 #   FORCE=1             autograde/feedback: redo submissions that were already processed
+#   JOBS=<n>            autograde: parallel nbgrader processes (default: the core count)
+#   GRADING_SANDBOX=off autograde: run student kernels without bubblewrap (docs/grading.md)
 #   COURSE_DIR=<folder> the course folder nbgrader works in (default grading; the tests use a copy)
 #   NBGRADER_EXCHANGE, NBGRADER_CELL_TIMEOUT, NBGRADER_LMS_REGEX: see grading/nbgrader_config.py
 
@@ -57,8 +59,12 @@ zip-collect: $(STAMP)  ## collect ASSIGNMENT from LMS downloads (LMS_DIR=<folder
 
 # Autograde needs the assignments in the gradebook, which `release` (generate_assignment) puts
 # there; the gradebook is not committed, so a fresh clone would otherwise fail here.
-autograde: release  ## grade the submissions of ASSIGNMENT (default all); FORCE=1 regrades
-	$(IN_COURSE) nbgrader autograde "$(ASSIGNMENT_GLOB)" $(FORCE_FLAG)
+# grading/intake.py: checks the sandbox (GRADING_SANDBOX=off to grade without), repairs the submitted
+# notebooks' metadata, runs the nbgrader command after `--` in JOBS processes (each a share of the
+# students), prints the report (CSV beside grades.csv).
+autograde: release  ## grade the submissions of ASSIGNMENT (default all) in JOBS processes; FORCE=1 regrades
+	$(IN_COURSE) $(ABS_BIN)/python $(abspath grading/intake.py) autograde --jobs $(JOBS) \
+	  --report "$(abspath $(dir $(GRADES_CSV)))/autograde_report.csv" -- nbgrader autograde "$(ASSIGNMENT_GLOB)" $(FORCE_FLAG)
 
 feedback: $(STAMP)  ## write HTML feedback per student into grading/feedback (no hidden test code)
 	$(IN_COURSE) nbgrader generate_feedback "$(ASSIGNMENT_GLOB)" $(FORCE_FLAG)

@@ -1,0 +1,483 @@
+"""What students really hand in, end to end through `make autograde`, `make feedback`, `make grades`.
+
+One scratch course (like tests/test_grading_e2e.py) with submissions of ex1 that editors or students
+broke or that attack the grader: metadata dropped, a test cell copied, metadata edited by hand,
+files that are not notebooks or not this notebook, a vandal (reads source/, rewrites the gradebook,
+overwrites its neighbours), a process left running, feedback leak attempts. The batch is graded
+twice, JOBS=1 and then JOBS=2 FORCE=1: the scores, per part, must be identical and exact.
+
+GRADING_BENCHMARK=1 also times a class of 30 submissions serial vs parallel and with vs without the
+sandbox (a few minutes; not run in CI).
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT
+from nbgrader.api import Gradebook
+
+sys.path.insert(0, str(ROOT / "grading"))
+sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "grading"))
+import course  # noqa: E402
+import intake  # noqa: E402
+import nbgrader_plugins  # noqa: E402
+import submissions as fx  # noqa: E402
+
+pytestmark = pytest.mark.xdist_group("grading_sandbox")
+
+COURSE_ID = "keras3-layers"
+EX = fx.EX1
+MARK = "7429"  # in the command line of the processes the lingering submission leaves behind
+HAVE_BWRAP = shutil.which("bwrap") is not None
+
+
+def release_nb() -> nbformat.NotebookNode:
+    return nbformat.read(course.RELEASE / EX / f"{EX}.ipynb", as_version=4)
+
+
+def solved(student_cell: str = "") -> nbformat.NotebookNode:
+    """The reference solution of ex1 (worth 10), with an optional extra cell after the first solution."""
+    return fx.Submission("x", EX, fx.full(EX), fx.solutions(EX), student_cell=student_cell).build()
+
+
+def dropped() -> nbformat.NotebookNode:
+    nb = solved()
+    for cell in nb.cells:
+        cell.metadata.pop("nbgrader", None)
+    return nb
+
+
+def copied() -> nbformat.NotebookNode:
+    """Test cells copied (metadata and all) to the end, to rerun them: two cells per grade_id."""
+    nb = solved()
+    tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    for cell in tests[:2]:
+        twin = copy.deepcopy(cell)
+        twin["id"] = cell["id"]  # the same id too, as a raw copy of the JSON does
+        nb.cells.append(twin)
+    return nb
+
+
+def hand_edited() -> nbformat.NotebookNode:
+    nb = solved()
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade_id") == "part_b":
+            meta["points"] = 30
+        if meta.get("grade_id") == "part_c":
+            meta["grade"] = False  # "not graded"
+        if meta.get("grade_id") == "simple_dense":
+            meta["solution"], meta["locked"] = False, True
+        if meta.get("grade_id") == "part_d":
+            meta["grade_id"] = "part_d_mine"
+    return nb
+
+
+VANDAL = r"""import glob, os, sqlite3
+here = os.getcwd()
+course = os.path.dirname(os.path.dirname(os.path.dirname(here)))
+report = {}
+for pattern in ("source/*/*.ipynb", "release/*/*.ipynb", "gradebook.db", "submitted/*/*/*.ipynb",
+                "autograded/*/*/*.ipynb", "/work/main/grading/source/*/*.ipynb", "/tmp/pytest-of-*/**/*.db"):
+    path = pattern if pattern.startswith("/") else os.path.join(course, pattern)
+    report[pattern] = len(glob.glob(path, recursive=True))  # its own folder holds no notebook either
+theirs = glob.glob(os.path.join(course, "submitted/*/*/*.ipynb"))
+theirs += glob.glob(os.path.join(course, "autograded/*/*/*.ipynb"))
+for path in theirs:
+    if "/vandal/" not in path:
+        try:
+            with open(path, "w") as handle:
+                handle.write("{}")
+            report["overwrote " + path] = True
+        except OSError as error:
+            report["refused " + path] = type(error).__name__
+try:
+    db = sqlite3.connect(os.path.join(course, "gradebook.db"))
+    db.execute("update grade set auto_score = 0")
+    db.commit()
+    report["gradebook"] = "rewritten"
+except Exception as error:
+    report["gradebook"] = type(error).__name__
+try:
+    import urllib.request
+    urllib.request.urlopen("http://example.com", timeout=3)
+    report["network"] = "open"
+except Exception as error:
+    report["network"] = type(error).__name__
+open("vandal_was_here.txt", "w").write("x")
+print(report)
+"""
+
+LINGER = f'''import subprocess, sys
+subprocess.Popen(["sleep", "{MARK}1"], start_new_session=True)
+daemon = "import os, time\\nif os.fork() == 0:\\n    os.setsid()\\n    time.sleep({MARK}2)"
+subprocess.Popen([sys.executable, "-c", daemon])
+'''
+
+LEAK = r"""import glob, os
+ip = get_ipython()  # noqa: F821
+
+
+def leak(result):
+    print("IN:", In)  # noqa: F821
+    print("_IH:", ip.user_ns.get("_ih"))
+    print("RAW:", result.info.raw_cell)
+    ip.run_line_magic("history", "-n")
+    course = os.path.dirname(os.path.dirname(os.path.dirname(os.getcwd())))
+    for path in glob.glob(course + "/source/*/*.ipynb") + glob.glob("/work/main/grading/source/*/*.ipynb"):
+        print(open(path).read())
+
+
+ip.events.register("post_run_cell", leak)
+"""
+
+
+def secrets() -> list[str]:
+    """Lines of the hidden tests and reference solution (not in the release) of ex1, 12+ characters."""
+    return [
+        s
+        for s in nbgrader_plugins.secret_lines(
+            str(course.SOURCE / EX / f"{EX}.ipynb"), str(course.RELEASE / EX / f"{EX}.ipynb"), 12
+        )
+        if s == s.strip() and "\\" not in s and "&" not in s and not s.endswith(" SOLUTION")
+    ]
+
+
+ALL = fx.full(EX)
+ZERO = fx.only(EX)
+# student -> (notebook text or None for "no notebook"; points per part; problem the report must give)
+CASES = {
+    "reference": (lambda: nbformat.writes(solved()), ALL, ""),
+    "wrong": (
+        lambda: nbformat.writes(
+            fx.Submission(
+                "w",
+                EX,
+                {},
+                fx.but(
+                    EX,
+                    simple_dense=fx.changed(
+                        fx.reference(EX, "simple_dense"),
+                        ('initializer="zeros", name="bias"', 'initializer="ones", name="bias"'),
+                    ),
+                ),
+            ).build()
+        ),
+        fx.only(EX, "part_b", "part_c", "part_d"),
+        "",
+    ),
+    "dropped": (lambda: nbformat.writes(dropped()), ALL, "repaired metadata"),
+    "copied": (lambda: nbformat.writes(copied()), ALL, "stray nbgrader metadata"),
+    "hand_edited": (lambda: nbformat.writes(hand_edited()), ALL, "repaired metadata"),
+    "empty": (lambda: "", ZERO, "not a notebook: the file is empty"),
+    "truncated": (lambda: nbformat.writes(solved())[:5000], ZERO, "not a notebook (truncated or not JSON)"),
+    "not_json": (lambda: "print('hello')\n", ZERO, "not a notebook (truncated or not JSON)"),
+    "other_notebook": (
+        lambda: (course.RELEASE / fx.EX2 / f"{fx.EX2}.ipynb").read_text(),
+        ZERO,
+        "matches none of the release's test cells",
+    ),
+    "vandal": (lambda: nbformat.writes(solved(VANDAL)), ALL, ""),
+    "linger": (lambda: nbformat.writes(solved(LINGER)), ALL, ""),
+    "leak": (lambda: nbformat.writes(solved(LEAK)), ALL, ""),
+}
+NEIGHBOURS = ("reference", "wrong", "dropped", "leak")
+
+
+def make(root: Path, target: str, check: bool = True, env: dict | None = None, **variables: str):
+    settings = [f"{k}={v}" for k, v in {"COURSE_DIR": str(root), **variables}.items()]
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-o", ".venv/.installed", target, *settings],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "NBGRADER_CELL_TIMEOUT": "20",
+            "NBGRADER_EXCHANGE": str(root.parent / "exchange"),
+            **(env or {}),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert not check or done.returncode == 0, (
+        f"make {target} failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    )
+    return done
+
+
+def new_course(base: Path, students: dict[str, str | None]) -> Path:
+    root = base / "course"
+    root.mkdir(parents=True)
+    for name in course.COURSE_FILES:
+        shutil.copy(course.GRADING / name, root / name)
+    shutil.copytree(course.SOURCE / EX, root / "source" / EX)
+    roster = base / "roster.csv"
+    roster.write_text("id,first_name,last_name,email\n" + "".join(f"{s},,,\n" for s in students))
+    make(root, "roster", ROSTER=str(roster))
+    for student, text in students.items():
+        folder = root / "submitted" / student / EX
+        folder.mkdir(parents=True)
+        if text is not None:
+            (folder / f"{EX}.ipynb").write_text(text)
+    return root
+
+
+def part_scores(root: Path) -> dict[str, dict[str, float]]:
+    out = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
+        for student in CASES:
+            try:
+                sub = gb.find_submission(EX, student)
+            except Exception:  # noqa: BLE001
+                continue
+            out[student] = {g.name: g.score for nb in sub.notebooks for g in nb.grades}
+    return out
+
+
+def read_report(path: Path) -> dict[str, dict]:
+    with open(path, newline="") as handle:
+        return {row["student_id"]: row for row in csv.DictReader(handle)}
+
+
+def lingering() -> list[str]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if f"{MARK}1" in cmd or f"{MARK}2" in cmd:
+                found.append(f"{proc.name}: {cmd}")
+    return found
+
+
+class Batch:
+    root: Path
+    serial: subprocess.CompletedProcess
+    parallel: subprocess.CompletedProcess
+    serial_scores: dict
+    parallel_scores: dict
+    serial_report: dict
+    parallel_report: dict
+    before: dict[str, bytes]
+    alive_after: list[str]
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, record_time) -> Batch:
+    if not HAVE_BWRAP:
+        from conftest import require
+
+        require(False, "bubblewrap is not installed (apt-get install bubblewrap)")
+    b = Batch()
+    b.root = new_course(tmp_path_factory.mktemp("sandbox"), {s: text() for s, (text, _, _) in CASES.items()})
+    b.before = {s: (b.root / "submitted" / s / EX / f"{EX}.ipynb").read_bytes() for s in NEIGHBOURS}
+    csv_dir = b.root.parent / "out"
+    csv_dir.mkdir()
+    start = time.monotonic()
+    b.serial = make(b.root, "autograde", check=False, JOBS="1", GRADES_CSV=str(csv_dir / "grades.csv"))
+    record_time(
+        "grading sandbox", f"make autograde JOBS=1 ({len(CASES)} submissions)", time.monotonic() - start
+    )
+    b.alive_after = lingering()
+    b.serial_scores = part_scores(b.root)
+    b.serial_report = read_report(csv_dir / "autograde_report.csv")
+    b.after_serial = {s: (b.root / "submitted" / s / EX / f"{EX}.ipynb").read_bytes() for s in NEIGHBOURS}
+    start = time.monotonic()
+    b.parallel = make(
+        b.root, "autograde", check=False, JOBS="2", FORCE="1", GRADES_CSV=str(csv_dir / "grades.csv")
+    )
+    record_time(
+        "grading sandbox",
+        f"make autograde JOBS=2 FORCE=1 ({len(CASES)} submissions)",
+        time.monotonic() - start,
+    )
+    b.parallel_scores = part_scores(b.root)
+    b.parallel_report = read_report(csv_dir / "autograde_report.csv")
+    make(b.root, "feedback", FORCE="1")
+    make(b.root, "grades", GRADES_CSV=str(csv_dir / "grades.csv"))
+    with open(csv_dir / "grades.csv", newline="") as handle:
+        b.grades = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    return b
+
+
+def test_both_runs_complete(batch):
+    for done in (batch.serial, batch.parallel):
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        assert "sandbox: bubblewrap works" in done.stdout
+        assert "There was an error processing" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("student", list(CASES))
+def test_exact_scores(batch, student):
+    points = CASES[student][1]
+    assert batch.grades[student] == float(sum(points.values()))
+    if student in batch.serial_scores and batch.serial_scores[student]:
+        assert batch.serial_scores[student] == points
+
+
+def test_serial_and_parallel_runs_are_identical(batch):
+    assert batch.serial_scores == batch.parallel_scores
+    assert batch.serial_report == batch.parallel_report
+
+
+@pytest.mark.parametrize("student", list(CASES))
+def test_the_report_names_every_submission_and_its_problem(batch, student):
+    row = batch.serial_report[student]
+    points = CASES[student][1]
+    assert float(row["score"]) == float(sum(points.values()))
+    problem = CASES[student][2]
+    if problem:
+        assert problem in row["problems"], row
+    elif student in ("reference", "wrong", "vandal", "leak"):
+        assert row["problems"] == "", row
+
+
+def test_the_report_is_printed_as_one_table(batch):
+    table = batch.serial.stdout[batch.serial.stdout.index("\nstudent ") :]
+    assert all(re.search(rf"^{s}\s+{EX}\s", table, re.M) for s in CASES), table
+    assert f"report: {len(CASES)} submission(s)" in table
+
+
+def test_the_vandal_changed_nothing_outside_its_scratch(batch):
+    for student in NEIGHBOURS:
+        now = (batch.root / "submitted" / student / EX / f"{EX}.ipynb").read_bytes()
+        assert now == batch.after_serial[student], f"{student}'s submission changed"
+        if student not in ("dropped",):  # intake rewrote the metadata of that one, before grading
+            assert now == batch.before[student], f"{student}'s submission changed"
+    nb = nbformat.read(batch.root / "autograded" / "vandal" / EX / f"{EX}.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    report = eval(re.search(r"^\{.*\}$", printed, re.M).group(0))  # noqa: S307 - our own test output
+    assert report["source/*/*.ipynb"] == 0 and report["gradebook.db"] == 0
+    assert report["submitted/*/*/*.ipynb"] == 0 and report["autograded/*/*/*.ipynb"] == 0
+    assert report["/work/main/grading/source/*/*.ipynb"] == 0
+    assert report["gradebook"] != "rewritten" and report["network"] != "open"
+    assert not any(key.startswith("overwrote") for key in report)
+    assert not (batch.root / "autograded" / "vandal" / EX / "vandal_was_here.txt").exists()
+
+
+def test_no_student_process_survives_grading(batch):
+    assert batch.alive_after == []
+    assert lingering() == []
+    left = (
+        [p for p in Path("/sys/fs/cgroup/pids/nbgrader-sandbox").glob("*") if p.is_dir()]
+        if Path("/sys/fs/cgroup/pids/nbgrader-sandbox").exists()
+        else []
+    )
+    assert left == [], "sandbox cgroups left behind"
+
+
+@pytest.mark.parametrize("student", ["leak", "vandal", "reference", "copied", "dropped"])
+def test_feedback_never_shows_hidden_tests_or_solutions(batch, student):
+    page = html.unescape((batch.root / "feedback" / student / EX / f"{EX}.html").read_text())
+    outputs_only = re.sub(r'<div class="jp-InputArea.*?</div>\s*</div>\s*</div>', "", page, flags=re.S)
+    shown = [s for s in secrets() if s in outputs_only]
+    assert shown == [], f"{student}'s feedback shows {shown[:3]}"
+    for marker in ("HIDDEN TESTS", "_T.close", "_T.equal", "_T.rng"):
+        assert marker not in page
+
+
+def test_the_leak_attempt_printed_something_that_was_hidden(batch):
+    nb = nbformat.read(batch.root / "autograded" / "leak" / EX / f"{EX}.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert any(s in printed for s in secrets()), "the leak attempt should have printed hidden test code"
+    page = html.unescape((batch.root / "feedback" / "leak" / EX / f"{EX}.html").read_text())
+    assert nbgrader_plugins.HIDDEN_LINE in page
+
+
+def test_make_autograde_refuses_without_a_working_sandbox(tmp_path):
+    root = new_course(tmp_path, {"reference": nbformat.writes(solved())})
+    done = make(root, "autograde", check=False, env={"GRADING_BWRAP": "/bin/false"})
+    assert done.returncode != 0
+    line = next(line for line in done.stdout.splitlines() if line.startswith("sandbox:"))
+    assert "Refusing to grade" in line and "GRADING_SANDBOX=off" in line
+    assert not (root / "autograded").exists()
+
+
+# ---------------------------------------------------------------- intake on its own (fast)
+
+
+@pytest.mark.parametrize("builder", [dropped, copied, hand_edited], ids=["dropped", "copied", "hand-edited"])
+def test_repair_restores_the_release_metadata(builder):
+    nb = builder()
+    changes, reason = intake.repair(nb, release_nb())
+    assert reason is None and changes
+    graded = {
+        c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]
+        for c in nb.cells
+        if "nbgrader" in c.metadata
+    }
+    want = {
+        c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]
+        for c in release_nb().cells
+        if "nbgrader" in c.metadata
+    }
+    assert graded == want
+    assert len({c.id for c in nb.cells}) == len(nb.cells)
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in fx.cases() if c.notebook and c.assignment == EX], ids=lambda c: c.student
+)
+def test_repair_leaves_the_existing_submissions_alone(case):
+    nb = case.build()
+    before = nbformat.writes(nb)
+    assert intake.repair(nb, release_nb()) == ([], None)
+    assert nbformat.writes(nb) == before
+
+
+def test_quiz_grader_reads_utf16_answer_files(tmp_path):
+    from helpers.quiz_grade import main
+
+    fixtures = ROOT / "tests" / "fixtures" / "quiz" / "lms"
+    for name, encoding in (("utf8", None), ("utf16", "utf-16")):
+        inbox = tmp_path / name
+        inbox.mkdir()
+        text = (fixtures / "ben.txt").read_text(encoding="utf-8")
+        (inbox / "ben.txt").write_bytes(text.encode(encoding) if encoding else text.encode())
+        assert main([str(inbox), "--out", str(tmp_path / f"{name}.csv")]) == 0
+    assert (tmp_path / "utf16.txt").exists() is False
+    assert (tmp_path / "utf8.csv").read_text() == (tmp_path / "utf16.csv").read_text()
+    assert (tmp_path / "utf16" / "ben.txt").read_bytes()[:2] == b"\xff\xfe"
+
+
+# ---------------------------------------------------------------- the class of 30 (GRADING_BENCHMARK=1)
+
+
+@pytest.mark.skipif(
+    os.environ.get("GRADING_BENCHMARK") != "1", reason="set GRADING_BENCHMARK=1 (a few minutes)"
+)
+def test_class_of_30_serial_vs_parallel(tmp_path, record_time):
+    students = {f"s{i:02d}": nbformat.writes(solved()) for i in range(30)}
+    seconds = {}
+    for label, jobs, sandbox in (
+        ("serial, sandbox", "1", "on"),
+        ("parallel, sandbox", "2", "on"),
+        ("serial, no sandbox", "1", "off"),
+    ):
+        root = new_course(tmp_path / label.replace(", ", "_").replace(" ", "_"), students)
+        start = time.monotonic()
+        done = make(root, "autograde", JOBS=jobs, env={"GRADING_SANDBOX": sandbox})
+        seconds[label] = time.monotonic() - start
+        assert "There was an error processing" not in done.stdout + done.stderr
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
+            assert all(gb.find_submission(EX, s).score == 10 for s in students)
+        record_time("class of 30 (ex1)", f"make autograde, {label}", seconds[label])
+    speedup = seconds["serial, sandbox"] / seconds["parallel, sandbox"]
+    overhead = (seconds["serial, sandbox"] - seconds["serial, no sandbox"]) / 30
+    record_time("class of 30 (ex1)", "speedup serial/parallel (x, not seconds)", speedup)
+    record_time("class of 30 (ex1)", "sandbox overhead per submission", overhead)
+    print(json.dumps({**seconds, "speedup": speedup, "sandbox_overhead_per_submission": overhead}))
