@@ -86,13 +86,10 @@ def python_binds() -> list[str]:
     return args
 
 
-def probe(bwrap: str | None = None) -> str | None:
-    """None when a sandbox like the kernels' can start here; else why not (one line)."""
-    bwrap = bwrap or bwrap_path()
-    if not bwrap:
-        return "bubblewrap (bwrap) is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
-    cmd = [
-        bwrap,
+def isolation_args() -> list[str]:
+    """The bwrap options every sandbox shares: no network or capabilities, read-only system and
+    Python, private /tmp, /proc and /dev. The start-up probe tests exactly what the kernels get."""
+    return [
         "--unshare-all",
         "--die-with-parent",
         "--cap-drop",
@@ -105,6 +102,17 @@ def probe(bwrap: str | None = None) -> str | None:
         "/proc",
         "--dev",
         "/dev",
+    ]
+
+
+def probe(bwrap: str | None = None) -> str | None:
+    """None when a sandbox like the kernels' can start here; else why not (one line)."""
+    bwrap = bwrap or bwrap_path()
+    if not bwrap:
+        return "bubblewrap (bwrap) is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
+    cmd = [
+        bwrap,
+        *isolation_args(),
         "--",
         sys.executable,
         "-c",
@@ -198,18 +206,7 @@ class SandboxKernelManager(AsyncKernelManager):
         }
         args = [
             self.bwrap or bwrap_path() or "bwrap",
-            "--unshare-all",
-            "--die-with-parent",
-            "--cap-drop",
-            "ALL",
-            "--tmpfs",  # first: binds of paths under /tmp (a venv there) must land on top of it
-            "/tmp",
-            *system_binds(),
-            *python_binds(),
-            "--proc",
-            "/proc",
-            "--dev",
-            "/dev",
+            *isolation_args(),
             "--bind",
             str(self._box),
             str(self._box),  # sockets and connection file
