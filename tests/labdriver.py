@@ -119,3 +119,13 @@ def prompts(page) -> list[str]:
 
 def stderr_texts(page) -> list[str]:
     return page.eval_on_selector_all(STDERR, "els => els.map(e => e.textContent.slice(0, 500))")
+
+
+def nbgrader_menu(page) -> set[str]:
+    """The entries of JupyterLab's Nbgrader menu that are shown (it is closed again afterwards)."""
+    page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
+    page.wait_for_selector("li.lm-Menu-item >> visible=true")
+    items = page.eval_on_selector_all(
+        "li.lm-Menu-item", "els => els.filter(e => e.offsetParent).map(e => e.textContent.trim())")
+    page.keyboard.press("Escape")
+    return {item for item in items if item}

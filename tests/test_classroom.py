@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ARTIFACTS, ROOT, require
-from labdriver import CHROMIUM, browser_page, free_port, wait_for_server
+from labdriver import CHROMIUM, browser_page, free_port, nbgrader_menu, wait_for_server
 
 pytestmark = pytest.mark.xdist_group("classroom")
 
@@ -31,15 +31,6 @@ INSTRUCTOR_TOOLS = {"Formgrader", "Create assignment", "Course List"}
 
 
 # --- the two views ---------------------------------------------------------------------------------
-
-def visible_nbgrader_menu(page) -> set[str]:
-    page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
-    page.wait_for_selector("li.lm-Menu-item >> visible=true")
-    items = page.eval_on_selector_all(
-        "li.lm-Menu-item", "els => els.filter(e => e.offsetParent).map(e => e.textContent.trim())")
-    page.keyboard.press("Escape")
-    return {item for item in items if item}
-
 
 def open_view(tmp_path: Path, view: str, root_dir: Path):
     port, token = free_port(), secrets.token_hex(16)
@@ -77,7 +68,7 @@ def test_view_in_chromium(tmp_path, view, record_time):
             page.goto(f"{base}/lab/tree/notebooks/00_index.ipynb?token={token}" if view == "student"
                       else f"{base}/lab?token={token}")
             page.wait_for_selector(".lm-MenuBar-itemLabel:text-is('Nbgrader')", timeout=60_000)
-            menu = visible_nbgrader_menu(page)
+            menu = nbgrader_menu(page)
             page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
             page.click("li.lm-Menu-item[data-command='nbgrader:open-assignment-list']")
             page.wait_for_selector("text=Released assignments", timeout=30_000)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ARTIFACTS, ROOT, require
-from labdriver import CHROMIUM, accept_kernel_dialog, browser_page, free_port
+from labdriver import CHROMIUM, accept_kernel_dialog, browser_page, free_port, nbgrader_menu
 
 pytestmark = [pytest.mark.xdist_group("classroom"), pytest.mark.timeout(900)]
 
@@ -152,15 +152,6 @@ def login(page, room: Classroom, name: str) -> float:
     page.click("input[type=submit], button[type=submit]")
     page.wait_for_selector(".lm-MenuBar-itemLabel:text-is('Nbgrader')", timeout=120_000)
     return time.monotonic() - started
-
-
-def nbgrader_menu(page) -> set[str]:
-    page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
-    page.wait_for_selector("li.lm-Menu-item >> visible=true")
-    items = page.eval_on_selector_all(
-        "li.lm-Menu-item", "els => els.filter(e => e.offsetParent).map(e => e.textContent.trim())")
-    page.keyboard.press("Escape")
-    return {item for item in items if item}
 
 
 def open_assignments(page) -> None:
