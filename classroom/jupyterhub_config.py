@@ -94,9 +94,12 @@ def pre_spawn(spawner):
     if (PREFIX / "python" / "lib").is_dir():  # the private base Python's copy (install.py)
         env["LD_LIBRARY_PATH"] = str(PREFIX / "python" / "lib")
     if name in INSTRUCTORS:
-        env["JUPYTER_CONFIG_PATH"] = str(PREFIX / "etc" / "instructor")
+        course = instructor_course(name)
+        # The course folder first: Formgrader (in the server, whose working directory is the home)
+        # finds the course's own nbgrader_config.py there, with its root, gradebook and sandbox.
+        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(course), str(PREFIX / "etc" / "instructor")])
         env["NBGRADER_EXCHANGE"] = str(EXCHANGE)  # read by the course's grading/nbgrader_config.py
-        spawner.notebook_dir = str(instructor_course(name))
+        spawner.notebook_dir = str(course)
     else:
         env["JUPYTER_CONFIG_PATH"] = str(PREFIX / "etc" / "jupyter")
         spawner.notebook_dir = str(Path(user.pw_dir))

@@ -20,7 +20,7 @@ Run from the course folder (the one holding nbgrader_config.py), as the make tar
    are graded by one process. The gradebook is SQLite: each process waits up to 10 minutes for the write lock
    (`?timeout=600`), and every transaction nbgrader makes is short, so writes are serialized.
 4. Report: a table on stdout and a CSV (default autograde_report.csv beside grades.csv): every
-   submission, its score, and its problems.
+   submission, its score, its grading wall time in seconds, and its problems.
 """
 
 from __future__ import annotations
@@ -31,11 +31,13 @@ import csv
 import fnmatch
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -270,7 +272,7 @@ def sandbox_check() -> bool:
             flush=True,
         )
         return False
-    limits = "cgroup" if sandbox.cgroups_writable() else "rlimit"
+    limits = sandbox.limit_kind()
     print(
         f"sandbox: bubblewrap works; every student kernel runs sandboxed ({limits} memory/process caps)",
         flush=True,
@@ -299,6 +301,13 @@ def shares(course: Path, pattern: str, jobs: int) -> list[list[str]]:
     return [g for g in groups if g]
 
 
+def thread_share(processes: int) -> dict[str, str]:
+    """Math-library threads per kernel when `processes` kernels run at once: the cores divided among
+    them. More threads than cores make OpenMP/oneDNN pools spin against each other."""
+    threads = str(max(1, (os.cpu_count() or 1) // max(1, processes)))
+    return {"OMP_NUM_THREADS": threads, "TF_NUM_INTRAOP_THREADS": threads, "TF_NUM_INTEROP_THREADS": threads}
+
+
 def autograde(course: Path, command: list[str], pattern: str, jobs: int, logs: Path) -> int:
     students = sorted({s for s, _ in submissions(course, pattern)})
     groups = shares(course, pattern, jobs)
@@ -323,9 +332,12 @@ def autograde(course: Path, command: list[str], pattern: str, jobs: int, logs: P
             ]
             for group in groups
         ]
+    env = {**thread_share(len(commands)), **os.environ}  # the instructor's own settings win
     for k, command in enumerate(commands):
         out = open(logs / f"autograde-{k}.log", "w")  # noqa: SIM115 - closed below
-        procs.append((subprocess.Popen(command, cwd=course, stdout=out, stderr=subprocess.STDOUT), out))
+        procs.append(
+            (subprocess.Popen(command, cwd=course, env=env, stdout=out, stderr=subprocess.STDOUT), out)
+        )
     codes = []
     for proc, out in procs:
         codes.append(proc.wait())
@@ -337,6 +349,28 @@ def autograde(course: Path, command: list[str], pattern: str, jobs: int, logs: P
 
 
 # ---------------------------------------------------------------- report
+
+STAMP = r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) "  # nbgrader_config.py puts it on every line
+STARTED = STAMP + r"\[AutogradeApp \| INFO\] Sanitizing .*/submitted/([^/]+)/([^/]+)/"
+
+
+def _seconds(stamp: str) -> float:
+    return datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f").timestamp()
+
+
+def submission_seconds(logs: list[str]) -> dict[tuple[str, str], float]:
+    """Wall time per (student, assignment): from its "Sanitizing" line to the next one in the same
+    worker's log, or to that log's last line (each worker grades its share one after another)."""
+    seconds: dict[tuple[str, str], float] = {}
+    for log in logs:
+        starts = [(_seconds(m.group(1)), m.group(2), m.group(3)) for m in re.finditer(STARTED, log, re.M)]
+        if not starts:
+            continue
+        stops = [start for start, _, _ in starts[1:]] + [_seconds(re.findall(STAMP, log, re.M)[-1])]
+        for (start, student, assignment), stop in zip(starts, stops, strict=True):
+            seconds[(student, assignment)] = seconds.get((student, assignment), 0.0) + stop - start
+    return seconds
+
 
 PROBLEMS = {
     "CellTimeoutError": "timeout",
@@ -363,7 +397,11 @@ def notebook_problems(path: Path) -> list[str]:
     return found
 
 
-def report(course: Path, pattern: str, records: dict, log: str, csv_path: Path) -> list[dict]:
+def report(
+    course: Path, pattern: str, records: dict, logs: list[str], csv_path: Path
+) -> list[dict]:
+    log = "".join(logs)
+    seconds = submission_seconds(logs)
     from nbgrader.api import Gradebook, MissingEntry
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -409,22 +447,27 @@ def report(course: Path, pattern: str, records: dict, log: str, csv_path: Path) 
                     "assignment": assignment,
                     "score": score,
                     "max_score": max_score,
+                    "seconds": round(seconds[(student, assignment)], 1)
+                    if (student, assignment) in seconds
+                    else "",
                     "problems": " | ".join(problems),
                 }
             )
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     with open(csv_path, "w", newline="") as handle:
         writer = csv.DictWriter(
-            handle, fieldnames=["student_id", "assignment", "score", "max_score", "problems"]
+            handle, fieldnames=["student_id", "assignment", "score", "max_score", "seconds", "problems"]
         )
         writer.writeheader()
         writer.writerows(rows)
     w1 = max([len("student")] + [len(r["student_id"]) for r in rows])
     w2 = max([len("assignment")] + [len(r["assignment"]) for r in rows])
-    print(f"\n{'student':<{w1}}  {'assignment':<{w2}}  {'score':>11}  problems")
+    print(f"\n{'student':<{w1}}  {'assignment':<{w2}}  {'score':>11}  {'seconds':>7}  problems")
     for r in rows:
         score = f"{r['score']:g}/{r['max_score']:g}" if r["max_score"] is not None else f"{r['score']:g}"
-        print(f"{r['student_id']:<{w1}}  {r['assignment']:<{w2}}  {score:>11}  {r['problems'] or '-'}")
+        took = f"{r['seconds']:.1f}" if r["seconds"] != "" else "-"
+        who = f"{r['student_id']:<{w1}}  {r['assignment']:<{w2}}"
+        print(f"{who}  {score:>11}  {took:>7}  {r['problems'] or '-'}")
     print(f"report: {len(rows)} submission(s), written to {csv_path}", flush=True)
     return rows
 
@@ -460,14 +503,19 @@ def main(argv: list[str]) -> int:
     after = command[command.index("autograde") + 1 :] if "autograde" in command else []
     args.pattern = next((a for a in after if not a.startswith("-")), "*")
     records = intake_all(course, args.pattern)
+    import sandbox
+
+    os.environ[sandbox.BATCH_VARIABLE] = sandbox.batch_name(course)  # inherited by the kernels' managers
     code = autograde(course, command, args.pattern, args.jobs, course / INTAKE / "logs")
-    log = "".join(p.read_text() for p in sorted((course / INTAKE / "logs").glob("autograde-*.log")))
+    for line in sandbox.sweep_batch(sandbox.batch_name(course)):
+        print(f"sandbox: swept a kernel's leftover cgroup {line}", flush=True)
+    logs = [p.read_text() for p in sorted((course / INTAKE / "logs").glob("autograde-*.log"))]
     print(f"autograde: {args.jobs} job(s), {time.monotonic() - started:.1f} s", flush=True)
     report(
         course,
         args.pattern,
         records,
-        log,
+        logs,
         Path(args.report) if args.report else course / "autograde_report.csv",
     )
     return code

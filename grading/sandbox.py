@@ -24,6 +24,7 @@ the process group would also reach bwrap itself, which would die and take the ke
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shlex
 import shutil
@@ -40,6 +41,16 @@ from traitlets import Integer, Unicode
 
 CGROUP = Path("/sys/fs/cgroup")
 CGROUP_PARENT = "nbgrader-sandbox"
+BATCH_VARIABLE = "GRADING_SANDBOX_BATCH"  # set by intake.py: the batch's kernels' groups share a folder
+
+
+def batch_name(course: Path) -> str:
+    """One folder of cgroups per course being graded, so that a batch sweeps only its own kernels."""
+    return hashlib.sha1(str(course.resolve()).encode()).hexdigest()[:12]
+
+
+def batch_groups(batch: str) -> list[Path]:
+    return [CGROUP / ctl / CGROUP_PARENT / batch for ctl in ("memory", "pids")]
 
 
 def package_dirs(*names: str) -> list[Path]:
@@ -128,8 +139,61 @@ def probe(bwrap: str | None = None) -> str | None:
     return None
 
 
+def remove_cgroup(group: Path, wait: float = 15.0) -> str:
+    """Kill everything in `group`, then remove it; "" when done, else why not. Killed processes take a
+    moment to leave the group (longer on a loaded machine), and rmdir fails while any is still in it."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            procs = [int(p) for p in (group / "cgroup.procs").read_text().split()]
+        except OSError:
+            return ""  # already gone
+        for pid in procs:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            group.rmdir()
+            return ""
+        except OSError as error:
+            if time.monotonic() > deadline:
+                return str(error)
+        time.sleep(0.05)
+
+
+def sweep_batch(batch: str) -> list[str]:
+    """After a batch: remove the groups of kernels whose manager never cleaned up (killing what is
+    left in them), then the batch's folders. Returns one line per group that had to be swept."""
+    swept = []
+    for parent in batch_groups(batch):
+        for group in (g for g in parent.glob("*") if g.is_dir()) if parent.is_dir() else []:
+            error = remove_cgroup(group)
+            swept.append(f"{group}: {error or 'removed'}")
+        remove_cgroup(parent)
+    return swept
+
+
+# Sets the caps, then becomes the given command. (A shell's `ulimit` cannot: the process-count
+# option is -u in bash but -p in dash, Debian's /bin/sh.) In bwrap's user namespace, without
+# capabilities, RLIMIT_NPROC binds root as well (tests/test_grading_sandbox.py::test_the_caps_hold).
+SET_RLIMITS = """import os, resource, sys
+data, nproc = int(sys.argv[1]), int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_DATA, (data, data))
+resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+os.execvp(sys.argv[3], sys.argv[3:])
+"""
+
+
 def cgroups_writable() -> bool:
     return all(os.access(CGROUP / ctl, os.W_OK) for ctl in ("memory", "pids"))
+
+
+def limit_kind() -> str:
+    """ "cgroup" when the cgroup folders are writable (root), else "rlimit"; GRADING_SANDBOX_LIMITS=rlimit
+    forces rlimits."""
+    forced = os.environ.get("GRADING_SANDBOX_LIMITS", "auto") == "rlimit"
+    return "cgroup" if cgroups_writable() and not forced else "rlimit"
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -142,6 +206,9 @@ class SandboxKernelManager(AsyncKernelManager):
         int(os.environ.get("GRADING_SANDBOX_PIDS", "512")), help="Cap on processes and threads of one kernel."
     ).tag(config=True)
     bwrap = Unicode("", help="bwrap executable (default: from PATH).").tag(config=True)
+    limits = Unicode(limit_kind(), help='How the caps are set: "cgroup" (needs root) or "rlimit".').tag(
+        config=True
+    )
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -162,9 +229,10 @@ class SandboxKernelManager(AsyncKernelManager):
         return self._scratch
 
     def _make_cgroups(self) -> list[str]:
-        """Shell lines that move the launching shell into fresh cgroups; rlimits when not possible."""
-        if cgroups_writable():
-            name = f"{CGROUP_PARENT}/{uuid.uuid4().hex[:12]}"
+        """Shell lines that move the launching shell into fresh cgroups; [] when rlimits are to be used."""
+        if self.limits == "cgroup":
+            batch = os.environ.get(BATCH_VARIABLE, "")
+            name = "/".join(p for p in (CGROUP_PARENT, batch, uuid.uuid4().hex[:12]) if p)
             memory, pids = CGROUP / "memory" / name, CGROUP / "pids" / name
             try:
                 memory.mkdir(parents=True)
@@ -190,7 +258,12 @@ class SandboxKernelManager(AsyncKernelManager):
             self.memory_limit_mb,
             self.max_processes,
         )
-        return [f"ulimit -d {self.memory_limit_mb * 1024}", f"ulimit -u {self.max_processes}"]
+        return []
+
+    def rlimited(self, command: list[str]) -> list[str]:
+        """`command` started with the caps as resource limits (kept across exec, inherited by children)."""
+        caps = [str(self.memory_limit_mb << 20), str(self.max_processes)]
+        return [sys.executable, "-c", SET_RLIMITS, *caps, *command]
 
     def sandboxed(self, kernel_cmd: list[str], cwd: Path) -> list[str]:
         scratch = self._scratch_for(cwd)
@@ -222,6 +295,8 @@ class SandboxKernelManager(AsyncKernelManager):
         # PID namespace its parent is bwrap (pid 1). --die-with-parent does that job instead.
         wrapped = [*args, "--unsetenv", "JPY_PARENT_PID", "--", *kernel_cmd]
         prologue = self._make_cgroups()
+        if not prologue:
+            return self.rlimited(wrapped)
         return ["/bin/sh", "-c", "; ".join([*prologue, 'exec "$@"']), "sandbox", *wrapped]
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw):
@@ -244,22 +319,8 @@ class SandboxKernelManager(AsyncKernelManager):
     # ------------------------------------------------------------------ ending
     def _remove_cgroups(self) -> None:
         for group in self._cgroups:
-            for _ in range(50):
-                try:
-                    procs = [int(p) for p in (group / "cgroup.procs").read_text().split()]
-                except OSError:
-                    break
-                if not procs:
-                    break
-                for pid in procs:
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except OSError:
-                        pass
-                time.sleep(0.05)
-            try:
-                group.rmdir()
-            except OSError as error:
+            error = remove_cgroup(group)
+            if error:
                 self.log.warning("sandbox: could not remove %s (%s)", group, error)
         self._cgroups = []
 

@@ -84,8 +84,7 @@ audit: $(STAMP)  ## list submissions of ASSIGNMENT whose code touches the gradin
 	$(need_assignment)
 	$(BIN)/python $(COURSE_PY) audit $(ASSIGNMENT) $(COURSE_DIR)/submitted
 
-formgrader: $(STAMP)  ## open JupyterLab on the course folder (nbgrader's Formgrader and gradebook)
-	$(IN_COURSE) jupyter lab --port=$(PORT) $(ALLOW_ROOT)
+formgrader: instructor  ## the same as `make instructor`: JupyterLab on the course folder, instructor view
 
 grading-test: $(STAMP)  ## end-to-end grading tests; prints the grading time per submission
 	$(BIN)/python -m pytest tests/test_grading_e2e.py tests/test_grading_release.py

@@ -7,8 +7,8 @@ QUIZ_CHECK  ?= build/quiz_answer_cells.csv
 
 .PHONY: quiz-practice quiz-source quiz-grade-lms quiz-crosscheck quiz-test
 
-quiz-practice: $(STAMP)  ## open the practice quiz in JupyterLab
-	$(BIN)/jupyter lab quiz/practice.ipynb --port=$(PORT) $(ALLOW_ROOT)
+quiz-practice: $(STAMP)  ## open the practice quiz in JupyterLab (student view, as `make lab`)
+	JUPYTER_CONFIG_PATH=$(STUDENT_VIEW) $(BIN)/jupyter lab --ServerApp.root_dir=. quiz/practice.ipynb --port=$(PORT) $(ALLOW_ROOT)
 
 quiz-source: $(STAMP)  ## regenerate grading/source/quiz/quiz.ipynb from helpers/quiz_questions.json (then: make release ASSIGNMENT=quiz)
 	$(BIN)/python -m helpers.quiz_assignment build

@@ -76,3 +76,19 @@ def pytest_terminal_summary(terminalreporter):
         for name, seconds, limit in rows:
             shown = f"{limit:>6.0f}" if limit else f"{'-':>6}"
             terminalreporter.write_line(f"{name:<{width}}  {seconds:>8.1f}  {shown}")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-xdist's worker hook has tagged the grouped tests
+def pytest_collection_modifyitems(config, items):
+    """Fail loudly if `--dist loadgroup` stops grouping: pytest-xdist marks a grouped test by adding
+    "@group" to its node id, which pytest 9.2 ignores (pytest-xdist#1386). Ungrouped, two workers
+    each build a module's heavy fixture and run it at once, and the timing limits stop meaning much."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    grouped = [item.nodeid for item in items if item.get_closest_marker("xdist_group")]
+    lost = [nodeid for nodeid in grouped if "@" not in nodeid]
+    if lost:
+        raise pytest.UsageError(
+            f"--dist loadgroup is not grouping ({len(lost)} tests, e.g. {lost[0]}): pytest and "
+            "pytest-xdist versions do not work together (see pyproject.toml)"
+        )

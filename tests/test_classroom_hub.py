@@ -2,11 +2,12 @@
 
 As root (CI is): install the student environment into a temporary prefix (classroom/install.py), create
 an instructor and two students (classroom/roster.py), start JupyterHub + configurable-http-proxy on a
-free port (classroom/jupyterhub_config.py). The instructor releases ex1 (nbgrader, as that account,
-in the course folder it owns); student A logs in with Chromium, sees the student view, fetches ex1 from
-the Assignments tab, writes the solution in the notebook editor and submits; student B submits a wrong
-answer; the instructor (command line, as that account) collects, autogrades (GRADING_SANDBOX=off: not
-root), generates and releases feedback; each student fetches it in the browser and sees their own
+free port (classroom/jupyterhub_config.py). The instructor logs in and, in Formgrader (Chromium),
+generates and releases ex1; student A logs in, sees the student view, fetches ex1 from the Assignments
+tab, writes the solution in the notebook editor and submits; student B submits a wrong answer; the
+instructor, in Formgrader, collects, autogrades each submission (through the grading sandbox, with
+rlimits since the instructor is not root), generates and releases feedback; each student fetches it
+in the browser and sees their own
 score. Then, as student B: no access to A's home, the instructor's source/ or gradebook; A's submission
 cannot be found in the exchange; a search of every file B can read under the student environment, the
 exchange, /home and the checkout finds no solution line, hidden-test line or quiz-key string
@@ -70,7 +71,7 @@ class Classroom:
     def as_user(self, name: str, cmd: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
         home = pwd.getpwnam(name).pw_dir
         env = ["env", "-i", f"HOME={home}", f"USER={name}", f"PATH={self.prefix}/venv/bin:/usr/bin:/bin",
-               f"NBGRADER_EXCHANGE={self.exchange}", "GRADING_SANDBOX=off",
+               f"NBGRADER_EXCHANGE={self.exchange}",
                f"LD_LIBRARY_PATH={self.prefix}/python/lib",
                f"JUPYTER_CONFIG_PATH={self.prefix}/etc/{'instructor' if name == self.teacher else 'jupyter'}"]
         return run(["runuser", "-u", name, "--", *env, *cmd], cwd=cwd or home)
@@ -169,6 +170,37 @@ def open_assignments(page) -> None:
         page.wait_for_selector("text=Released assignments", timeout=30_000)
 
 
+def open_formgrader(page):
+    """Nbgrader > Formgrader: its pages load in an iframe inside JupyterLab."""
+    page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
+    page.click("li.lm-Menu-item[data-command='nbgrader:open-formgrader']")
+    grader = page.frame_locator("#formgrader-iframe iframe")
+    try:
+        grader.locator(f"td.name:has-text('{ASSIGNMENT}')").wait_for(timeout=60_000)
+    except Exception:
+        shot(page, "formgrader-not-ready")
+        raise
+    return grader
+
+
+def row_link(grader, column: str):
+    """The link in `column` (Formgrader's cell class) of the assignment's row."""
+    return grader.locator(f"tr:has(td.name:has-text('{ASSIGNMENT}')) td.{column} a")
+
+
+def formgrader_step(page, grader, link, expected: str, step: str) -> None:
+    """Click a Formgrader action; wait for its result dialog, check it, close it."""
+    link.click()
+    dialog = grader.locator("#success-modal, #error-modal")
+    dialog.wait_for(timeout=240_000)
+    text = dialog.inner_text()
+    page.wait_for_timeout(600)  # Bootstrap's fade-in, for a readable screenshot
+    shot(page, step)
+    assert expected in text, f"{step}: {text[-3000:]}"
+    dialog.locator(".modal-footer button.close").click()
+    dialog.wait_for(state="detached", timeout=30_000)
+
+
 def solutions() -> list[str]:
     """The reference solution cells of ex1, markers removed (what student A types)."""
     import nbformat
@@ -262,13 +294,18 @@ def test_classroom_hub(classroom: Classroom, record_time):
     assert course.stat().st_mode & 0o777 == 0o700
     assert room.exchange.stat().st_uid == 0 and room.exchange.stat().st_mode & 0o7777 == 0o1777
 
-    # The instructor releases ex1 to the exchange, as the instructor's account, in the course folder.
-    for step in (["nbgrader", "generate_assignment", ASSIGNMENT, "--force"],
-                 ["nbgrader", "release_assignment", ASSIGNMENT, "--force"]):
-        result = room.as_user(room.teacher, step, cwd=course)
-        assert result.returncode == 0, result.stdout + result.stderr
-
+    # The instructor logs in and releases ex1 from Formgrader: generate the student version, release it.
     room.start_hub()
+    with browser_page() as page:
+        record_time("classroom", "hub: instructor login to ready server", login(page, room, room.teacher))
+        assert INSTRUCTOR_TOOLS <= nbgrader_menu(page)
+        shot(page, "0-instructor-login")
+        grader = open_formgrader(page)
+        formgrader_step(page, grader, row_link(grader, "assign"), "Successfully created the student version",
+                        "0a-formgrader-generate")
+        formgrader_step(page, grader, row_link(grader, "release"), f"Successfully released '{ASSIGNMENT}'",
+                        "0b-formgrader-release")
+
     for name, answers, tag in ((room.alice, solutions(), "a"), (room.bob, WRONG, "b")):
         render_every_cell(room, name)
         with browser_page() as page:
@@ -295,21 +332,39 @@ def test_classroom_hub(classroom: Classroom, record_time):
             page.wait_for_selector(f"#submitted_assignments_list >> text={ASSIGNMENT}", timeout=60_000)
             shot(page, f"5{tag}-student-submitted")
 
-    with browser_page() as page:
-        record_time("classroom", "hub: instructor login to ready server", login(page, room, room.teacher))
-        assert INSTRUCTOR_TOOLS <= nbgrader_menu(page)
-        shot(page, "6-instructor-login")
-
-    # The instructor grades: collect, autograde, feedback, release it (as the instructor's account).
+    # The instructor grades in Formgrader: collect, autograde each submission (in the grading sandbox,
+    # with rlimits: the instructor is not root), generate and release the feedback.
     started = time.monotonic()
-    for step in (["nbgrader", "collect", ASSIGNMENT, "--update"],
-                 ["nbgrader", "autograde", ASSIGNMENT, "--force"],
-                 ["nbgrader", "generate_feedback", ASSIGNMENT, "--force"],
-                 ["nbgrader", "release_feedback", ASSIGNMENT]):
-        result = room.as_user(room.teacher, step, cwd=course)
-        assert result.returncode == 0, " ".join(step) + "\n" + result.stdout[-3000:] + result.stderr[-3000:]
-    record_time("classroom", "hub: collect + autograde 2 + feedback", time.monotonic() - started)
+    with browser_page() as page:
+        login(page, room, room.teacher)
+        grader = open_formgrader(page)
+        formgrader_step(page, grader, row_link(grader, "collect"), "Successfully collected submissions",
+                        "6a-formgrader-collect")
+        row_link(grader, "num-submissions").click()
+        for name, tag in ((room.alice, "a"), (room.bob, "b")):
+            autograde = grader.locator(f"tr:has(td.student-id:text-is('{name}')) td.autograde a")
+            formgrader_step(page, grader, autograde, f"Successfully autograded '{ASSIGNMENT}' for student",
+                            f"6b{tag}-formgrader-autograde")
+        grader.locator("a:text-is('Manage Assignments')").click()
+        for column, expected, step in (
+            ("generate-feedback", "Successfully generated feedback", "6c-formgrader-feedback"),
+            ("release-feedback", "Successfully released feedback", "6d-formgrader-release-feedback"),
+        ):
+            formgrader_step(page, grader, row_link(grader, column), expected, step)
+    record_time("classroom", "hub: Formgrader collect + autograde 2 + feedback", time.monotonic() - started)
     assert (course / "submitted" / room.alice / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
+    hub_log = (room.base / "hub.log").read_text()
+    assert "sandbox: bwrap, rlimits memory" in hub_log, "Formgrader's autograde did not use the sandbox"
+
+    # The whole-class path the docs give the instructor: the intake, the sandbox, the report.
+    batch = room.as_user(room.teacher, ["python", "intake.py", "autograde", "--jobs", "2", "--report",
+                                        "report.csv", "--", "nbgrader", "autograde", ASSIGNMENT, "--force"],
+                         cwd=course)
+    assert batch.returncode == 0, batch.stdout[-3000:] + batch.stderr[-3000:]
+    assert "sandbox: bubblewrap works; every student kernel runs sandboxed (rlimit" in batch.stdout
+    with open(course / "report.csv", newline="") as handle:
+        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    assert scores == {room.alice: 10.0, room.bob: 0.0}, batch.stdout[-3000:]
 
     for name, expected, tag in ((room.alice, "10.0", "a"), (room.bob, "0.0", "b")):
         with browser_page() as page:
