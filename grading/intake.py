@@ -284,16 +284,15 @@ def sandbox_check() -> bool:
 
 
 def shares(course: Path, pattern: str, jobs: int) -> list[list[str]]:
-    """Students split into `jobs` groups of about equal work (notebooks to grade), largest first."""
-    work: dict[str, int] = {}
+    """Students split into `jobs` groups of about equal work, largest first. The work is the notebooks
+    to grade (each starts a kernel); a folder without one (nothing submitted, or a file the intake
+    set aside) costs next to nothing."""
+    work: dict[str, float] = {}
     for student, assignment in submissions(course, pattern):
-        work[student] = (
-            work.get(student, 0)
-            + 1
-            + len(list((course / "submitted" / student / assignment).glob("*.ipynb")))
-        )
+        notebooks = len(list((course / "submitted" / student / assignment).glob("*.ipynb")))
+        work[student] = work.get(student, 0.0) + notebooks + 0.01
     groups: list[list[str]] = [[] for _ in range(max(1, jobs))]
-    loads = [0] * len(groups)
+    loads = [0.0] * len(groups)
     for student in sorted(work, key=lambda s: (-work[s], s)):
         k = loads.index(min(loads))
         groups[k].append(student)

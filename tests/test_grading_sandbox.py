@@ -334,11 +334,16 @@ def test_exact_scores(batch, student):
         assert batch.serial_scores[student] == points
 
 
+def grading_seconds(done: subprocess.CompletedProcess) -> float:
+    """The intake's own clock: repair and the nbgrader processes, without `make release` before."""
+    return float(re.search(r"^autograde: \d+ job\(s\), ([\d.]+) s$", done.stdout, re.M).group(1))
+
+
 def test_two_jobs_grade_faster_than_one(batch, record_time):
-    """A regression guard on this mixed batch (loops and crashes included); the class-of-30
-    benchmark below measures the 1.7x target on identical submissions."""
-    speedup = batch.serial_seconds / batch.parallel_seconds
-    record_time("grading sandbox", "speedup JOBS=1 / JOBS=2 (x, not seconds)", speedup)
+    """A regression guard on this small batch (eight notebooks to grade, four files the intake sets
+    aside); the class-of-30 benchmark below measures the 1.7x target of the whole make target."""
+    speedup = grading_seconds(batch.serial) / grading_seconds(batch.parallel)
+    record_time("grading sandbox", "speedup of the grading phase, JOBS=2 (x, not seconds)", speedup)
     assert speedup >= 1.5, f"JOBS=2 only {speedup:.2f}x faster than JOBS=1"
 
 
