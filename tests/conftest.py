@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cpu_share import one_core
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -92,3 +93,19 @@ def pytest_collection_modifyitems(config, items):
             f"--dist loadgroup is not grouping ({len(lost)} tests, e.g. {lost[0]}): pytest and "
             "pytest-xdist versions do not work together (see pyproject.toml)"
         )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "all_cores: the test takes every core itself (tests/cpu_share.py)")
+
+
+@pytest.fixture(autouse=True)
+def cpu_share(request):
+    """Every test holds a shared slot while it runs, so that a step holding all the cores (a JOBS=2
+    autograde, timed for its speedup) really has the machine to itself. Module fixtures that take
+    all the cores are set up before this function-scoped one, never inside it."""
+    if request.node.get_closest_marker("all_cores"):
+        yield
+        return
+    with one_core():
+        yield

@@ -1,11 +1,13 @@
 """Who may use the cores, across pytest-xdist workers.
 
-A notebook's run time is checked against a limit, so it must not share its core with a test that
-starts several CPU-bound processes of its own (a `JOBS=2` autograde, a hub with three servers).
-Notebook runs take the lock shared (one per worker, so at most one per core); such multi-process
-steps take it exclusively and wait until the running notebooks are done, and new notebook runs
-wait for them. A gate lock keeps a waiting exclusive taker from being starved by a stream of
-shared ones (each notebook run passes the gate on its way in).
+A notebook's run time is checked against a limit, and the grading tests time one job against two:
+neither measures anything if another worker's test is busy on the same cores. Every test takes the
+lock shared while it runs (the autouse `cpu_share` fixture in conftest.py: one per worker, so at
+most one per core); a step that runs several CPU-bound processes at once takes it exclusively and
+waits until the running tests are done, and new tests wait for it. A gate lock keeps a waiting
+exclusive taker from being starved by a stream of shared ones (each test passes the gate on its
+way in). Never take `all_cores` while holding `one_core` in the same process: it would wait for
+itself (module fixtures are set up before the function-scoped `cpu_share`, so they may).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def _open(name: str) -> int:
 
 @contextmanager
 def one_core() -> Iterator[None]:
-    """Hold for a single-process CPU-bound step whose time is measured (a notebook run)."""
+    """Hold while a test runs (conftest.py's autouse fixture does)."""
     gate, cores = _open("gate"), _open("cores")
     try:
         fcntl.flock(gate, fcntl.LOCK_SH)

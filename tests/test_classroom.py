@@ -73,6 +73,7 @@ def test_view_in_chromium(tmp_path, view, record_time):
             page.click("li.lm-Menu-item[data-command='nbgrader:open-assignment-list']")
             page.wait_for_selector("text=Released assignments", timeout=30_000)
             page.screenshot(path=str(SHOTS / f"view-{view}.png"))
+            news_prompt = page.locator("text=official Jupyter news").count()
             formgrader = page.request.get(f"{base}/formgrader?token={token}").status
             disabled = page.evaluate(
                 "JSON.parse(document.getElementById('jupyter-config-data').textContent).disabledExtensions")
@@ -80,6 +81,7 @@ def test_view_in_chromium(tmp_path, view, record_time):
         stop(process)
     record_time("classroom", f"view {view} (lab start + browser)", time.monotonic() - started)
     assert "Assignment List" in menu
+    assert "@jupyterlab/apputils-extension:announcements" in disabled and news_prompt == 0
     if view == "student":
         assert not menu & INSTRUCTOR_TOOLS, f"student view shows instructor tools: {menu & INSTRUCTOR_TOOLS}"
         assert formgrader == 404, "the Formgrader server extension must not load in the student view"

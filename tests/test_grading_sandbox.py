@@ -529,6 +529,7 @@ def test_quiz_grader_reads_utf16_answer_files(tmp_path):
 @pytest.mark.skipif(
     os.environ.get("GRADING_BENCHMARK") != "1", reason="set GRADING_BENCHMARK=1 (a few minutes)"
 )
+@pytest.mark.all_cores
 def test_class_of_30_serial_vs_parallel(tmp_path, record_time):
     students = {f"s{i:02d}": nbformat.writes(solved()) for i in range(30)}
     seconds = {}

@@ -9,7 +9,6 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ARTIFACTS, ROOT, require
-from cpu_share import one_core
 from nbrun import execute, image_count, stderr_outputs
 
 from helpers.notebook_meta import backends_of
@@ -30,8 +29,8 @@ def thread_budget() -> dict[str, str]:
 
 
 def run_and_check(path: Path, backend: str, record_time) -> nbformat.NotebookNode:
-    with one_core():  # not while another test runs several CPU-bound processes (tests/cpu_share.py)
-        nb, seconds = execute(path, limit=LIMIT_SECONDS, env={"KERAS_BACKEND": backend, **thread_budget()})
+    # Never while another test runs several CPU-bound processes: the cpu_share fixture (conftest.py).
+    nb, seconds = execute(path, limit=LIMIT_SECONDS, env={"KERAS_BACKEND": backend, **thread_budget()})
     name = str(path.relative_to(ROOT))
     record_time("notebook run times", f"{name} [{backend}]", seconds, LIMIT_SECONDS)
     out = ARTIFACTS / "executed" / backend / name
