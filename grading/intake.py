@@ -307,7 +307,8 @@ def thread_share(processes: int) -> dict[str, str]:
     return {"OMP_NUM_THREADS": threads, "TF_NUM_INTRAOP_THREADS": threads, "TF_NUM_INTEROP_THREADS": threads}
 
 
-def autograde(course: Path, command: list[str], pattern: str, jobs: int, logs: Path) -> int:
+def autograde(course: Path, command: list[str], pattern: str, jobs: int, logs: Path) -> tuple[int, list[str]]:
+    """Run the nbgrader processes; their exit status and each one's log."""
     students = sorted({s for s, _ in submissions(course, pattern)})
     groups = shares(course, pattern, jobs)
     base = list(command)
@@ -341,10 +342,10 @@ def autograde(course: Path, command: list[str], pattern: str, jobs: int, logs: P
     for proc, out in procs:
         codes.append(proc.wait())
         out.close()
-    for k in range(len(commands)):  # one worker's log after the other: each reads like a serial run
-        sys.stdout.write((logs / f"autograde-{k}.log").read_text())
+    texts = [(logs / f"autograde-{k}.log").read_text() for k in range(len(commands))]
+    sys.stdout.write("".join(texts))  # one worker's log after the other: each reads like a serial run
     sys.stdout.flush()
-    return max(codes) if codes else 0
+    return (max(codes) if codes else 0), texts
 
 
 # ---------------------------------------------------------------- report
@@ -504,11 +505,11 @@ def main(argv: list[str]) -> int:
     records = intake_all(course, args.pattern)
     import sandbox
 
-    os.environ[sandbox.BATCH_VARIABLE] = sandbox.batch_name(course)  # inherited by the kernels' managers
-    code = autograde(course, command, args.pattern, args.jobs, course / INTAKE / "logs")
-    for line in sandbox.sweep_batch(sandbox.batch_name(course)):
+    batch = sandbox.batch_name(course)
+    os.environ[sandbox.BATCH_VARIABLE] = batch  # inherited by the kernels' managers
+    code, logs = autograde(course, command, args.pattern, args.jobs, course / INTAKE / "logs")
+    for line in sandbox.sweep_batch(batch):
         print(f"sandbox: swept a kernel's leftover cgroup {line}", flush=True)
-    logs = [p.read_text() for p in sorted((course / INTAKE / "logs").glob("autograde-*.log"))]
     print(f"autograde: {args.jobs} job(s), {time.monotonic() - started:.1f} s", flush=True)
     report(
         course,

@@ -29,27 +29,24 @@ def _open(name: str) -> int:
 
 
 @contextmanager
-def one_core() -> Iterator[None]:
-    """Hold while a test runs (conftest.py's autouse fixture does)."""
+def _hold(gate_mode: int, cores_mode: int, keep_gate: bool) -> Iterator[None]:
     gate, cores = _open("gate"), _open("cores")
     try:
-        fcntl.flock(gate, fcntl.LOCK_SH)
-        fcntl.flock(gate, fcntl.LOCK_UN)
-        fcntl.flock(cores, fcntl.LOCK_SH)
+        fcntl.flock(gate, gate_mode)
+        if not keep_gate:  # only passing through: a waiting exclusive taker goes first
+            fcntl.flock(gate, fcntl.LOCK_UN)
+        fcntl.flock(cores, cores_mode)
         yield
     finally:
         os.close(cores)  # closing releases the lock
         os.close(gate)
 
 
-@contextmanager
-def all_cores() -> Iterator[None]:
+def one_core():
+    """Hold while a test runs (conftest.py's autouse fixture does)."""
+    return _hold(fcntl.LOCK_SH, fcntl.LOCK_SH, keep_gate=False)
+
+
+def all_cores():
     """Hold for a step that runs several CPU-bound processes at once."""
-    gate, cores = _open("gate"), _open("cores")
-    try:
-        fcntl.flock(gate, fcntl.LOCK_EX)
-        fcntl.flock(cores, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(cores)
-        os.close(gate)
+    return _hold(fcntl.LOCK_EX, fcntl.LOCK_EX, keep_gate=True)
