@@ -25,14 +25,18 @@ def colab_badge(path: str) -> str:
     )
 
 
-# The first code cell of every notebook, verbatim. On Colab it installs the helpers (the only
-# thing Colab lacks); everywhere it seeds, quiets logs, checks versions and reports the backend.
-SETUP_CELL = f'''# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# What the setup cell installs on Colab: the helpers with their `colab` extra (pyproject.toml), which
+# pins the Keras the course is tested on; Colab's own TensorFlow, JAX and PyTorch stay as they are.
+COLAB_REQUIREMENT = f"{PACKAGE}[colab] @ {{url}}"
+
+# The first code cell of every notebook, verbatim. On Colab it installs what Colab lacks (the helpers)
+# or has too old (Keras); everywhere it seeds, quiets logs, checks versions and reports the backend.
+SETUP_CELL = f'''# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("{HELPERS_URL_ENV}", "{HELPERS_URL}")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"{COLAB_REQUIREMENT}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start

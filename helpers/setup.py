@@ -16,9 +16,14 @@ import warnings
 from dataclasses import dataclass, field
 from importlib import metadata
 
-# Oldest versions the notebooks are written for. Older ones fail with a message that says what to do.
-MINIMUM_VERSIONS = {"keras": "3.10", "numpy": "1.26", "matplotlib": "3.7", "ipywidgets": "8.0"}
-MINIMUM_PYTHON = (3, 10)
+# The oldest versions every notebook is tested on (tests/test_colab.py runs them all on exactly these,
+# in Colab's runtime; tests/test_packaging.py keeps pyproject.toml's floors equal to them). Older ones
+# stop the setup cell with a message that says what to do. Keras 3.15 is needed: older releases lack
+# layers the course teaches (e.g. AdaptiveMaxPooling1D) and differ in behaviour its proofs assert.
+MINIMUM_VERSIONS = {"keras": "3.15.1", "numpy": "2.0.2", "matplotlib": "3.10.0", "ipywidgets": "8.1.9"}
+# Checked only when that backend is chosen: Colab's TensorFlow is never replaced, so it must be enough.
+BACKEND_MINIMUM_VERSIONS = {"tensorflow": {"tensorflow": "2.19.0"}}
+MINIMUM_PYTHON = (3, 11)  # Keras 3.15 requires it
 
 
 class CourseEnvironmentError(RuntimeError):
@@ -98,6 +103,22 @@ def check_versions(
     return found
 
 
+def check_keras_not_stale(installed: str, modules=sys.modules) -> None:
+    """Refuse to go on when the Keras in memory is not the Keras on disk.
+
+    On Colab the setup cell upgrades Keras; if an earlier cell had already imported Colab's own Keras,
+    Python keeps that old one until the runtime restarts, and the notebook would run on it.
+    """
+    loaded = getattr(modules.get("keras"), "__version__", None)
+    if loaded is not None and loaded != installed:
+        raise CourseEnvironmentError(
+            f"Keras {loaded} was imported before this cell installed Keras {installed}, and Python keeps "
+            "the old one until it restarts.\n  In Colab: Runtime → Restart session, then run this cell "
+            "again (first, before anything imports keras).\n  In Jupyter: Kernel → Restart, then run "
+            "this cell first."
+        )
+
+
 def quiet_logs() -> None:
     """Silence TensorFlow's C++ and Python logging and the warnings it emits at import time."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # read by TensorFlow's C++ core at import
@@ -168,7 +189,9 @@ def start(seed: int = 42, backend: str | None = None, verbose: bool = True) -> E
                 f"kernel and run this cell first to use {backend!r}."
             )
         os.environ["KERAS_BACKEND"] = backend
-    versions = check_versions()
+    chosen = os.environ.get("KERAS_BACKEND", "tensorflow")
+    versions = check_versions({**MINIMUM_VERSIONS, **BACKEND_MINIMUM_VERSIONS.get(chosen, {})})
+    check_keras_not_stale(versions["keras"])
     colab = on_colab()
     if colab:
         enable_colab_widgets()

@@ -62,3 +62,19 @@ def test_colab_install_floors_match_the_setup_check():
 
     floors = dict(r.split(">=") for r in PYPROJECT["project"]["dependencies"])
     assert floors == MINIMUM_VERSIONS
+
+
+def test_colab_extra_pins_the_course_versions_at_the_floors():
+    # The setup cell installs the `colab` extra on Colab: the pinned Keras, and each pin equals both the
+    # course's pin and the declared floor, so what Colab gets is what tests/test_colab.py ran.
+    from helpers.project import COLAB_REQUIREMENT, SETUP_CELL
+    from helpers.setup import MINIMUM_PYTHON, MINIMUM_VERSIONS
+
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    course = dict(r.split("==") for r in extras["course"] if "==" in r)
+    colab = dict(r.split("==") for r in extras["colab"])
+    assert "keras" in colab
+    assert all(course[name] == version == MINIMUM_VERSIONS[name] for name, version in colab.items()), colab
+    assert COLAB_REQUIREMENT.startswith(f"{PYPROJECT['project']['name']}[colab] @ ")
+    assert COLAB_REQUIREMENT.replace("{url}", "") in SETUP_CELL
+    assert PYPROJECT["project"]["requires-python"] == ">={}.{}".format(*MINIMUM_PYTHON)

@@ -34,6 +34,32 @@ def test_check_versions_names_every_problem_and_its_fix():
     assert "numpy is not installed" in message
 
 
+def test_keras_imported_before_an_upgrade_stops_the_setup():
+    # Colab: a cell imported Colab's Keras 3.10, then the setup cell installed 3.15.1 on disk.
+    class OldKeras:
+        __version__ = "3.10.0"
+
+    with pytest.raises(setup.CourseEnvironmentError, match="Restart session"):
+        setup.check_keras_not_stale("3.15.1", modules={"keras": OldKeras})
+    setup.check_keras_not_stale("3.15.1", modules={})  # not imported yet: fine
+    OldKeras.__version__ = "3.15.1"
+    setup.check_keras_not_stale("3.15.1", modules={"keras": OldKeras})  # the same Keras: fine
+
+
+def test_the_floor_check_includes_the_chosen_backend(monkeypatch):
+    seen = {}
+
+    def fake_check(minimums, **_):
+        seen.update(minimums)
+        raise setup.CourseEnvironmentError("stop here")
+
+    monkeypatch.setattr(setup, "check_versions", fake_check)
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    with pytest.raises(setup.CourseEnvironmentError):
+        setup.start(verbose=False)
+    assert seen == {**setup.MINIMUM_VERSIONS, **setup.BACKEND_MINIMUM_VERSIONS["tensorflow"]}
+
+
 def test_check_versions_compares_numerically_not_as_text():
     # "3.9" > "3.10" as strings; as versions it is older.
     with pytest.raises(setup.CourseEnvironmentError):

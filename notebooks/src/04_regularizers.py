@@ -21,12 +21,12 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/04_regularizers.ipynb)
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -61,7 +61,8 @@ R = keras.regularizers  # short name for the module this notebook is about
 #
 # A regularizer is a function `weights → scalar`. You attach it to a weight of a layer
 # (`kernel_regularizer=`, `bias_regularizer=`) or to the layer's output (`activity_regularizer=`).
-# After each forward pass the layer lists the penalties in `layer.losses`, and `fit` minimizes
+# The layer lists the penalties in `layer.losses` (a weight's penalty is computed from its current
+# value whenever `losses` is read; an output's comes from the last call), and `fit` minimizes
 #
 # $$\text{total loss} = \text{data loss} + \sum \text{penalties}.$$
 #
@@ -82,8 +83,10 @@ print(f"penalty = 0.1 · Σ kernel² = {0.1 * np.sum(kernel ** 2):.4f}")
 #   `OrthogonalRegularizer`; lower-case names `l1`, `l2`, `l1_l2`, `orthogonal_regularizer`; and
 #   the utilities `get`, `serialize`, `deserialize`. `keras.Regularizer` is the base class too.
 # - **In a layer**: the `kernel_regularizer`, `bias_regularizer` and `activity_regularizer`
-#   arguments of `Dense`, `Conv*`, `Embedding`, recurrent layers (which also have
-#   `recurrent_regularizer`) and others; in your own layer, `add_weight(regularizer=...)`.
+#   arguments of `Dense`, `Conv*`, recurrent layers (which also have `recurrent_regularizer`) and
+#   others; `Embedding` names its weight's argument `embeddings_regularizer` (it rejects
+#   `kernel_regularizer`, proved in the Proof section); in your own layer,
+#   `add_weight(regularizer=...)`.
 # - **In training**: the penalties reach the optimizer through `model.losses`, which `fit` adds to
 #   the loss of every batch.
 
@@ -182,9 +185,11 @@ print(f"L1L2(0.05, 0.02)(W) = {penalty:.5f}; L1L2()(W) = 0")
 # For a `Dense` kernel of shape (inputs, units), the **columns** are the units' weight vectors, so
 # `mode="columns"` is the one that makes units differ. It accepts rank-2 weights only.
 #
-# One trap: give it a **tensor**, as a layer does. On a NumPy array, `mode="columns"` raises in
+# One trap: give it a **tensor**, as a layer does. On a NumPy array, `mode="columns"` goes wrong in
 # Keras 3.15, because the NumPy branch of `keras.utils.normalize` replaces `axis=0` by `-1`
-# (`axis = axis or -1`); the last cell of this subsection shows it.
+# (`axis = axis or -1`): on a non-square array it raises, and on a **square** one it silently
+# returns a wrong penalty (it scales the rows instead of the columns). The last cell of this
+# subsection shows both.
 
 # %%
 def orthogonal_penalty(w, factor, mode):
@@ -212,7 +217,16 @@ assert "broadcast" in str(numpy_error)
 expect_error(ValueError, lambda: keras.utils.normalize(W, axis=0))  # the culprit, on a NumPy array
 by_column = to_numpy(keras.utils.normalize(W_tensor, axis=0))  # the tensor branch is right
 np.testing.assert_allclose(by_column, W / np.linalg.norm(W, axis=0, keepdims=True), rtol=1e-5)
-print("columns mode on a NumPy array:", numpy_error)
+print("columns mode on a non-square NumPy array:", numpy_error)
+
+square = rng.normal(size=(4, 4)).astype("float32")
+true_columns = orthogonal_penalty(square, 0.1, "columns")
+from_numpy = float(to_numpy(R.OrthogonalRegularizer(0.1, mode="columns")(square)))
+from_tensor = float(to_numpy(R.OrthogonalRegularizer(0.1, mode="columns")(keras.ops.convert_to_tensor(square))))
+np.testing.assert_allclose(from_tensor, true_columns, rtol=1e-5)
+assert abs(from_numpy - true_columns) > 1e-3 * true_columns  # square NumPy input: no error, wrong number
+print(f"square 4×4, columns mode: NumPy input {from_numpy:.5f}, tensor input {from_tensor:.5f}, "
+      f"true {true_columns:.5f}")
 
 # %% [markdown]
 # ### `Regularizer`: the base class
@@ -417,6 +431,32 @@ assert "get_config" in str(refusal)
 print(refusal)
 
 # %% [markdown]
+# With `get_config` but **without registration** the model saves, since saving only needs the
+# config. Loading is what needs the class: `load_model` cannot find it (a `TypeError`) unless it is
+# registered or passed in `custom_objects` (fails if registration were needed to save).
+
+# %%
+class UnregisteredL1(keras.regularizers.Regularizer):
+    def __init__(self, factor=0.01):
+        self.factor = factor
+
+    def __call__(self, weights):
+        return self.factor * keras.ops.sum(keras.ops.abs(weights))
+
+    def get_config(self):
+        return {"factor": self.factor}
+
+
+unregistered = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, kernel_regularizer=UnregisteredL1(0.3))])
+with tempfile.TemporaryDirectory() as folder:
+    path = os.path.join(folder, "unregistered.keras")
+    unregistered.save(path)  # saving works
+    expect_error(TypeError, lambda: keras.models.load_model(path))  # loading does not find the class
+    found = keras.models.load_model(path, custom_objects={"UnregisteredL1": UnregisteredL1})
+assert type(found.layers[0].kernel_regularizer) is UnregisteredL1 and found.layers[0].kernel_regularizer.factor == 0.3
+print("saved without registration; loaded only with custom_objects")
+
+# %% [markdown]
 # ### Keras 2 → 3: `Dense(64, input_dim=10)` → `keras.Input((10,))`
 #
 # The seed's examples give `Dense` an `input_dim`. Keras 3 still accepts it but warns; every model in
@@ -451,6 +491,44 @@ got = sorted(float(to_numpy(v)) for v in layer.losses)
 np.testing.assert_allclose(got, expected, rtol=1e-5)
 assert not np.isclose(0.01 * np.sum(out**2), expected).any()  # fails if not divided by the batch size
 print("layer.losses:", np.round(got, 5))
+
+# %% [markdown]
+# ### Weight penalties are computed when `losses` is read; activity penalties come from the last call
+#
+# A built layer that was never called already lists its kernel penalty. Assigning new weights
+# changes it at once, still without a call (fails if the penalties were those of the last forward
+# pass). The activity penalty appears only after a call. A frozen layer (`trainable = False`)
+# contributes no weight penalty: only trainable weights are regularized.
+
+# %%
+fresh = keras.layers.Dense(3, kernel_regularizer=R.L2(0.1), activity_regularizer=R.L2(0.01))
+fresh.build((None, 4))
+np.testing.assert_allclose([float(to_numpy(v)) for v in fresh.losses],
+                           [0.1 * np.sum(to_numpy(fresh.kernel) ** 2)], rtol=1e-5)  # no call yet
+fresh.kernel.assign(np.ones((4, 3), "float32"))
+np.testing.assert_allclose([float(to_numpy(v)) for v in fresh.losses], [0.1 * 12], rtol=1e-6)  # still no call
+activity = to_numpy(fresh(np.ones((2, 4), "float32")))  # bias 0: every output is 4
+np.testing.assert_allclose(sorted(float(to_numpy(v)) for v in fresh.losses),
+                           sorted([0.01 * np.sum(activity**2) / 2, 0.1 * 12]), rtol=1e-6)
+fresh.trainable = False
+np.testing.assert_allclose([float(to_numpy(v)) for v in fresh.losses], [0.01 * np.sum(activity**2) / 2],
+                           rtol=1e-6)  # the kernel penalty is gone, the last call's activity penalty stays
+print("built, no call:", "penalty listed; after assign: 1.2; frozen: only the activity penalty")
+
+# %% [markdown]
+# ### `Embedding` takes `embeddings_regularizer`, not `kernel_regularizer`
+#
+# Its weight is called `embeddings`, and so is its regularizer argument; `kernel_regularizer` is
+# an unknown keyword there (fails if `Embedding` accepted the `Dense` names).
+
+# %%
+table_layer = keras.layers.Embedding(10, 2, embeddings_regularizer=R.L2(0.1))
+table_layer.build((None,))
+np.testing.assert_allclose(to_numpy(table_layer.losses[0]), 0.1 * np.sum(to_numpy(table_layer.embeddings) ** 2),
+                           rtol=1e-5)
+unknown = expect_error(ValueError, lambda: keras.layers.Embedding(10, 2, kernel_regularizer=R.L2(0.1)))
+assert "kernel_regularizer" in str(unknown)
+print(str(unknown)[:90])
 
 # %% [markdown]
 # ### `model.losses` gathers every layer's penalties
@@ -717,8 +795,9 @@ print("L1 near-zero share by strength:", [f"{v:.0%}" for v in near])
 # - **Group lasso**: the sum of the lengths of groups of weights; switches off whole groups.
 # - **Orthogonality penalty**: Keras's mean |cosine| between rows or columns.
 # - **Activity regularizer**: a penalty on a layer's output, divided by the batch size.
-# - **`layer.losses` / `model.losses`**: the penalties of the last forward pass, which `fit` adds to
-#   the data loss.
+# - **`layer.losses` / `model.losses`**: the penalties, which `fit` adds to the data loss: those
+#   of the trainable weights computed from their current values when read, those of the outputs
+#   from the last call.
 # - **Overfitting**: low training error, high error on new data.
 
 # %% [markdown]
@@ -731,7 +810,8 @@ print("L1 near-zero share by strength:", [f"{v:.0%}" for v in near])
 #   string for `L1L2` is `"l1l2"`.
 # - Penalties appear in `layer.losses` and `model.losses`; `fit` and `evaluate` report data loss +
 #   penalties; activity penalties are divided by the batch size.
-# - A custom `Regularizer` needs `get_config` (and registration) to be saved.
+# - A custom `Regularizer` needs `get_config` to be saved, and registration (or `custom_objects`)
+#   to be loaded.
 # - On a small noisy problem, every penalty lowered validation error; L1 made most weights near zero
 #   and kept the useful inputs.
 

@@ -22,12 +22,12 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/05_constraints.ipynb)
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -222,6 +222,23 @@ np.testing.assert_allclose(unit, w / (EPS + unit_norms(w)[None, :]), rtol=1e-6)
 np.testing.assert_allclose(unit_norms(unit), 1.0, rtol=1e-6)
 assert not np.allclose(unit_norms(to_numpy(C.UnitNorm(axis=1)(w)), axis=0), 1.0)  # axis=1: rows, not columns
 print("column norms before:", unit_norms(w).round(3), "after:", unit_norms(unit).round(3))
+
+# %% [markdown]
+# The ε in the denominator is what keeps a **zero slice** at 0: without it, 0 / 0 would make the
+# column NaN. A kernel with a zero column goes through each norm constraint; the zero column stays
+# exactly 0 and the other one is constrained as usual (fails if Keras divided by the bare norm,
+# which the NumPy line below shows giving NaN).
+
+# %%
+with_zero_column = np.array([[0.0, 0.6], [0.0, 0.8]], "float32")  # column norms 0 and 1
+with np.errstate(invalid="ignore"):
+    epsilon_free = with_zero_column / unit_norms(with_zero_column)[None, :]
+assert np.isnan(epsilon_free[:, 0]).all()  # what dividing by the bare norm gives
+for constraint in (C.UnitNorm(), C.MaxNorm(0.5), C.MinMaxNorm(0.5, 2.0)):
+    result = to_numpy(constraint(with_zero_column))
+    assert np.all(result[:, 0] == 0.0), (type(constraint).__name__, result)  # the zero column stays 0
+np.testing.assert_allclose(to_numpy(C.UnitNorm()(with_zero_column)), with_zero_column, rtol=1e-6)
+print("UnitNorm of [[0, 0.6], [0, 0.8]]:", to_numpy(C.UnitNorm()(with_zero_column)).tolist())
 
 # %% [markdown]
 # ### `Constraint`: the base class

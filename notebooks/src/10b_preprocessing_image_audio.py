@@ -22,12 +22,12 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/10b_preprocessing_image_audio.ipynb)
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -182,6 +182,9 @@ per_channel = layers.Rescaling(scale=[1 / 255, 2 / 255, 1 / 255], offset=[0.0, -
 np.testing.assert_allclose(to_numpy(per_channel(photo)), photo * [1 / 255, 2 / 255, 1 / 255] + [0, -1, 0], rtol=1e-5, atol=1e-6)
 tiny = to_numpy(layers.CenterCrop(64, 64)(photo))  # larger than the 52 × 80 photo
 assert tiny.shape == (64, 64, 3)
+central_square = photo[:, (80 - 52) // 2:(80 - 52) // 2 + 52]  # the largest central crop with the target's 1:1 shape
+np.testing.assert_allclose(tiny, to_numpy(layers.Resizing(64, 64)(central_square)), rtol=1e-5, atol=1e-3)
+assert np.abs(tiny - to_numpy(layers.Resizing(64, 64)(photo))).max() > 10  # fails if it stretched the whole photo
 print("per-channel ranges:", to_numpy(per_channel(photo)).min((0, 1)).round(2), to_numpy(per_channel(photo)).max((0, 1)).round(2))
 
 # %% [markdown]
@@ -520,8 +523,8 @@ print("max |Keras − NumPy| magnitude:", np.abs(magnitude - np.maximum(referenc
 # %% [markdown]
 # ### `MelSpectrogram`: a pure tone peaks in the mel bin NumPy predicts, and `top_db` clips at 80 dB
 #
-# For a 1 kHz tone, the loudest mel bin is the one whose centre (from HTK's formula, the bins
-# equally spaced in mel between `min_freq` and `max_freq`) is closest to m(1000 Hz). *Fails if Keras
+# For a 700 Hz tone, the loudest mel bin is the one whose centre (from HTK's formula, the bins
+# equally spaced in mel between `min_freq` and `max_freq`) is closest to m(700 Hz). *Fails if Keras
 # used Slaney's mel scale* (linear below 1 kHz), whose nearest bin differs here (asserted).
 # The dB range of any output is at most `top_db` = 80.
 
@@ -573,8 +576,9 @@ print("Pipeline of", [type(s).__name__ for s in chain.layers])
 # - The seed gives `Resizing` and `CenterCrop` a `target_size=(width, height)`. Keras 3 takes
 #   `height, width` as two positional arguments, **height first**: `Resizing(26, 40)` made a
 #   26-row, 40-column image above.
-# - Keras 2 had these layers under `tf.keras.layers.experimental.preprocessing`; Keras 3 has them
-#   in `keras.layers`, running on all backends. `STFTSpectrogram`, `MelSpectrogram` and `Pipeline`
+# - In Keras 2 (`tf.keras`) these layers are `tf.keras.layers.*` since TensorFlow 2.6 (before that
+#   only `tf.keras.layers.experimental.preprocessing.*`, kept as an alias), TensorFlow only; Keras 3
+#   has them in `keras.layers`, running on all backends. `STFTSpectrogram`, `MelSpectrogram` and `Pipeline`
 #   are new in Keras 3.
 
 # %%
