@@ -23,12 +23,12 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/06_core_layers.ipynb)
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -69,7 +69,7 @@ print("backend:", BACKEND)
 # | `Activation` | a fixed function, element-wise (or along an axis for softmax) | none |
 # | `Embedding` | row lookup `E[ids]` | table `E` |
 # | `ReversibleEmbedding` | `E[ids]` forward, `h @ Eᵀ` in reverse | table `E` (shared) |
-# | `Masking` | passes `x` through and attaches a mask | none |
+# | `Masking` | sets masked steps to 0, keeps the rest, attaches a mask | none |
 # | `Lambda` | any Python function of the input | none |
 # | `Identity` | returns its input | none |
 #
@@ -319,17 +319,22 @@ print("tied weights:", [v.name for v in tied.weights], "| untied:", [v.name for 
 # ### `Masking`
 #
 # `Masking(mask_value=0.0)` is for **float** sequences: a time step is masked when **all** of its
-# features equal `mask_value`. It returns the input unchanged and attaches the mask
-# `any(x != mask_value, axis=-1)`. (The Proof section shows what the mask does to an RNN.)
+# features equal `mask_value`. It attaches the mask `any(x != mask_value, axis=-1)` and **sets the
+# masked steps to 0** (`where(mask, x, 0)`); the other steps pass unchanged. With the default
+# `mask_value=0.0` the zeroing is invisible, so the cell pads with −1, where it shows. (The Proof
+# section shows what the mask does to an RNN.)
 
 # %%
-masking = keras.layers.Masking(mask_value=0.0)
+masking = keras.layers.Masking(mask_value=-1.0)
 padded = rng.normal(size=(2, 5, 3)).astype("float32")
-padded[0, 3:] = 0.0  # two padded steps
-padded[1, 1, 0] = 0.0  # one zero feature is not padding
-np.testing.assert_array_equal(to_numpy(masking(padded)), padded)
-np.testing.assert_array_equal(to_numpy(masking.compute_mask(padded)), np.any(padded != 0.0, axis=-1))
-print(to_numpy(masking.compute_mask(padded)))  # fails if one zero feature masked the step
+padded[0, 3:] = -1.0  # two padded steps
+padded[1, 1, 0] = -1.0  # one feature equal to -1 is not padding
+step_mask = np.any(padded != -1.0, axis=-1)
+masked_output = to_numpy(masking(padded))
+np.testing.assert_array_equal(to_numpy(masking.compute_mask(padded)), step_mask)  # fails if one -1 masked the step
+np.testing.assert_array_equal(masked_output, np.where(step_mask[..., None], padded, 0.0))
+assert not np.array_equal(masked_output, padded)  # fails if Masking returned its input unchanged
+print(step_mask, "\npadded steps of row 0 after Masking:", masked_output[0, 3:].tolist())
 
 # %% [markdown]
 # ### `Lambda`
@@ -346,9 +351,9 @@ assert doubled_norm.compute_output_shape((None, 3)) == (None, 1) and doubled_nor
 # %% [markdown]
 # ### `Identity`
 #
-# `Identity()` returns its input untouched (same values, same shape). It is the honest way to write
-# a placeholder, a switchable branch (`Identity()` or `Dropout(...)`), or a named tap point in a
-# functional model.
+# `Identity()` returns its input untouched (same values, same shape) and passes a mask on. It is the
+# honest way to write a placeholder, a switchable branch (`Identity()` or `Dropout(...)`), or a
+# named tap point in a functional model.
 
 # %%
 identity = keras.layers.Identity(name="tap")
@@ -458,7 +463,7 @@ plt.show()
 # | `InputLayer` | `shape`, `dtype`, `batch_size` | `(None, *shape)` | 0 |
 # | `InputSpec` | `ndim`, `min_ndim`, `max_ndim`, `axes`, `dtype`, `shape` | (no output) | 0 |
 # | `Dense` | `units`, `activation`, `use_bias` | `(..., units)` | `f·u + u` |
-# | `EinsumDense` | `equation`, `output_shape`, `bias_axes`, `activation` | from `output_shape` | kernel + bias sizes |
+# | `EinsumDense` | `equation`, `output_shape` (required), `bias_axes`, `activation` | from `output_shape` | kernel + bias sizes |
 # | `Activation` | `activation` | same as input | 0 |
 # | `Embedding` | `input_dim`, `output_dim`, `mask_zero` | `(..., output_dim)` | `input_dim · output_dim` |
 # | `ReversibleEmbedding` | as `Embedding`, plus `tie_weights`, `logit_soft_cap` | forward `(..., output_dim)`; reverse `(..., input_dim)` | `V·D` tied, `2·V·D` untied |
@@ -481,6 +486,7 @@ def params_of(layer, input_shape, dtype="float32"):
 assert params_of(keras.layers.Dense(7), (1, 5)) == 5 * 7 + 7
 assert params_of(keras.layers.EinsumDense("btd,dhk->bthk", (None, 2, 4), bias_axes="hk"), (1, 3, 8)) == 8 * 2 * 4 + 2 * 4
 assert params_of(keras.layers.EinsumDense("abc,cd->abd", (None, 6)), (1, 3, 4)) == 4 * 6  # no bias_axes, no bias
+assert "output_shape" in str(expect_error(TypeError, lambda: keras.layers.EinsumDense("ab,bc->ac")))  # required
 assert params_of(keras.layers.Embedding(50, 6), (1, 3), "int32") == 50 * 6
 assert params_of(keras.layers.ReversibleEmbedding(50, 6), (1, 3), "int32") == 50 * 6
 assert params_of(keras.layers.ReversibleEmbedding(50, 6, tie_weights=False), (1, 3), "int32") == 2 * 50 * 6
@@ -515,17 +521,27 @@ np.testing.assert_allclose(to_numpy(shared_bias(sequence)), np.einsum("btd,dhk->
 print("EinsumDense == Dense + reshape; bias_axes='k' gives a bias of shape", bias_s.shape)
 
 # %% [markdown]
-# ### The seed's core-layer model, fixed for Keras 3
+# ### A common text model from older tutorials, fixed for Keras 3
 #
-# The seed builds `Embedding(10000, 128, input_length=10) → Masking(0) → Dense → Lambda → Dense`.
-# Three things are wrong for Keras 3:
+# Older tutorials build a sentence classifier as
+# `Embedding(10000, 128, input_length=10) → Masking(0) → Dense(64) → Lambda(lambda x: x) → Dense(1)`
+# and train it on one label per sentence. Four things are wrong for Keras 3:
 #
 # 1. `input_length` no longer exists: Keras 3 accepts it only to **warn** "deprecated, just remove
 #    it", and the layer is the same without it (the sequence length comes from the input).
 # 2. `Masking(mask_value=0)` after an `Embedding` masks nothing: it looks for time steps whose
 #    **embedding vector** is all zeros, and learned vectors never are. The padding mask comes from
 #    `Embedding(mask_zero=True)`.
-# 3. The example `Lambda(lambda x: x)` for "Identity" is just `keras.layers.Identity()`.
+# 3. `Lambda(lambda x: x)` as a placeholder is **not** `Identity()`. `Identity` supports masking; a
+#    `Lambda` without a `mask=` argument does not (its `compute_mask` returns `None`, and Keras warns
+#    that it destroys the mask). The identity lambda happens to keep the mask only because it
+#    returns the very tensor that carries it: any lambda that computes a new tensor, even
+#    `lambda x: 1.0 * x`, loses it, and the layers after it read the padding as data. A `Lambda` also
+#    saves as bytecode (shown below).
+# 4. The fatal one: `Dense` acts on the last axis only, so the model outputs one score **per
+#    token**, `(None, 10, 1)`, and `fit` with one label per sentence fails on every backend
+#    (TensorFlow reports a rank mismatch, JAX and PyTorch a shape mismatch). Something must reduce
+#    the time axis first: here a `GlobalAveragePooling1D`, which averages the unmasked tokens only.
 
 # %%
 with warnings.catch_warnings(record=True) as caught:
@@ -538,20 +554,105 @@ for length in (10, 7, 23):  # the "declared" length 10 constrains nothing
     assert tuple(legacy(np.ones((2, length), "int32")).shape) == (2, length, 8)
 print("Embedding(input_length=10) ->", messages[0])
 
-seed_ids = rng.integers(1, 100, size=(2, 10))
-seed_ids[:, 6:] = 0  # the padding the seed wanted to mask
-after_embedding = keras.layers.Embedding(100, 8)(seed_ids)
+sentence_ids = rng.integers(1, 100, size=(2, 10))
+sentence_ids[:, 6:] = 0  # padding that the Masking layer is meant to mask
+after_embedding = keras.layers.Embedding(100, 8)(sentence_ids)
 masking_mask = to_numpy(keras.layers.Masking(0.0).compute_mask(after_embedding))
 assert masking_mask.all()  # nothing masked: the padded steps carry row 0 of the table, not zeros
-real_mask = to_numpy(keras.layers.Embedding(100, 8, mask_zero=True).compute_mask(seed_ids))
+real_mask = to_numpy(keras.layers.Embedding(100, 8, mask_zero=True).compute_mask(sentence_ids))
 assert not real_mask[:, 6:].any() and real_mask[:, :6].all()
 print("Masking after Embedding masks", int((~masking_mask).sum()), "steps; mask_zero masks", int((~real_mask).sum()))
+
+# %% [markdown]
+# Point 3, proved: behind `Embedding(mask_zero=True)`, `Identity` then `GlobalAveragePooling1D`
+# averages the real tokens only (NumPy: the mean over the unpadded steps). With
+# `Lambda(lambda x: 1.0 * x)` in its place the mask is gone and the padding rows are averaged in;
+# giving the `Lambda` `mask=` (a function of the inputs and the mask) brings it back.
+
+# %%
+def numpy_uniform(shape, dtype=None):
+    """Initial weights drawn by NumPy: on JAX, the default initializers compile first, which costs
+    more CPU time than the proofs that use them."""
+    return rng.uniform(-0.5, 0.5, size=shape).astype(dtype or "float32")
+
+
+def pooled_through(middle):
+    """Embedding(mask_zero=True) -> middle -> masked average pooling, on one padded sentence."""
+    ids_in = keras.Input((None,), dtype="int32")
+    table_layer = keras.layers.Embedding(20, 4, mask_zero=True, embeddings_initializer=numpy_uniform)
+    with warnings.catch_warnings(record=True) as seen:  # Keras warns while building the model
+        warnings.simplefilter("always")
+        model = keras.Model(ids_in, keras.layers.GlobalAveragePooling1D()(middle(table_layer(ids_in))))
+        pooled = to_numpy(model(np.array([[5, 9, 3, 0, 0, 0]])))[0]
+    return pooled, to_numpy(table_layer.embeddings), [str(w.message) for w in seen]
+
+
+step_mask_3 = np.array([[True, True, False]])
+assert np.array_equal(to_numpy(keras.layers.Identity().compute_mask(x3[:1], step_mask_3)), step_mask_3)
+assert keras.layers.Lambda(lambda t: t).compute_mask(x3[:1], step_mask_3) is None  # fails if Lambda passed masks on
+
+real, padded_too = [5, 9, 3], [5, 9, 3, 0, 0, 0]
+via_identity, table_i, identity_warnings = pooled_through(keras.layers.Identity())
+via_lambda, table_l, lambda_warnings = pooled_through(keras.layers.Lambda(lambda t: 1.0 * t))
+via_masked_lambda, table_m, _ = pooled_through(keras.layers.Lambda(lambda t: 1.0 * t, mask=lambda t, m: m))
+np.testing.assert_allclose(via_identity, table_i[real].mean(axis=0), rtol=1e-5, atol=1e-6)
+np.testing.assert_allclose(via_lambda, table_l[padded_too].mean(axis=0), rtol=1e-5, atol=1e-6)
+assert not np.allclose(table_l[real].mean(axis=0), via_lambda)  # fails if the Lambda had kept the mask
+np.testing.assert_allclose(via_masked_lambda, table_m[real].mean(axis=0), rtol=1e-5, atol=1e-6)
+mask_lost = "was passed an input with a mask"  # the start of Keras's warning
+assert not any(mask_lost in m for m in identity_warnings) and any(mask_lost in m for m in lambda_warnings)
+print("Identity keeps the mask; Lambda drops it and warns:", [m for m in lambda_warnings if mask_lost in m][0][:80], "...")
+
+# %% [markdown]
+# Point 4, proved: the tutorial's model (with `mask_zero` instead of `Masking`, and `Identity`)
+# still outputs `(None, 10, 1)`, and `fit` on one label per sentence raises on every backend. The
+# fixed model pools over time before its last `Dense`; it has one output per sentence and learns
+# the task: sentences of 3 to 10 tokens, padded with 0 to length 10, labelled 1 when their tokens
+# come from the lower half of the vocabulary.
+
+# %%
+n_sentences, max_len = 200, 10
+text_labels = rng.integers(0, 2, size=n_sentences).astype("float32")
+text_ids = np.zeros((n_sentences, max_len), "int32")
+for row, label in enumerate(text_labels):
+    n_tokens = rng.integers(3, max_len + 1)
+    text_ids[row, :n_tokens] = rng.integers(1, 50, size=n_tokens) + (0 if label else 49)
+
+
+def text_model(pool):
+    layers_ = [keras.Input((None,), dtype="int32"),
+               keras.layers.Embedding(100, 16, mask_zero=True, embeddings_initializer=numpy_uniform),
+               keras.layers.Dense(16, activation="relu", kernel_initializer=numpy_uniform),
+               keras.layers.Identity()]
+    layers_ += [keras.layers.GlobalAveragePooling1D()] if pool else []
+    model = keras.Sequential(layers_ + [keras.layers.Dense(1, activation="sigmoid", kernel_initializer=numpy_uniform)])
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+per_token = text_model(pool=False)
+assert per_token.compute_output_shape((None, max_len)) == (None, max_len, 1)  # one score per token
+fit_error = expect_error(ValueError, lambda: per_token.fit(text_ids, text_labels, epochs=1, verbose=0))
+expected_words = {"tensorflow": "must have the same rank", "jax": "must have the same shape",
+                  "torch": "must have the same shape"}[BACKEND]
+assert expected_words in str(fit_error), str(fit_error)[:300]
+print(f"per-token model on {BACKEND}:", str(fit_error).splitlines()[0][:110])
+
+fixed = text_model(pool=True)
+assert fixed.compute_output_shape((None, max_len)) == (None, 1)  # one score per sentence
+fixed_history = fixed.fit(text_ids, text_labels, epochs=15, batch_size=50, verbose=0).history
+assert fixed_history["accuracy"][-1] >= 0.95, fixed_history["accuracy"]
+sentence = text_ids[:1]
+n_real = int((sentence != 0).sum())
+np.testing.assert_allclose(to_numpy(fixed(sentence)), to_numpy(fixed(sentence[:, :n_real])), rtol=1e-5, atol=1e-6)
+print(f"fixed model: output {fixed.output_shape}, training accuracy {fixed_history['accuracy'][-1]:.0%}, "
+      "and the padding does not change a sentence's score")
 
 # %% [markdown]
 # ### Keras 2 → 3: `Dense(input_dim=...)` and `input_shape=`
 #
 # Keras 2 let the first layer declare the input (`Dense(64, input_dim=784)` or
-# `input_shape=(784,)`); the seed does it throughout. Keras 3 warns and tells you to start with
+# `input_shape=(784,)`), and older tutorials do it throughout. Keras 3 warns and tells you to start with
 # `keras.Input(shape)`. The warning is only a warning: a `Sequential` still builds from it, but
 # every model in this course starts with `keras.Input`.
 
@@ -581,14 +682,6 @@ raw = [rng.normal(size=(n, 3)).astype("float32") for n in lengths]
 batch = np.zeros((2, 6, 3), "float32")
 for row, sequence_ in enumerate(raw):
     batch[row, : len(sequence_)] = sequence_
-
-
-
-def numpy_uniform(shape, dtype=None):
-    """Initial weights drawn by NumPy: on JAX, the LSTM's default initializers (orthogonal, via a QR
-    decomposition) compile first, which costs more CPU time than this whole proof."""
-    return rng.uniform(-0.5, 0.5, size=shape).astype(dtype or "float32")
-
 
 lstm = keras.layers.LSTM(5, return_sequences=True, kernel_initializer=numpy_uniform, recurrent_initializer=numpy_uniform)
 masked_model = keras.Sequential([keras.Input((6, 3)), keras.layers.Masking(0.0), lstm])
@@ -830,6 +923,46 @@ np.testing.assert_allclose(to_numpy(reloaded(v)), 3.0 * v, rtol=1e-6)
 print("Lambda file refused:", str(refusal)[:90], "...")
 
 # %% [markdown]
+# ### A `Lambda` written with TensorFlow or JAX functions runs on one backend only
+#
+# A `Lambda` calls your function on the active backend's tensors. Written with `keras.ops`, it runs
+# on every backend. Written with `tf.*` functions, it works on TensorFlow only: on JAX the model
+# cannot even be built (a `tf` function cannot take JAX's symbolic tensor: `NotImplementedError`),
+# and on PyTorch the `tf` function converts the tensor through NumPy, which PyTorch refuses as soon
+# as a gradient must flow through it (`RuntimeError` in `fit`). Written with `jax.numpy`, it works on
+# JAX only. The cell builds and trains `Dense → Lambda(square) → Dense` with each of the three
+# squares and asserts the outcome on the active backend. The same holds for custom layers: write
+# their `call` with `keras.ops`.
+
+# %%
+import jax.numpy as jnp
+import tensorflow as tf
+
+
+def training_outcome(square):
+    """'trains', or the name of the error raised while building or fitting Dense -> Lambda -> Dense."""
+    try:
+        inputs = keras.Input((3,))
+        hidden = keras.layers.Lambda(square)(keras.layers.Dense(3, kernel_initializer=numpy_uniform)(inputs))
+        model = keras.Model(inputs, keras.layers.Dense(1, kernel_initializer=numpy_uniform)(hidden))
+        model.compile(optimizer="sgd", loss="mse")
+        model.fit(np.ones((4, 3), "float32"), np.ones((4, 1), "float32"), epochs=1, verbose=0)
+    except Exception as error:  # noqa: BLE001 - the error's type is the result
+        return type(error).__name__
+    return "trains"
+
+
+LAMBDA_OUTCOMES = {  # function library -> {backend: outcome}
+    "keras.ops": {"tensorflow": "trains", "jax": "trains", "torch": "trains"},
+    "tf": {"tensorflow": "trains", "jax": "NotImplementedError", "torch": "RuntimeError"},
+    "jax.numpy": {"tensorflow": "NotImplementedError", "jax": "trains", "torch": "NotImplementedError"},
+}
+squares = {"keras.ops": keras.ops.square, "tf": tf.square, "jax.numpy": jnp.square}
+seen = {library: training_outcome(square) for library, square in squares.items()}
+assert seen == {library: outcomes[BACKEND] for library, outcomes in LAMBDA_OUTCOMES.items()}, seen
+print(f"on {BACKEND}:", seen)
+
+# %% [markdown]
 # ## Application
 #
 # ### A tiny language model with tied embeddings, quantized after training
@@ -907,8 +1040,8 @@ plots.loss_curve(history.history, title="Tied-embedding LM: training cross-entro
 #   axes, the natural attention projection.
 # - `Embedding` is a row lookup; `mask_zero=True` produces the padding mask. `ReversibleEmbedding`
 #   also scores the vocabulary with `h @ Eᵀ`, sharing the table.
-# - `Masking` masks float steps equal to `mask_value` in every feature; a downstream RNN then gives
-#   exactly the output of the unpadded sequence.
+# - `Masking` masks float steps equal to `mask_value` in every feature and sets them to 0; a
+#   downstream RNN then gives exactly the output of the unpadded sequence.
 # - `Lambda` is for throwaway code; subclass `Layer` for anything you save.
 # - Mixed policies keep float32 variables but compute in float16/bfloat16; restore `"float32"`
 #   afterwards. `quantize("int8")` follows a simple abs-max recipe whose error is bounded, and

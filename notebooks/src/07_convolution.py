@@ -24,12 +24,12 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/07_convolution.ipynb)
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -44,6 +44,7 @@ ENV = start(seed=42)
 # %%
 import itertools
 import math
+import os
 
 import keras
 import matplotlib.pyplot as plt
@@ -57,7 +58,8 @@ from helpers.nbtools import expect_error, to_numpy
 
 plots.use_course_style()
 rng = np.random.default_rng(0)  # every synthetic array below comes from this generator
-print("backend:", keras.backend.backend())
+BACKEND = keras.backend.backend()
+print("backend:", BACKEND)
 
 
 def numpy_uniform(shape, dtype=None):
@@ -337,14 +339,15 @@ for layer, x in ((keras.layers.SeparableConv1D(4, 3, depth_multiplier=2, **RANDO
 # standard convolution. The NumPy reference below is literally that scatter-add.
 
 # %%
-def transpose_1d_numpy(y, kernel, strides, bias=0.0):
-    """Scatter-add: input position t adds y[t] @ kernel[i].T to output position t * strides + i (padding 'valid')."""
+def transpose_1d_numpy(y, kernel, strides, bias=0.0, dilation=1):
+    """Scatter-add: input position t adds y[t] @ kernel[i].T to output position t * strides + i * dilation
+    (padding 'valid')."""
     batch, n, _ = y.shape
     k, c_out, _ = kernel.shape
-    out = np.zeros((batch, (n - 1) * strides + max(k, strides), c_out), "float64")
+    out = np.zeros((batch, (n - 1) * strides + max(dilation * (k - 1) + 1, strides), c_out), "float64")
     for t in range(n):
         for i in range(k):
-            out[:, t * strides + i] += y[:, t] @ kernel[i].T
+            out[:, t * strides + i * dilation] += y[:, t] @ kernel[i].T
     return out + bias
 
 
@@ -548,8 +551,8 @@ for n, k, s, d, padding in sample:
 print(f"formula holds on {len(grid)} settings; {len(sample)} of them run and matched NumPy")
 
 # %% [markdown]
-# The same for the transposed layers (dilation left at 1: TensorFlow's CPU kernel rejects dilated
-# transposed convolutions, so a notebook that must run everywhere avoids them).
+# The same for the transposed layers. The grid keeps the dilation at 1; the cell after it runs
+# dilated ones.
 
 # %%
 def transpose_length(n, k, s, padding, output_padding=None):
@@ -569,21 +572,61 @@ assert run(keras.layers.Conv2DTranspose(1, (3, 2), strides=(2, 3), **BY_HAND), i
 print(f"transposed formula holds on {transposed_grid} settings")
 
 # %% [markdown]
-# ### Keras 2 → 3 and the seed: the segmentation model that does not segment
+# Dilated transposed convolutions (stride 1) place the kernel taps `d` apart in the scatter-add, and
+# a `"valid"` output has `n + d(k − 1)` positions. Where they run depends on the backend, and on
+# TensorFlow on its CPU library: JAX and PyTorch run them; TensorFlow's own CPU kernel refuses
+# them ("do not yet support dilation rates larger than 1"), and runs them only when TensorFlow
+# uses oneDNN, Intel's CPU library, which is on by default on x86 CPUs. The course's setup cell
+# turns oneDNN off (`TF_ENABLE_ONEDNN_OPTS=0`, set before TensorFlow loads), so here TensorFlow
+# refuses them. What Keras itself refuses on every backend, for the transposed layers as for the
+# forward ones, is `strides > 1` together with `dilation_rate > 1`.
+
+# %%
+def dilated_transpose_outcome():
+    """Run Conv1DTranspose with dilation 2 and 3 and compare with the scatter-add; or return the error."""
+    try:
+        for d in (2, 3):
+            dilated = keras.layers.Conv1DTranspose(2, 4, dilation_rate=d, **RANDOM)
+            y_dilated = run(dilated, short)
+            kernel_d, bias_d = dilated.get_weights()
+            assert y_dilated.shape == (2, 5 + d * 3, 2)  # fails if the dilation were ignored: 5 + 3
+            np.testing.assert_allclose(y_dilated, transpose_1d_numpy(short, kernel_d, 1, bias_d, dilation=d),
+                                       rtol=1e-4, atol=1e-5)
+    except Exception as error:  # noqa: BLE001 - TensorFlow's CPU error is the outcome
+        assert not isinstance(error, AssertionError), error
+        return error
+    return None
+
+
+ONEDNN = os.environ.get("TF_ENABLE_ONEDNN_OPTS") != "0"  # TensorFlow's default is on, on x86 CPUs
+dilated_error = dilated_transpose_outcome()
+if BACKEND == "tensorflow" and not ONEDNN:
+    assert "do not yet support dilation rates larger than 1" in str(dilated_error), dilated_error
+else:
+    assert dilated_error is None, dilated_error
+strided_dilated = expect_error(ValueError, lambda: keras.layers.Conv1DTranspose(2, 3, strides=2, dilation_rate=2))
+assert "not supported in conjunction with `dilation_rate > 1`" in str(strided_dilated)
+print(f"{BACKEND} (oneDNN {'on' if ONEDNN else 'off'}): dilated transposed convolution",
+      "refused" if dilated_error else "matches the scatter-add", "| strides=2 with dilation_rate=2:",
+      str(strided_dilated)[:70])
+
+# %% [markdown]
+# ### Keras 2 → 3 and a common mistake: the segmentation model that does not segment
 #
-# The seed's segmentation example takes `(128, 128, 3)` images, halves the size twice with
+# A segmentation example common in older tutorials takes `(128, 128, 3)` images, halves the size twice with
 # `MaxPooling2D`, then applies two `Conv2DTranspose` layers with the default `strides=1` and
 # `padding="same"`, believing they upsample. They do not: with stride 1 and `"same"`, a transposed
 # convolution keeps the size (`n · 1`), so the mask comes out `32 × 32`, a quarter of the labels'
-# size, and `fit` would fail. `strides=2` on each transposed layer restores `128 × 128`. (The seed's
-# formulas for the transposed layers, `x[i + j] · w[j]`, are those of the forward convolution; the
-# scatter-add in How is the real one. Its forward formulas also leave out the stride, the dilation
-# and the sum over input channels that the formula in What includes. And it passes `input_shape=`
-# to layers, which Keras 3 only warns about: start with `keras.Input`.)
+# size, and `fit` would fail. `strides=2` on each transposed layer restores `128 × 128`. (A formula
+# often quoted for the transposed layers, `x[i + j] · w[j]`, is that of the forward convolution;
+# the scatter-add in How is the real one. The forward formulas quoted with it also leave out the
+# stride, the dilation and the sum over input channels that the formula in What includes. And such
+# tutorials pass `input_shape=` to layers, which Keras 3 only warns about: start with
+# `keras.Input`.)
 
 # %%
-def seed_segmenter(transpose_strides):
-    """The seed's architecture (fewer filters; zero kernels, since only shapes matter here)."""
+def tutorial_segmenter(transpose_strides):
+    """The tutorial's architecture (fewer filters; zero kernels, since only shapes matter here)."""
     settings = {"activation": "relu", "padding": "same", "kernel_initializer": "zeros"}
     return keras.Sequential([
         keras.Input((128, 128, 3)),
@@ -597,9 +640,9 @@ def seed_segmenter(transpose_strides):
     ])
 
 
-assert seed_segmenter(1).output_shape == (None, 32, 32, 1)  # the seed's model: 32 x 32 masks
-assert seed_segmenter(2).output_shape == (None, 128, 128, 1)  # fixed
-print("seed:", seed_segmenter(1).output_shape, "| fixed:", seed_segmenter(2).output_shape)
+assert tutorial_segmenter(1).output_shape == (None, 32, 32, 1)  # the tutorial's model: 32 x 32 masks
+assert tutorial_segmenter(2).output_shape == (None, 128, 128, 1)  # fixed
+print("tutorial:", tutorial_segmenter(1).output_shape, "| fixed:", tutorial_segmenter(2).output_shape)
 
 # %% [markdown]
 # ## Proof
@@ -834,14 +877,15 @@ plt.show()
 #   asymmetric kernels; learning makes the difference irrelevant, hand-set kernels do not.
 # - Output length: `valid` → `⌊(n − d(k−1) − 1)/s⌋ + 1`; `same`/`causal` → `⌈n/s⌉`; transposed
 #   `valid` → `(n−1)s + max(k, s)`, `same` → `n·s`. Proved on hundreds of settings.
-# - Parameters: standard `Πk·c_in·c_out + c_out` (divided by `g` with groups), depthwise
+# - Parameters: standard `Πk·c_in·c_out + c_out` (with groups the kernel term is divided by `g`,
+#   `Πk·c_in/g·c_out + c_out`: the bias keeps `c_out`), depthwise
 #   `Πk·c_in·m + c_in·m`, separable `Πk·c_in·m + c_in·m·c_out + c_out`: about `k²` times fewer
 #   for wide layers.
 # - A transposed convolution with the same kernel is the adjoint, and the gradient, of the
 #   convolution: `⟨Cx, y⟩ = ⟨x, Cᵀy⟩`.
 # - The `Convolution*` names are aliases of the `Conv*` classes; `strides > 1` with
 #   `dilation_rate > 1` is refused.
-# - The seed's "upsampling" `Conv2DTranspose` with stride 1 does not upsample: use `strides=2`.
+# - An "upsampling" `Conv2DTranspose` with stride 1 does not upsample: use `strides=2`.
 
 # %% [markdown]
 # ## Exercises

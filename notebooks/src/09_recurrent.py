@@ -588,8 +588,8 @@ print("decoder step 1 starts from the encoder's state:", decoded[0, 0].round(3))
 #
 # Each function below runs the recurrence in NumPy from the weights `get_weights()` returns. The
 # layers get **random** weights first (`randomize`), so every gate and bias matters. Alternatives
-# are checked to **fail** on the same data: the LSTM with the gate order the seed lists
-# (`f, i, c, o`), and the GRU with the seed's update rule `h = (1 − z)⊙h₋₁ + z⊙h̃`.
+# are checked to **fail** on the same data: the LSTM with the gate order often listed
+# (`f, i, c, o`), and the GRU with the update rule often quoted `h = (1 − z)⊙h₋₁ + z⊙h̃`.
 
 # %%
 def simple_rnn_numpy(x, kernel, recurrent, bias):
@@ -646,7 +646,7 @@ np.testing.assert_allclose(to_numpy(rnn(x)), simple_rnn_numpy(x, *rnn.get_weight
 lstm = built(layers.LSTM(5, return_sequences=True), x.shape)
 lstm_out = to_numpy(lstm(x))
 np.testing.assert_allclose(lstm_out, lstm_numpy(x, *lstm.get_weights()), **tolerance)
-assert not np.allclose(lstm_out, lstm_numpy(x, *lstm.get_weights(), order="fico"), atol=1e-3)  # seed's order
+assert not np.allclose(lstm_out, lstm_numpy(x, *lstm.get_weights(), order="fico"), atol=1e-3)  # the often-listed order
 assert not np.allclose(lstm_out, lstm_numpy(x, *lstm.get_weights(), order="ifoc"), atol=1e-3)
 
 for reset_after in (True, False):
@@ -848,13 +848,15 @@ print("ConvLSTM1D over two steps == NumPy convolutions + LSTM gates; output", go
 #
 # - **`model.reset_states()` is gone**: Keras 3 models have no such method; call
 #   `layer.reset_state()` on each stateful layer (`reset_states` survives on the layer as an alias).
-# - **`input_shape=` on the first layer** (all of the seed's examples) → start with `keras.Input`.
+# - **`input_shape=` on the first layer** (as in older tutorials) → start with `keras.Input`.
+# - **`StackedRNNCells` takes its cells as the first argument, `cells`**: a `layers=` keyword, as
+#   some older code writes it, raises `TypeError`.
 # - **`Bidirectional(..., merge_mode=None)` returns a tuple**, not a list.
-# - **A custom cell is not a subclass of `RNN`**: the seed's `class CustomRNNCell(RNN)` calling
+# - **A custom cell is not a subclass of `RNN`**: the common `class CustomRNNCell(RNN)` calling
 #   `super().__init__(units)` fails, because `RNN` expects a *cell* as its first argument.
 #   A cell is a plain `Layer` with `state_size` (as `LeakyAverageCell` above).
-# - **GRU's default is `reset_after=True`** (since TensorFlow 2.0's Keras), with a `(2, 3u)` bias; the seed's GRU
-#   formula uses the original form and swaps `z` and `1 − z`.
+# - **GRU's default is `reset_after=True`** (since TensorFlow 2.0's Keras), with a `(2, 3u)` bias; a
+#   GRU formula often quoted uses the original form and swaps `z` and `1 − z`.
 
 # %%
 stateful_model = keras.Sequential([keras.Input(batch_shape=(3, 4, 4)), layers.GRU(2, stateful=True)])
@@ -863,15 +865,17 @@ assert not hasattr(stateful_model, "reset_states") and not hasattr(stateful_mode
 stateful_model.layers[0].reset_states()  # the layer-level alias
 assert all(np.all(to_numpy(s) == 0) for s in stateful_model.layers[0].states)
 assert isinstance(layers.Bidirectional(layers.GRU(2), merge_mode=None)(x), tuple)
+stack_error = expect_error(TypeError, lambda: layers.StackedRNNCells(layers=[layers.GRUCell(2)]))
+assert "cells" in str(stack_error)
 
 
-class CustomRNNCell(layers.RNN):  # the seed's pattern
+class CustomRNNCell(layers.RNN):  # the common pattern
     def __init__(self, units, **kwargs):
         super().__init__(units, **kwargs)
 
 
-seed_error = expect_error(ValueError, lambda: CustomRNNCell(50))
-print("seed's custom cell:", str(seed_error).splitlines()[0][:100])
+rnn_subclass_error = expect_error(ValueError, lambda: CustomRNNCell(50))
+print("a cell written as an RNN subclass:", str(rnn_subclass_error).splitlines()[0][:100])
 
 # %% [markdown]
 # ## Application

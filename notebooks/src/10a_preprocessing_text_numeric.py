@@ -24,12 +24,12 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/10a_preprocessing_text_numeric.ipynb)
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -87,13 +87,18 @@ print("learned mean:", to_numpy(normalizer.mean)[0], " variance:", to_numpy(norm
 # - **In the API**: `keras.layers.TextVectorization`, `Normalization`, `Discretization`,
 #   `CategoryEncoding`, `Hashing`, `HashedCrossing`, `StringLookup`, `IntegerLookup`; and
 #   `keras.layers.SpectralNormalization`, which wraps another layer's kernel.
-# - **In a pipeline**: either as the first layers of the model (the model then accepts raw strings
-#   or raw numbers), or inside a `tf.data` pipeline that feeds `fit`. Part 10b compares the two.
+# - **In a pipeline**: either as the first layers of the model (the model then accepts raw
+#   numbers, and raw strings on TensorFlow only), or inside a `tf.data` pipeline that feeds `fit`,
+#   on any backend. Part 10b compares the two.
 # - **On the backends**: the string layers (`TextVectorization`, `StringLookup`, string `Hashing`,
 #   `HashedCrossing`) are implemented with TensorFlow ops, so TensorFlow must be installed, but they
 #   run under any backend and return that backend's tensors. One thing cannot cross over: **JAX
 #   arrays cannot hold strings**, so a layer whose *output* is strings (`StringLookup(invert=True)`)
-#   fails eagerly on JAX; it works there inside `tf.data` (shown in the How section).
+#   fails eagerly on JAX; it works there inside `tf.data` (shown in the How section). Nor can a
+#   **model whose input is strings**: on TensorFlow a model that starts with `TextVectorization`
+#   accepts sentences, but on JAX and PyTorch calling it on strings fails, because the model first
+#   converts its input to a backend tensor. There, vectorize in the `tf.data` pipeline (or before
+#   calling the model) and give the model ids (Example 1).
 #
 # The cell proves the cross-backend claim: a `TextVectorization` layer returns a tensor of the
 # active backend, with the ids NumPy predicts.
@@ -113,8 +118,9 @@ print(BACKEND, type(ids).__name__, to_numpy(ids))
 #
 # - **One source of truth.** The exact mapping used in training (vocabulary, mean, bins) is saved
 #   with the model, so serving cannot drift from training.
-# - **Raw inputs in production.** A model that starts with `TextVectorization` accepts sentences;
-#   nobody has to re-implement the tokenizer in another language.
+# - **Raw inputs in production.** On TensorFlow, a model that starts with `TextVectorization`
+#   accepts sentences; nobody has to re-implement the tokenizer in another language. (On JAX and
+#   PyTorch the vectorizer runs in the input pipeline instead, and is saved beside the model.)
 # - **Learned from data, in one line.** `adapt` computes vocabularies, moments and quantiles that
 #   would otherwise be a page of NumPy (and the NumPy versions below show exactly what they do).
 #
@@ -141,13 +147,16 @@ print(BACKEND, type(ids).__name__, to_numpy(ids))
 #
 # `TextVectorization` applies three steps: **standardize** (default `"lower_and_strip_punctuation"`),
 # **split** (default on whitespace), then map each token to an id with a vocabulary built by
-# `adapt`. The vocabulary is sorted by **document-term count, most frequent first; ties are broken
-# in reverse alphabetical order**. In `output_mode="int"`, id 0 is the padding token `""` and id 1
+# `adapt`. The vocabulary is sorted by each token's **total count in the corpus** (not by the number
+# of documents it appears in), most frequent first; **ties are broken in reverse alphabetical
+# order**. In `output_mode="int"`, id 0 is the padding token `""` and id 1
 # the out-of-vocabulary token `[UNK]`. `max_tokens` caps the vocabulary size (those two included);
 # `output_sequence_length` pads with 0 or truncates every row to a fixed length.
 #
-# Below, NumPy/Python rebuild the vocabulary from raw counts. The corpus has ties ("sat", "dog",
-# "cat" and "a" each appear twice) so an alphabetical tie-break would fail the assert.
+# Below, NumPy/Python rebuild the vocabulary from raw counts. The corpus has ties ("sat", "cat" and
+# "a" each appear twice), so an alphabetical tie-break would fail the assert; and "dog" appears
+# three times but in only two documents, like "sat" and "cat", so sorting by document count would
+# fail it too.
 
 # %%
 corpus = [
@@ -168,6 +177,9 @@ vectorizer.adapt(corpus)
 
 counts = Counter(token for doc in corpus for token in standardize(doc).split())
 by_count = sorted(counts, key=lambda token: (counts[token], token), reverse=True)  # ties: reverse alphabetical
+documents = Counter(token for doc in corpus for token in set(standardize(doc).split()))
+by_documents = sorted(documents, key=lambda token: (documents[token], token), reverse=True)
+assert by_documents != by_count and sorted(counts, key=lambda t: (-counts[t], t)) != by_count  # the case separates them
 assert vectorizer.get_vocabulary() == ["", "[UNK]", *by_count]
 print(vectorizer.get_vocabulary())
 
@@ -371,7 +383,8 @@ print(decoded)
 # %% [markdown]
 # ## Pros
 #
-# - The preprocessing travels **inside the saved model**: no skew between training and serving.
+# - The preprocessing travels **inside the saved model**: no skew between training and serving
+#   (for string inputs, on TensorFlow only: see Example 1).
 # - `adapt` replaces hand-written vocabulary, moment and quantile code; the results match NumPy.
 # - Runs under TensorFlow, JAX and PyTorch (with TensorFlow installed for the string layers) and
 #   inside `tf.data` for fast, parallel input pipelines.
@@ -466,11 +479,11 @@ plt.show()
 # %% [markdown]
 # ## Example
 #
-# ### Example 1 · `TextVectorization` + `Embedding`: a sentiment model that reads raw strings
+# ### Example 1 · `TextVectorization` + `Embedding`: a sentiment model, vectorized in `tf.data`
 #
-# The vectorizer is the first layer, so the trained model takes sentences. Training happens on ids
-# (the vectorizer runs first, once, on the data): that keeps string ops out of the backend's
-# compiled training step, the pattern that works on all three backends.
+# The model is trained on ids: the vectorizer runs in the `tf.data` pipeline that feeds `fit`
+# (`dataset.map`), where it is TensorFlow code on every backend, and string ops stay out of the
+# backend's compiled training step. This is the pattern that works on all three backends.
 
 # %%
 positive = ["great fun film", "loved it great", "a fun great story", "loved the story"]
@@ -486,10 +499,29 @@ classifier = keras.Sequential([
     layers.Dense(1, activation="sigmoid"),
 ])
 classifier.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy", metrics=["accuracy"])
-classifier.fit(to_numpy(sentiment_vec(texts)), labels, epochs=30, verbose=0)
-scores = to_numpy(classifier(sentiment_vec(np.array(["great story", "boring and bad"]))))[:, 0]
+as_ids = tf.data.Dataset.from_tensor_slices((texts, labels)).batch(8).map(lambda text, y: (sentiment_vec(text), y))
+classifier.fit(as_ids, epochs=30, verbose=0)
+reviews = np.array(["great story", "boring and bad"])
+scores = to_numpy(classifier(sentiment_vec(reviews)))[:, 0]  # vectorize, then call the model on ids
 assert scores[0] > 0.5 > scores[1]
 print("P(positive):", scores.round(3))
+
+# %% [markdown]
+# Putting the vectorizer **inside** the model, in front of the trained classifier, gives a model
+# whose input is a string. On TensorFlow it takes sentences and gives the same scores; on JAX and
+# PyTorch the call fails (JAX: `TypeError`, PyTorch: `ValueError`), because the model converts its
+# input to a backend tensor before any layer runs. The cell asserts each backend's outcome.
+
+# %%
+sentence_in = keras.Input(shape=(), dtype="string")
+end_to_end = keras.Model(sentence_in, classifier(sentiment_vec(sentence_in)))
+STRING_INPUT_ERROR = {"tensorflow": None, "jax": TypeError, "torch": ValueError}[BACKEND]
+if STRING_INPUT_ERROR is None:
+    np.testing.assert_allclose(to_numpy(end_to_end(reviews))[:, 0], scores, rtol=1e-6)
+    print("tensorflow: the model reads raw strings and gives the same scores")
+else:
+    refusal = expect_error(STRING_INPUT_ERROR, lambda: end_to_end(reviews))
+    print(f"{BACKEND}: a model on raw strings raises {type(refusal).__name__}")
 
 # %% [markdown]
 # ### Example 2 · Mixed tabular features: numeric, bucketized, looked-up and hashed
@@ -721,7 +753,7 @@ print("bin counts:", np.bincount(first, minlength=10))
 # %% [markdown]
 # ### `HashedCrossing`: a hash of the pair, not of the concatenated string
 #
-# The seed writes `hash(feature1 + feature2)`. If that were so, ("ab", "c") and ("a", "bc") would
+# A common claim writes `hash(feature1 + feature2)`. If that were so, ("ab", "c") and ("a", "bc") would
 # share a bin in every setting. Over 20 bin counts they do not (*fails if the layer concatenated*),
 # while the same pair always lands in the same bin and swapping the order changes it.
 
@@ -764,21 +796,29 @@ np.testing.assert_array_equal(to_numpy(three_oov(np.array(["a", "b"]))), [3, 4])
 print("OOV bucket sizes:", np.bincount(unknown_ids))
 
 # %% [markdown]
-# ### Keras 2 → 3 (and the seed), proved
+# ### Keras 2 → 3 and common claims, proved
 #
-# - The seed says `Normalization` "scales features to a range, typically [0, 1]". It
+# - A common claim says `Normalization` "scales features to a range, typically [0, 1]". It
 #   standardizes to mean 0 and variance 1 (proved above): outputs are negative for half the data.
-# - The seed imports `SpectralNormalization` from `tensorflow_addons` with an `axis` argument.
+# - Older code imports `SpectralNormalization` from `tensorflow_addons` with an `axis` argument.
 #   Keras 3 has `keras.layers.SpectralNormalization(layer, power_iterations=1)`; there is no `axis`.
-# - The seed says `CategoryEncoding` gives "one-hot or integer encoding". Its default is
+# - A common claim says `CategoryEncoding` gives "one-hot or integer encoding". Its default is
 #   `multi_hot`, and the modes are `one_hot`, `multi_hot` and `count` (and `tf_idf` on
-#   `TextVectorization`).
-# - Keras 2's preprocessing layers lived in `tf.keras.layers.experimental.preprocessing` and
-#   returned TensorFlow tensors; Keras 3 has them in `keras.layers`, returning the active
-#   backend's tensors.
+#   `TextVectorization`): `output_mode="int"` is refused.
+# - `Normalization` takes `mean=` and `variance=` (not `std=`); `Discretization(num_bins=...)` and
+#   `TextVectorization()` must be adapted (or given `bin_boundaries=` / `vocabulary=`) before
+#   their first call; `HashedCrossing` takes a tuple of features, not one tensor.
+# - In Keras 2 (`tf.keras`) these layers are `tf.keras.layers.*` since TensorFlow 2.6 (before
+#   that only `tf.keras.layers.experimental.preprocessing.*`, which stayed as an alias) and return
+#   TensorFlow tensors; Keras 3 has them in `keras.layers`, returning the active backend's tensors.
 
 # %%
 assert scaled.min() < -1 and (scaled < 0).mean() > 0.4  # not a [0, 1] scaler
+assert "int" in str(expect_error(ValueError, lambda: layers.CategoryEncoding(num_tokens=3, output_mode="int")))
+assert "std" in str(expect_error(ValueError, lambda: layers.Normalization(mean=0.0, std=1.0)))  # variance=, not std=
+assert "bin_boundaries" in str(expect_error(ValueError, lambda: layers.Discretization(num_bins=3)(np.array([1.0]))))
+expect_error(Exception, lambda: layers.TextVectorization()(np.array(["not adapted"])))  # adapt (or vocabulary=) first
+assert "list or tuple" in str(expect_error(ValueError, lambda: layers.HashedCrossing(num_bins=4)(np.array(["a", "b"]))))
 error = expect_error(ValueError, lambda: layers.SpectralNormalization(layers.Dense(2), axis=0))
 assert "axis" in str(error)
 print(type(error).__name__, ":", str(error)[:80])
@@ -857,7 +897,8 @@ plt.show()
 # - `CategoryEncoding` one-hot / multi-hot / count; out-of-range ids vanish on TF/JAX, raise on torch.
 # - `Hashing` is deterministic, salt changes it; `HashedCrossing` hashes pairs; lookups reserve
 #   0 for the mask (if any), then the OOV buckets.
-# - String layers need TensorFlow installed; on JAX, string outputs only exist inside `tf.data`.
+# - String layers need TensorFlow installed; on JAX, string outputs only exist inside `tf.data`, and
+#   only TensorFlow runs a model whose input is strings: elsewhere, vectorize in `tf.data`.
 
 # %% [markdown]
 # ## Exercises

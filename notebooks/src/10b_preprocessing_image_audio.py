@@ -571,9 +571,9 @@ assert chain.weights == [] and chain.layers == steps
 print("Pipeline of", [type(s).__name__ for s in chain.layers])
 
 # %% [markdown]
-# ### Keras 2 → 3 (and the seed), proved
+# ### Keras 2 → 3 and common claims, proved
 #
-# - The seed gives `Resizing` and `CenterCrop` a `target_size=(width, height)`. Keras 3 takes
+# - Older tutorials give `Resizing` and `CenterCrop` a `target_size=(width, height)`. Keras 3 takes
 #   `height, width` as two positional arguments, **height first**: `Resizing(26, 40)` made a
 #   26-row, 40-column image above.
 # - In Keras 2 (`tf.keras`) these layers are `tf.keras.layers.*` since TensorFlow 2.6 (before that

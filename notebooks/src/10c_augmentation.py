@@ -83,8 +83,11 @@ def quiet_int64(action):
 # `evaluate` pass `False`. Careful: **a plain call outside a model augments**, because the layers'
 # `call` defaults to `training=True`; pass `training=False` to switch them off. Each layer takes a
 # `seed` for reproducible draws. The geometric layers here
-# all keep the image's shape except `RandomCrop`, and (with the default fill modes) they only
-# rearrange and interpolate pixels, so the output stays within the input's value range.
+# all keep the image's shape except `RandomCrop`. Those that only move pixels (crop, flip, and
+# translation, rotation, zoom, shear and elastic warps with their default `"reflect"` fill) just
+# rearrange and interpolate them, so the output stays within the input's value range;
+# `RandomPerspective` and `RandomErasing` fill with a constant (`fill_value`, 0 by default), which
+# can lie outside it.
 #
 # The cell proves the contract on `RandomRotation`: `training=False` returns the input unchanged;
 # `training=True` and a plain call both rotate; inside a model, `predict` does not.
@@ -348,9 +351,11 @@ print(to_numpy(ready["bounding_boxes"]["labels"]))
 #
 # Every layer of the notebook is called with `training=False` on the two photos: the output equals
 # the input exactly, **including `RandomCrop`** (which the docstring says would crop). In training
-# every layer except `RandomCrop` keeps the shape, and every output stays within the input's value
-# range (interpolation and mixing are convex combinations; erasing fills with 0, the bottom of the
-# range).
+# every layer except `RandomCrop` keeps the shape. For the value range the photos are lifted to
+# 30–255 first, so that a fill of 0 is outside it: the layers that only move and interpolate pixels
+# stay within the input's range (interpolation is a convex combination), while `RandomErasing` and
+# `RandomPerspective` write their constant 0 below it (the perspective warp only when its random
+# corners uncover part of the canvas, so the cell draws a few times).
 
 # %%
 everything = {**geometric, "MixUp": layers.MixUp(seed=1), "CutMix": layers.CutMix(seed=1),
@@ -361,7 +366,15 @@ for name, layer in everything.items():
 for name, out in augmented.items():
     expected_shape = (2, 40, 40, 3) if name.startswith("RandomCrop") else pair.shape
     assert out.shape == expected_shape, name
-    assert out.min() >= -1e-3 and out.max() <= pair.max() + 1e-3, name
+lifted = 30 + pair * (225 / 255)  # values 30-255: a fill of 0 would be out of range
+CONSTANT_FILL = ("RandomPerspective(.5)", "RandomErasing(1.0)")
+for name, make in make_geometric.items():
+    layer = make()
+    lows = [to_numpy(layer(lifted, training=True)).min() for _ in range(10 if name in CONSTANT_FILL else 1)]
+    if name in CONSTANT_FILL:
+        assert min(lows) < lifted.min() - 1, name  # fails if every layer stayed within the input's range
+    else:
+        assert min(lows) >= lifted.min() - 1e-3, name
 print("all", len(everything), "layers are the identity at inference on", BACKEND)
 
 # %% [markdown]
@@ -388,8 +401,9 @@ print("same seed → same output, for all", len(geometric), "geometric layers")
 # %% [markdown]
 # ### Exact geometry, against NumPy
 #
-# - `RandomTranslation` with a fixed factor (0.25, 0.25) and `fill_mode="constant"`: the output is
-#   the input shifted down by 13 rows, zeros above. *Fails if the factor were in pixels.*
+# - `RandomTranslation` with a fixed factor (0.25, 0.25) and `fill_mode="constant"`: on a 20-row
+#   image the output is the input shifted down by 0.25 × 20 = 5 rows, zeros above. *Fails if the
+#   factor were in pixels.*
 # - `RandomRotation` with factor (0.25, 0.25) = a quarter turn: `np.rot90(x, k=1)`
 #   (counter-clockwise). *Fails if it were clockwise* (`k=-1`, also checked).
 # - `RandomZoom` with factor 1.0 (zoom out ×2) and `fill_mode="constant"`: the centre holds the
@@ -502,20 +516,30 @@ assert given["images"] is not original_images  # the entry was replaced
 print("type now stored in the caller's dict:", type(given["images"]).__name__)
 
 # %% [markdown]
-# ### Keras 2 → 3 (and the seed), proved
+# ### Keras 2 → 3 and common claims, proved
 #
-# - The seed says `RandomCrop` crops at inference too; in Keras 3.15 it returns the input unchanged
+# - A common claim says `RandomCrop` crops at inference too; in Keras 3.15 it returns the input unchanged
 #   at inference (proved above; the layer's own docstring also says otherwise).
-# - Keras 2 had only the seven seed layers (crop, flip, translation, rotation, zoom, contrast,
-#   brightness) under `tf.keras.layers.experimental.preprocessing`, TensorFlow only. Keras 3 adds
-#   MixUp, CutMix, bounding-box support and about twenty more, on every backend.
-# - `RandomFlip`'s default mode is `"horizontal_and_vertical"`, not horizontal only.
+# - Keras 2 (`tf.keras`) had nine augmentation layers (crop, flip, translation, rotation, zoom,
+#   height, width, contrast, brightness), as `tf.keras.layers.*` since TensorFlow 2.6 (before that
+#   only under `tf.keras.layers.experimental.preprocessing`), TensorFlow only. Keras 3 **dropped
+#   `RandomHeight` and `RandomWidth`** (use `RandomZoom` with only `height_factor` or
+#   `width_factor`, or `Resizing`), and adds MixUp, CutMix, bounding-box support and about twenty
+#   more, on every backend.
+# - `RandomFlip`'s default mode is `"horizontal_and_vertical"`, not horizontal only. Beware of
+#   `RandomFlip("both")`, a common slip: Keras 3.15 accepts it, and it never flips anything.
 # - A Keras 3.15 bug found here: `RandomShear`'s `get_config()` stores the factor as a signed range
 #   `(-0.3, 0.3)` that its own constructor rejects, so `from_config` (and loading a saved model
 #   containing it) raises `TypeError`. Rebuild it from its arguments instead.
 
 # %%
 assert layers.RandomFlip().mode == "horizontal_and_vertical"
+assert not hasattr(layers, "RandomHeight") and not hasattr(layers, "RandomWidth")  # gone in Keras 3
+small_batch = square[:, :6, :6]
+flips_by_mode = {mode: {to_numpy(flipper(small_batch, training=True)).tobytes() for _ in range(12)}
+                 for mode, flipper in [(mode, layers.RandomFlip(mode, seed=3)) for mode in ("both", "horizontal_and_vertical")]}
+assert flips_by_mode["both"] == {small_batch.tobytes()}  # "both": never flipped
+assert len(flips_by_mode["horizontal_and_vertical"]) >= 3  # fails if "both" meant the same as this
 shear = layers.RandomShear(0.3, 0.3)
 assert shear.get_config()["x_factor"] == (-0.3, 0.3)
 expect_error(TypeError, lambda: layers.RandomShear.from_config(shear.get_config()))
@@ -576,7 +600,8 @@ assert final["RandomTranslation"] >= 0.9 and final["RandomTranslation"] > final[
 # ## Key terms
 #
 # - **Augmentation**: random, label-preserving changes to training inputs.
-# - **`training` flag**: `True` in `fit` (augment), `False` in `predict`/plain calls (identity).
+# - **`training` flag**: `True` in `fit` and in a plain call (augment: `call` defaults to
+#   `training=True`), `False` in `predict`/`evaluate` or when passed (identity).
 # - **Factor**: a fraction of the image size or of a full turn; a tuple gives an explicit range.
 # - **`fill_mode`**: how uncovered pixels are filled (`reflect`, `constant`, `wrap`, `nearest`).
 # - **Seed / `SeedGenerator`**: makes the random draws reproducible; each call advances it.

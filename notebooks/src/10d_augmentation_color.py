@@ -244,18 +244,34 @@ np.testing.assert_allclose(served, to_numpy(layers.AutoContrast(value_range=RANG
 print("inference output = AutoContrast only:", served.min(), served.max())
 
 # %% [markdown]
-# ### Example 2 · `RandAugment`: a different chain for every image
+# ### Example 2 · `RandAugment`: one random chain per call, random strengths per image
 #
-# `RandAugment(num_ops, factor)` applies `num_ops` randomly chosen operations of strength
-# `factor` to each image. On a batch of eight copies of the same two photos, the copies come out
-# different from each other (each got its own chain), all within the value range.
+# `RandAugment(num_ops, factor)` picks `num_ops` of its eleven operations (shear, translation,
+# rotation, brightness, contrast, sharpness, posterization, solarization, …) at random and applies
+# them in turn, with strengths up to `factor`. The chain is drawn **once per call** and applied to
+# the whole batch; what differs from image to image is each operation's random strength. So eight
+# copies of one photo come out different (the strengths), all within the value range.
+#
+# With `factor=0` every strength is zero and each of the eleven operations becomes a fixed
+# function, which exposes the chain: within a call the eight copies are then identical, while
+# successive calls (new chains) differ. Calling the layer on one image at a time, which draws a
+# chain for each, makes the copies differ: that is what a chain per image would look like.
 
 # %%
 batch = np.repeat(pair[:1], 8, axis=0)
 randaug = to_numpy(layers.RandAugment(value_range=RANGE, num_ops=2, factor=0.5, seed=0)(batch, training=True))
 distinct = {randaug[i].tobytes() for i in range(8)}
 assert len(distinct) >= 4 and randaug.min() >= 0 and randaug.max() <= 255
-print("distinct outputs among 8 identical inputs:", len(distinct))
+print("factor 0.5: distinct outputs among 8 identical inputs:", len(distinct))
+
+fixed_strengths = layers.RandAugment(value_range=RANGE, num_ops=2, factor=0.0, seed=0)
+calls = [to_numpy(fixed_strengths(batch, training=True)) for _ in range(6)]
+assert all(len({out[i].tobytes() for i in range(8)}) == 1 for out in calls)  # one chain for the whole batch
+assert len({out[0].tobytes() for out in calls}) >= 2  # the chain changes from call to call
+one_at_a_time = [to_numpy(fixed_strengths(batch[i:i + 1], training=True))[0] for i in range(8)]
+assert len({out.tobytes() for out in one_at_a_time}) >= 2  # a chain per image would fail the first assert
+print("factor 0: distinct outputs per call", [len({out[i].tobytes() for i in range(8)}) for out in calls],
+      "| one image per call:", len({out.tobytes() for out in one_at_a_time}), "distinct")
 
 # %% [markdown]
 # ## Proof
@@ -391,15 +407,17 @@ else:
 print(f"{BACKEND}: max change by CLAHE on a 48×64 image = {clahe_change:.1f}")
 
 # %% [markdown]
-# ### Keras 2 → 3 (and the seed), proved
+# ### Keras 2 → 3 and common claims, proved
 #
-# - The seed's `RandomContrast` and `RandomBrightness` are the only colour layers Keras 2 had;
+# - `RandomContrast` and `RandomBrightness` are the only colour layers Keras 2 (`tf.keras`) had;
 #   Keras 3 adds the fifteen others here, on every backend.
-# - Keras 3's `RandomBrightness` takes `value_range` and clips to it; an unknown range order is
-#   rejected.
+# - `RandomBrightness` takes `value_range` and clips to it (proved above), as `tf.keras`'s did
+#   since TensorFlow 2.9: nothing to migrate there. Its `factor` is a fraction of that range and
+#   must lie in [−1, 1]; `RandomBrightness(1.5)` is refused.
 
 # %%
 error = expect_error(ValueError, lambda: layers.RandomBrightness(1.5))
+assert "factor" in str(error) and "[-1, 1]" in str(error)  # refused for its factor, not for a value range
 print(type(error).__name__, ":", str(error)[:90])
 
 # %% [markdown]
@@ -458,7 +476,8 @@ assert scores["RandomBrightness"] >= 0.9
 # - **Posterization**: keeping only the top bits of each value.
 # - **Solarization**: inverting the values above a threshold.
 # - **Colour jitter**: random brightness, contrast, saturation and hue together.
-# - **RandAugment / AugMix**: policies that apply several random operations per image.
+# - **RandAugment / AugMix**: policies that apply several random operations in a row
+#   (`RandAugment` draws one chain of operations per call, with strengths drawn per image).
 
 # %% [markdown]
 # ## Summary

@@ -92,7 +92,7 @@ print("LayerNormalization row means:   ", by_row.mean(axis=1).round(6))
 # ## Where
 #
 # - **In the API**: `keras.layers.BatchNormalization`, `LayerNormalization`, `UnitNormalization`,
-#   `GroupNormalization` and `RMSNormalization` (a recent Keras 3 addition, beyond the seed).
+#   `GroupNormalization` and `RMSNormalization` (a recent Keras 3 addition).
 # - **In a model**: after a `Dense` or convolution and usually before its activation (CNNs,
 #   classic MLPs), or at the entrance of each block of a Transformer ("pre-norm"), where
 #   `LayerNormalization` or `RMSNormalization` sits.
@@ -117,6 +117,9 @@ for label, layer in layers_here.items():
 assert held["BatchNormalization"] == (["gamma", "beta"], ["moving_mean", "moving_variance"])
 assert held["LayerNormalization"] == held["GroupNormalization"] == (["gamma", "beta"], [])
 assert held["UnitNormalization"] == ([], []) and held["RMSNormalization"] == (["scale"], [])
+channels = x.shape[-1]
+assert all(sum(int(np.prod(v.shape)) for v in layer.trainable_weights) <= 2 * channels for layer in layers_here.values())
+assert layers_here["BatchNormalization"].count_params() == 4 * channels  # fails if "2C at most" counted everything
 
 # %% [markdown]
 # ## Why
@@ -248,7 +251,9 @@ assert abs((out**2).mean() - 1) < 1e-4 and out.mean() > 0  # RMS 1, mean not rem
 #   the initialization and the learning rate.
 # - `LayerNormalization`, `RMSNormalization`, `GroupNormalization` and `UnitNormalization` treat
 #   each sample alone: same result at any batch size, in training and at inference.
-# - Cheap: a few reductions per layer, and $2C$ parameters at most per channel count $C$.
+# - Cheap: a few reductions per layer, and at most $2C$ **trainable** parameters for $C$ channels
+#   (γ and β); `BatchNormalization` also stores its two moving statistics, $4C$ weights in all (the
+#   What cell counts them).
 # - `BatchNormalization` folds into the previous layer at inference (it is then an affine map).
 
 # %% [markdown]
@@ -590,7 +595,8 @@ print("gamma and beta applied per feature")
 # ### `UnitNormalization`: length 1 along `axis`, and a zero vector stays zero
 #
 # Keras computes $x / \max(\lVert x\rVert_2, 10^{-12})$, so the zero vector maps to zero rather
-# than to NaN (a plain `x / norm` would divide 0 by 0).
+# than to NaN (a plain `x / norm` would divide 0 by 0), and a vector shorter than $10^{-12}$ is
+# divided by $10^{-12}$, not by its length: it comes out shorter than 1.
 
 # %%
 x = rng.normal(size=(3, 4, 2)).astype("float32")
@@ -602,6 +608,9 @@ assert not np.isnan(out).any() and np.all(out[0, :, 0] == 0)
 with np.errstate(invalid="ignore"):
     assert np.isnan(x / norms).any()  # the naive formula gives NaN there
 np.testing.assert_allclose(np.linalg.norm(out[1:], axis=1), 1, rtol=1e-5)
+below_floor = np.array([[3e-13, 4e-13]], "float32")  # length 5e-13
+floored = to_numpy(keras.layers.UnitNormalization()(below_floor))
+np.testing.assert_allclose(floored, below_floor / 1e-12, rtol=1e-3)  # length 0.5: fails for a floor of 0 or 1e-7
 print("lengths along axis 1:", np.linalg.norm(out, axis=1).round(5).tolist())
 
 # %% [markdown]
@@ -666,7 +675,7 @@ print(f"distance to 'RMS + ε': {np.abs(out - outside).max():.3f}; to a centred 
 # %% [markdown]
 # ### Keras 2 → 3, proved
 #
-# **The seed's `Dense(64, kernel_normalizer=UnitNormalization())` does not exist.** Normalization
+# **A `Dense(64, kernel_normalizer=UnitNormalization())`, as sometimes suggested, does not exist.** Normalization
 # layers are applied to activations, as layers; `Dense` rejects the argument. (To constrain a
 # kernel's norm, use `kernel_constraint=keras.constraints.UnitNorm()`, section 05.)
 
@@ -691,8 +700,8 @@ print(messages[0])
 
 # %% [markdown]
 # **`GroupNormalization` is a core layer** (Keras 2.11+; before that it lived in the separate
-# TensorFlow Addons package), and **`RMSNormalization`** is a recent Keras 3 addition; the seed has
-# no word of it.
+# TensorFlow Addons package), and **`RMSNormalization`** is a recent Keras 3 addition that older
+# tutorials never mention.
 
 # %%
 assert keras.layers.GroupNormalization.__module__.startswith("keras.")
