@@ -154,7 +154,8 @@ else:  # jax: a plain Python object to JAX; state flows through stateless_call (
 # - **Freezing** with one flag (`trainable = False`), for transfer learning and fine-tuning.
 # - **Serialization**: `get_config` plus registration lets a `.keras` file rebuild your layer.
 # - **Extra losses**: `add_loss` lets a layer contribute a penalty that `fit` minimizes.
-# - **Portability**: written with `keras.ops`, the same layer runs on all three backends.
+# - **Portability**: written with `keras.ops`, the same layer runs on all three backends (one
+#   written with `tf.*` ops runs on TensorFlow only: notebook 01b proves it).
 
 # %% [markdown]
 # ## When

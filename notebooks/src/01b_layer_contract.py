@@ -23,12 +23,12 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/01b_layer_contract.ipynb)
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -138,8 +138,10 @@ print("every layer carries the contract's hooks;", "backend:", BACKEND)
 # `RecordingDropout` zeroes a random fraction `rate` of its inputs in training and scales the rest by
 # 1 / (1 − rate). It writes the flag it received into a non-trainable variable (1 = `True`,
 # 0 = `False`, −1 = `None`) and counts its training calls. Assigning a variable inside `call` is
-# how layers keep state on every backend, including JAX, where `fit` is compiled: Keras collects
-# the new values and writes them back after each step.
+# how layers keep state on every backend. On JAX, where `fit` is compiled, the new values travel
+# outside the variables during `fit`: Keras writes them back at the end of `fit`, or when a callback
+# reads `self.model`. Until then a callback that reads the layer's variable directly fails on JAX,
+# while TensorFlow and PyTorch hold the current value after every step (proved below).
 
 # %%
 FLAG_CODE = {True: 1.0, False: 0.0, None: -1.0}
@@ -353,15 +355,28 @@ print("layer's own moving mean:", to_numpy(bn_block.layers[1].moving_mean))
 # %% [markdown]
 # ### `keras.layers.serialize` and `keras.layers.deserialize`
 #
-# `serialize(layer)` returns a JSON-friendly dict: the module, the class name, the registered name
-# and the layer's `get_config()`. `deserialize(dict)` rebuilds a new, unbuilt layer from it, built-in
-# or custom. A custom class must be registered (or passed in `custom_objects`) so the name can be
-# found again. Weights are not part of it; `.keras` files store them next to these dicts.
+# `serialize(layer)` returns a JSON-friendly dict: the module, the class name, the registered name,
+# the layer's `get_config()` and, if the layer is built, a `build_config` with its input shape.
+# `deserialize(dict)` rebuilds a new layer from it, built-in or custom: built (with fresh weights)
+# when a `build_config` was stored, unbuilt otherwise. A custom class must be registered (or passed
+# in `custom_objects`) so the name can be found again. Weight values are not part of it; `.keras`
+# files store them next to these dicts.
 
 # %%
 keras.saving.register_keras_serializable(package="course01b")(RecordingDropout)
 described = keras.layers.serialize(RecordingDropout(rate=0.25, name="recorder"))
 print(json.dumps(described, indent=1)[:400])
+
+# %% [markdown]
+# ### Why the maths in `call` is `keras.ops`, not `tf.*`
+#
+# Keras runs your `call` on the backend's own tensors: TensorFlow tensors, JAX arrays (traced
+# when a model is wired or compiled), PyTorch tensors (tracking gradients while training). A
+# `keras.ops` function accepts and returns the active backend's tensors, so the layer works on all
+# three. A TensorFlow op such as `tf.square` only understands TensorFlow tensors: on JAX it cannot
+# take the symbolic or traced arrays of a model, and on PyTorch it converts the tensor through
+# NumPy, which a tensor that tracks gradients refuses, and it returns a TensorFlow tensor, not a
+# PyTorch one. The Proof section shows each failure.
 
 # %% [markdown]
 # ## Pros
@@ -381,7 +396,10 @@ print(json.dumps(described, indent=1)[:400])
 #   `call` (appending to a list, printing) run a backend-dependent number of times; keep state in
 #   variables.
 # - **float16 has a small range and few digits**: expect errors near 1e-3 relative, and use loss
-#   scaling (`keras.optimizers.LossScaleOptimizer`) when training in it.
+#   scaling when training in it. `compile` wraps the optimizer in a
+#   `keras.optimizers.LossScaleOptimizer` by itself only when the *model's* policy is `mixed_float16`
+#   (for instance set globally with `keras.config.set_dtype_policy`); with per-layer policies, as in
+#   this notebook, wrap it yourself (proved below).
 
 # %% [markdown]
 # ## Picture
@@ -553,6 +571,44 @@ assert abs(dropped - 0.5) < 5 * standard_error, dropped  # 4000 Bernoulli draws:
 print(f"flags {received}; nested training calls in fit: 4; dropped fraction {dropped:.3f}")
 
 # %% [markdown]
+# ### State assigned in `call` during `fit`: where it is between steps, per backend
+#
+# A callback reads the nested layer's `training_calls` after each of the 4 batches. On TensorFlow
+# and PyTorch the variable holds the running count, 1 to 4. On JAX the compiled `fit` carries the
+# values outside the variables, so the same read fails (a `TypeError`); a callback that first reads
+# `self.model` makes Keras write the values back and sees the count. After `fit` every backend holds
+# 4 more. (Fails on JAX if Keras wrote the values back after each step, and on the other two if
+# they kept them outside the variables.)
+
+# %%
+class ReadCounter(keras.callbacks.Callback):
+    """After each batch, reads the counter directly, or after `self.model` when `sync` is set."""
+
+    def __init__(self, layer, sync):
+        super().__init__()
+        self.layer, self.sync, self.seen = layer, sync, []
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.sync:
+            self.model  # noqa: B018 (on JAX, reading self.model writes the trained values back)
+        try:
+            self.seen.append(float(to_numpy(self.layer.training_calls)))
+        except TypeError:  # JAX: the variable holds no value while fit runs
+            self.seen.append("no value")
+
+
+direct, synced = ReadCounter(nested, sync=False), ReadCounter(nested, sync=True)
+count_model.fit(x8, y8, batch_size=8, epochs=1, verbose=0, callbacks=[direct])
+count_model.fit(x8, y8, batch_size=8, epochs=1, verbose=0, callbacks=[synced])
+if BACKEND == "jax":
+    assert direct.seen == ["no value"] * 4, direct.seen
+else:
+    assert direct.seen == [5.0, 6.0, 7.0, 8.0], direct.seen
+assert synced.seen == [9.0, 10.0, 11.0, 12.0], synced.seen
+assert float(to_numpy(nested.training_calls)) == 12.0  # after fit, written back on every backend
+print(f"{BACKEND}: read directly {direct.seen}; after self.model {synced.seen}")
+
+# %% [markdown]
 # ### Masks: `MaskedMean` equals NumPy's mean over real steps; propagation and dropping
 #
 # Upstream is `Embedding(mask_zero=True)`. With `TimeScale(propagate=True)` in between, the mask
@@ -681,7 +737,11 @@ print("Layer: a part; Model: trains, evaluates, saves, lists its layers")
 # ### dtype policy: float32 variables, float16 computation, float16-accurate values
 #
 # The variables stay float32, the output is float16, and it equals NumPy's float32 result to
-# float16 accuracy, but **not** to float32 accuracy (fails if the layer had computed in float32).
+# float16 accuracy. That alone would also hold for a layer that computed in float32 and cast only
+# its output, so the cell adds a case that separates the two: the input `[1 + 2⁻¹², 1]` through
+# the kernel `[1, −1]` is 2⁻¹² in float32 (exactly representable in float16), but 0 once the input
+# is cast to float16, where 1 + 2⁻¹² rounds to 1. The mixed layer returns exactly 0 (fails if it
+# had computed in float32).
 
 # %%
 x_mixed = rng.normal(size=(64, 5)).astype("float32")
@@ -695,7 +755,45 @@ np.testing.assert_allclose(got, exact, rtol=5e-3, atol=5e-3)
 assert np.max(np.abs(got - exact)) > 1e-5  # float16 rounding is visible
 bf16 = Affine(4, dtype="mixed_bfloat16")
 assert keras.backend.standardize_dtype(bf16(x_mixed).dtype) == "bfloat16" and bf16.kernel.dtype == "float32"
-print(f"max |float16 result - float32 NumPy| = {np.max(np.abs(got - exact)):.2e}")
+
+separating = Affine(1, dtype="mixed_float16")
+separating.build((None, 2))
+separating.set_weights([np.array([[1.0], [-1.0]], "float32"), np.zeros(1, "float32")])
+tiny_gap = np.array([[1 + 2.0**-12, 1.0]], "float32")
+float32_answer = (tiny_gap @ np.array([[1.0], [-1.0]], "float32")).astype("float16")
+float16_answer = tiny_gap.astype("float16") @ np.array([[1.0], [-1.0]], "float16")
+assert float32_answer[0, 0] == 2.0**-12 and float16_answer[0, 0] == 0.0  # the case separates them
+assert to_numpy(separating(tiny_gap))[0, 0] == float16_answer[0, 0]  # fails for float32 math, cast at the end
+print(f"max |float16 result - float32 NumPy| = {np.max(np.abs(got - exact)):.2e}; "
+      f"(1 + 2^-12) - 1 in the mixed layer: {to_numpy(separating(tiny_gap))[0, 0]}")
+
+# %% [markdown]
+# ### Loss scaling: automatic for a `mixed_float16` model, not for per-layer policies
+#
+# With the global policy `mixed_float16`, the model's own policy is mixed and `compile` wraps the
+# optimizer in a `LossScaleOptimizer`. With the policy set on a layer only, as in this notebook, the
+# model's policy stays float32 and `compile` keeps the plain optimizer (fails if `compile` looked at
+# the layers' policies).
+
+# %%
+def compiled_optimizer(global_policy, layer_policy=None):
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(global_policy)
+    try:
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, dtype=layer_policy)])
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        return model.optimizer
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+assert isinstance(compiled_optimizer("mixed_float16"), keras.optimizers.LossScaleOptimizer)
+per_layer = compiled_optimizer("float32", layer_policy="mixed_float16")
+assert not isinstance(per_layer, keras.optimizers.LossScaleOptimizer) and isinstance(per_layer, keras.optimizers.SGD)
+assert keras.config.dtype_policy().name == "float32"  # the global policy is restored
+wrapped_by_hand = keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(0.1))  # what to do then
+print("global mixed_float16 -> LossScaleOptimizer; per-layer policy -> plain",
+      type(per_layer).__name__, "| by hand:", type(wrapped_by_hand).__name__)
 
 # %% [markdown]
 # ### `stateless_call`: same outputs as the stateful call, and the layer's variables untouched
@@ -731,6 +829,56 @@ np.testing.assert_allclose(to_numpy(out_doubled), expected_doubled, rtol=1e-4, a
 print("stateless_call = stateful call; the layer changed only when called statefully")
 
 # %% [markdown]
+# ### A layer written with `tf.*` ops works on TensorFlow only; with `keras.ops`, everywhere
+#
+# `TfSquare` squares its input with `tf.square`, `OpsSquare` with `keras.ops.square`. Each sits
+# between two `Dense` layers of a model that is trained for one step. With `keras.ops` the model
+# trains on every backend and the layer's output equals NumPy's x². With `tf.square`: on TensorFlow
+# the same; on JAX the model cannot even be built (wiring runs `call` on a symbolic input); on
+# PyTorch the model is built but `fit` fails, because TensorFlow cannot read a tensor that tracks
+# gradients, and a direct call returns a TensorFlow tensor instead of a PyTorch one. (Fails if a
+# `tf.*` layer ran on every backend.)
+
+# %%
+import tensorflow as tf
+
+
+class TfSquare(keras.layers.Layer):
+    def call(self, inputs):
+        return tf.square(inputs)  # a TensorFlow op: TensorFlow tensors only
+
+
+class OpsSquare(keras.layers.Layer):
+    def call(self, inputs):
+        return keras.ops.square(inputs)  # the backend's own op, whichever backend runs
+
+
+def train_one_step(square_layer):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(3), square_layer, keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x8[:, :3], y8, batch_size=32, epochs=1, verbose=0)
+    return model
+
+
+x3 = x8[:, :3]
+train_one_step(OpsSquare())  # trains on every backend
+np.testing.assert_allclose(to_numpy(OpsSquare()(x3)), x3**2, rtol=1e-6)
+assert keras.ops.is_tensor(OpsSquare()(x3))  # the active backend's tensor
+if BACKEND == "tensorflow":
+    train_one_step(TfSquare())
+    np.testing.assert_allclose(to_numpy(TfSquare()(x3)), x3**2, rtol=1e-6)
+elif BACKEND == "jax":
+    error = expect_error(Exception, lambda: train_one_step(TfSquare()))  # fails while wiring the model
+    assert "TfSquare.call()" in str(error), error
+else:  # torch
+    error = expect_error(RuntimeError, lambda: train_one_step(TfSquare()))
+    assert "requires grad" in str(error), error
+    eager = TfSquare()(x3)
+    assert isinstance(eager, tf.Tensor) and not keras.ops.is_tensor(eager)  # not a torch tensor
+print(f"{BACKEND}: keras.ops layer trains; tf.square layer",
+      "trains" if BACKEND == "tensorflow" else f"fails: {type(error).__name__}")
+
+# %% [markdown]
 # ### `keras.layers.serialize` / `deserialize`: a registered custom layer round-trips
 #
 # The dict survives JSON, names the registered class, and `deserialize` rebuilds a layer with the
@@ -745,7 +893,16 @@ assert keras.layers.serialize(rebuilt) == described
 np.testing.assert_array_equal(to_numpy(rebuilt(x8)), x8)  # inference: identity, like the original
 
 builtin = keras.layers.deserialize(keras.layers.serialize(keras.layers.Dense(3, activation="tanh")))
-assert type(builtin) is keras.layers.Dense and builtin.units == 3
+assert type(builtin) is keras.layers.Dense and builtin.units == 3 and not builtin.built  # unbuilt in, unbuilt out
+
+# A built layer also stores its build_config, and comes back built, with fresh weights of its shapes.
+built_dense = keras.layers.Dense(3)
+built_dense.build((1, 4))
+stored = keras.layers.serialize(built_dense)
+assert stored["build_config"] == {"input_shape": (1, 4)} and "build_config" not in described
+again = keras.layers.deserialize(stored)
+assert again.built and [tuple(w.shape) for w in again.weights] == [(4, 3), (3,)]  # fails if it came back unbuilt
+assert not np.array_equal(to_numpy(again.kernel), to_numpy(built_dense.kernel))  # no weight values stored
 
 
 class Unregistered(keras.layers.Layer):
@@ -822,6 +979,7 @@ print("10 stateless steps = 10 fit steps:", np.round(values[0].ravel(), 3), "| l
 #   layer untouched.
 # - `keras.layers.serialize`/`deserialize` round-trip registered custom layers (settings only).
 # - Parts are `Layer`s; the thing you `fit`, `evaluate` and `save` is a `Model`.
+# - Write the maths of `call` with `keras.ops`: a layer built on `tf.*` ops runs on TensorFlow only.
 
 # %% [markdown]
 # ## Exercises

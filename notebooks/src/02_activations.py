@@ -22,12 +22,12 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/02_activations.ipynb)
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -50,6 +50,7 @@ from scipy.special import erf
 from helpers import plots
 from helpers.autodiff import derivative, gradients
 from helpers.explorers import activations as explorer
+from helpers.known_bugs import assert_known_bug
 from helpers.nbtools import expect_error, to_numpy
 
 plots.use_course_style()
@@ -211,8 +212,9 @@ show("sparse_plus", act.sparse_plus(xs))
 # %% [markdown]
 # ### Saturating: `sigmoid`, `tanh`, `softsign`, `hard_sigmoid`, `hard_tanh`, `log_sigmoid`, `sparse_sigmoid`, `exponential`
 #
-# Bounded (at least on one side): they flatten out for large inputs, and so does their gradient.
-# `exponential` is the exception that grows without bound; it sits here because it is the
+# Bounded (at least on one side): they flatten out on their bounded side, and so does their
+# gradient there. `log_sigmoid` is bounded above only: for x → −∞ it becomes the line y = x, with
+# slope 1. `exponential` is the exception that grows without bound; it sits here because it is the
 # unbounded side of the same coin (`sigmoid = exp / (1 + exp)`).
 
 # %%
@@ -261,7 +263,9 @@ assert to_numpy(act.glu(logits)).shape == (1, 2)
 # the output then does not even sum to 1. This is keras-team/keras issue #23425, fixed upstream by
 # pull request #23469 after 3.15.1. The cell reproduces the bug in NumPy, proves that Keras does
 # exactly that, and writes a correct `sparsemax` with `keras.ops`, proved against the textbook
-# algorithm. (If your Keras already has the fix, the cell proves that instead.)
+# algorithm. The bug is asserted only on the Keras versions known to have it (listed in
+# `helpers.known_bugs`); on any other Keras the cell asserts the correct sparsemax instead, and
+# fails with a message if the bug is still there.
 
 # %%
 def numpy_sparsemax(z, axis=-1, keras_bug=False):
@@ -288,12 +292,12 @@ def sparsemax_fixed(x, axis=-1):
 
 close = np.array([[0.25, 0.0], [0.0, 0.5], [1.0, 0.5], [0.1, 0.2]], dtype="float32")  # supports of size 2
 keras_out = to_numpy(act.sparsemax(close))
-SPARSEMAX_FIXED = bool(np.allclose(keras_out.sum(axis=-1), 1.0, atol=1e-5))
-if SPARSEMAX_FIXED:
-    np.testing.assert_allclose(keras_out, numpy_sparsemax(close), rtol=1e-5, atol=1e-6)
-else:
-    np.testing.assert_allclose(keras_out, numpy_sparsemax(close, keras_bug=True), rtol=1e-5, atol=1e-6)
-    assert not np.allclose(keras_out, numpy_sparsemax(close), atol=0.05)  # fails once Keras is fixed
+assert not np.allclose(numpy_sparsemax(close, keras_bug=True), numpy_sparsemax(close), atol=0.05)  # they differ
+SPARSEMAX_BUG = assert_known_bug(
+    "sparsemax_threshold",
+    bug=lambda: np.testing.assert_allclose(keras_out, numpy_sparsemax(close, keras_bug=True), rtol=1e-5, atol=1e-6),
+    documented=lambda: np.testing.assert_allclose(keras_out, numpy_sparsemax(close), rtol=1e-5, atol=1e-6),
+)
 np.testing.assert_allclose(to_numpy(sparsemax_fixed(close)), numpy_sparsemax(close), rtol=1e-5, atol=1e-6)
 np.testing.assert_allclose(to_numpy(act.sparsemax(logits)), numpy_sparsemax(logits), rtol=1e-6)  # k = 1: fine
 print("Keras sparsemax:", keras_out.round(4).tolist(), "row sums", keras_out.sum(axis=-1).round(4).tolist())
@@ -328,8 +332,9 @@ print("get('rleu'):", str(error)[:70])
 #
 # - One signature for all 30: `f(x, **options)`, usable as a function, a name or a layer.
 # - Same numbers on TensorFlow, JAX and PyTorch (proved below on whichever backend runs this).
-# - Numerically careful: `softmax` and `log_softmax` shift by the maximum, `softplus` and
-#   `log_sigmoid` do not overflow at ±50.
+# - Numerically careful: `softmax` and `log_softmax` shift by the maximum; `softplus` and
+#   `log_sigmoid` stay finite at ±100, where the textbook `log(1 + exp(x))` overflows in float32
+#   (proved below).
 # - Names round-trip through configs, so models with built-in activations save and reload.
 
 # %% [markdown]
@@ -382,8 +387,10 @@ explorer.figure(explorer.FAMILIES["ReLU-like"][:-1], x_range=(-5, 8), title="ReL
 explorer.figure(explorer.FAMILIES["smooth ReLU-like"], title="Smooth ReLU-like activations")
 
 # %% [markdown]
-# `silu`, `gelu` and `mish` dip below zero for negative x (their derivative is negative there)
-# and their slope overshoots 1 a little near x ≈ 1–2. `hard_silu` and `sparse_plus` follow the same
+# `silu`, `gelu` and `mish` dip below zero for negative x: each falls to a minimum (at
+# x ≈ −1.28, −0.75 and −1.19) and rises again, so its derivative is negative only left of the
+# minimum and positive between it and 0. For x > 0 their slope overshoots 1 a little (by at most
+# 13 %) before settling at 1 (proved below). `hard_silu` and `sparse_plus` follow the same
 # idea with quadratic pieces: their derivative is a ramp between flat parts (continuous for
 # `sparse_plus`, with jumps at ±3 for `hard_silu`).
 
@@ -392,9 +399,25 @@ explorer.figure(explorer.FAMILIES["saturating"][:-1], title="Saturating activati
 
 # %% [markdown]
 # The right panel is the story of vanishing gradients: `sigmoid`'s derivative never exceeds 0.25,
-# `tanh`'s reaches 1 only at 0, and every one of them is near 0 for |x| > 4. The hard versions are
-# flat (exactly 0 gradient) outside [-3, 3] or [-1, 1]. (`exponential`, left out to keep the scale,
-# is its own derivative.)
+# `tanh`'s reaches 1 only at 0, and the derivatives of the bounded ones are near 0 (at most 0.04)
+# for |x| ≥ 4. The hard versions are flat (exactly 0 gradient) outside [-3, 3] or [-1, 1]. The
+# exception is `log_sigmoid`: its derivative σ(−x) is near 0 on the right but tends to **1** on the
+# left, where the curve is the line y = x. (`exponential`, left out to keep the scale, is its own
+# derivative.) The next cell asserts these slopes and those of the smooth ReLU-likes above.
+
+# %%
+far_left, far_right = grid[grid <= -4], grid[grid >= 4]
+for name in ("sigmoid", "tanh", "softsign", "hard_sigmoid", "hard_tanh", "sparse_sigmoid"):
+    fn = getattr(act, name)
+    assert np.abs(derivative(fn, np.concatenate([far_left, far_right]))).max() <= 0.04 + 1e-6, name
+assert derivative(act.log_sigmoid, far_right).max() < 0.02
+assert derivative(act.log_sigmoid, far_left).min() > 0.98  # fails if every saturating slope vanished
+# silu, gelu, mish: negative slope only left of the minimum, positive between it and 0, peak slope in (1, 1.13]
+for name, lowest_at in {"silu": -1.278, "gelu": -0.752, "mish": -1.192}.items():
+    fn = getattr(act, name)
+    slope = derivative(fn, np.array([lowest_at - 0.05, lowest_at + 0.05, -0.5], "float32"))
+    assert slope[0] < 0 < slope[1] and slope[2] > 0, (name, slope)  # fails if negative for every x < 0
+    assert 1.0 < derivative(fn, grid[grid > 0]).max() <= 1.13, name
 
 # %%
 explorer.figure(["hard_shrink", "soft_shrink", "tanh_shrink", "threshold"], title="Shrinkage and threshold")
@@ -426,7 +449,7 @@ numpy_views = {
     "log_softmax([x, 0])[0]": -np.logaddexp(0, -g64),
     "sparsemax([x, 0])[0], corrected": np.clip((g64 + 1) / 2, 0, 1),
     "sparsemax([x, 0])[0], Keras 3.15.1": numpy_sparsemax(np.stack([g64, 0 * g64], -1),
-                                                          keras_bug=not SPARSEMAX_FIXED)[:, 0],
+                                                          keras_bug=SPARSEMAX_BUG)[:, 0],
     "glu([x, x])": g64 / (1 + np.exp(-g64)),
 }
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), sharex=True)
@@ -450,7 +473,7 @@ fig
 #
 # | Activation | Formula (Keras 3) | Options (default) | Range |
 # |---|---|---|---|
-# | `relu` | max(x, 0); in general: `max_value` if x ≥ max_value, x if x > threshold, else negative_slope·(x − threshold) | `negative_slope=0`, `max_value=None`, `threshold=0` | [0, ∞) |
+# | `relu` | max(x, 0); in general: (x if x > threshold else 0), clipped to [0, max_value] when `max_value` is set, minus negative_slope·max(threshold − x, 0) | `negative_slope=0`, `max_value=None`, `threshold=0` | [0, ∞) |
 # | `leaky_relu` | x if x > 0 else negative_slope·x | `negative_slope=0.2` | ℝ |
 # | `relu6` | min(max(x, 0), 6) | | [0, 6] |
 # | `elu` | x if x > 0 else α(eˣ − 1) | `alpha=1.0` | (−α, ∞) |
@@ -555,9 +578,9 @@ assert np.all((p_yes > 0) & (p_yes < 1)) and p_class.shape == (6, 3)
 #
 # ### Every activation equals its NumPy formula, from −50 to 50 and at exactly 0
 #
-# The grid holds 0 exactly, the kinks (±0.5, ±1, ±3, 6) and large magnitudes (up to ±50),
-# where a careless formula overflows (`exp(50)` is fine in float32 but `exp(100)` is not) or
-# loses everything to rounding. NumPy computes in float64; Keras in float32.
+# The grid holds 0 exactly, the kinks (±0.5, ±1, ±3, 6) and large magnitudes (up to ±50).
+# NumPy computes in float64; Keras in float32. (±50 cannot catch an overflow: `exp` overflows in
+# float32 only above about 88.7. The next cell tests the overflow claim at ±100.)
 
 # %%
 assert xs.shape == grid.shape  # xs is the grid of the How section, in steps of 1/32
@@ -603,6 +626,25 @@ np.testing.assert_allclose(got, np.where(v > 1.0, v, -2.0), rtol=1e-6)
 print(f"{len(numpy_formulas) + 1} elementwise activations match NumPy on {xs.size} points in [-50, 50]")
 
 # %% [markdown]
+# ### `softplus` and `log_sigmoid` stay finite where the textbook formula overflows
+#
+# At x = ±100, `exp(100)` overflows float32, so the textbook `log(1 + exp(x))` and
+# `−log(1 + exp(−x))`, computed with `keras.ops` in float32, give ∞ and −∞. Keras's `softplus`
+# and `log_sigmoid` return the exact 100 and −100 (NumPy's `logaddexp` in float64). Fails if Keras
+# used the textbook formula.
+
+# %%
+edges = np.float32([-100.0, 100.0])
+textbook_softplus = to_numpy(ops.log(1.0 + ops.exp(edges)))
+textbook_log_sigmoid = to_numpy(-ops.log(1.0 + ops.exp(-edges)))
+assert np.isposinf(textbook_softplus[1]) and np.isneginf(textbook_log_sigmoid[0])  # the careless result
+np.testing.assert_allclose(to_numpy(act.softplus(edges)), np.logaddexp(0, edges.astype("float64")), rtol=1e-6,
+                           atol=1e-6)
+np.testing.assert_allclose(to_numpy(act.log_sigmoid(edges)), -np.logaddexp(0, -edges.astype("float64")),
+                           rtol=1e-6, atol=1e-6)
+print("softplus(±100):", to_numpy(act.softplus(edges)), "| log(1 + exp(x)):", textbook_softplus)
+
+# %% [markdown]
 # ### Keyword arguments change exactly what the formula says
 #
 # Each check uses values where ignoring the option would give a different answer.
@@ -612,9 +654,22 @@ print(f"{len(numpy_formulas) + 1} elementwise activations match NumPy on {xs.siz
 np.testing.assert_allclose(to_numpy(act.leaky_relu(xs, negative_slope=0.1)), np.where(v > 0, v, 0.1 * v),
                            rtol=1e-6)
 # relu with all three options (fails if any one of them were ignored)
-relu_np = np.where(v >= 4.0, 4.0, np.where(v > 1.0, v, 0.1 * (v - 1.0)))
-np.testing.assert_allclose(to_numpy(act.relu(xs, negative_slope=0.1, max_value=4.0, threshold=1.0)), relu_np,
-                           rtol=1e-5, atol=1e-6)
+def relu_np(t, negative_slope=0.0, max_value=None, threshold=0.0):
+    """The Table's general relu: keep x above the threshold, clip to [0, max_value], subtract the slope part."""
+    kept = np.where(t > threshold, t, 0.0)
+    if max_value is not None:
+        kept = np.clip(kept, 0.0, max_value)
+    return kept - negative_slope * np.maximum(threshold - t, 0.0)
+
+
+for options in ({"negative_slope": 0.1, "max_value": 4.0, "threshold": 1.0}, {"threshold": -1.0},
+                {"threshold": -1.0, "max_value": 4.0}, {"negative_slope": 0.1, "threshold": -1.0, "max_value": 4.0}):
+    np.testing.assert_allclose(to_numpy(act.relu(xs, **options)), relu_np(v, **options), rtol=1e-5, atol=1e-6,
+                               err_msg=str(options))
+# A negative threshold with max_value: x in (-1, 0) gives 0, not x (fails for "x if x > threshold").
+between = np.float32([-0.5])
+assert to_numpy(act.relu(between, threshold=-1.0, max_value=4.0))[0] == 0.0
+assert to_numpy(act.relu(between, threshold=-1.0))[0] == -0.5  # without max_value it is x
 np.testing.assert_allclose(to_numpy(act.relu(xs, max_value=6.0)),
                            to_numpy(act.relu6(xs)))  # relu6 = relu capped
 # elu alpha=0.5 scales the negative side; celu alpha=2 also stretches it (x/alpha inside exp)
@@ -688,7 +743,7 @@ for axis in (0, -1):
     np.testing.assert_allclose(to_numpy(act.log_softmax(m32, axis=axis)), np.log(numpy_softmax(m, axis)),
                                rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(to_numpy(act.sparsemax(m32, axis=axis)),  # Keras: with its bug, if present
-                               numpy_sparsemax(m, axis, keras_bug=not SPARSEMAX_FIXED), rtol=1e-5, atol=1e-5)
+                               numpy_sparsemax(m, axis, keras_bug=SPARSEMAX_BUG), rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(to_numpy(sparsemax_fixed(m32, axis=axis)), numpy_sparsemax(m, axis),
                                rtol=1e-5, atol=1e-5)
     a_half, b_half = np.split(m, 2, axis=axis)
@@ -864,7 +919,7 @@ x_train = rng.normal(size=(256, 4)).astype("float32")
 y_train = (np.sin(2 * x_train[:, :1]) + x_train[:, 1:2]).astype("float32")
 init = np.random.default_rng(1)
 start_params = [
-    (init.normal(size=(4, 64)) * np.sqrt(2 / 4)).astype("float32"),  # He-normal kernel
+    (init.normal(size=(4, 64)) * np.sqrt(2 / 4)).astype("float32"),  # He's variance 2/4, plain (untruncated) normal
     np.full(64, 0.1, dtype="float32"),
     (init.normal(size=(64, 1)) / 8).astype("float32"),
     np.zeros(1, dtype="float32"),
@@ -934,12 +989,14 @@ fig
 # %% [markdown]
 # ### Saturating gradients: a deep sigmoid stack starves its first layers
 #
-# Three 15-layer stacks of 32 units, the same random inputs, LeCun-normal weights (std 1/√32;
-# He-normal, √2 times larger, for ReLU). The loss is the mean squared output norm. Autodiff gives
+# Three 15-layer stacks of 32 units, the same random inputs, plain (untruncated) NumPy normal
+# weights with LeCun's variance (std 1/√32; He's, √2 times larger, for ReLU). They are not Keras's
+# `LecunNormal`/`HeNormal`, which are truncated normals (notebook 03). The loss is the mean squared output norm. Autodiff gives
 # the gradient with respect to every layer's weight matrix; the plot shows its norm per layer.
-# Each backward step multiplies the gradient by the activation's derivative, and `sigmoid'` is at
-# most 1/4, so the sigmoid stack's first layer receives a gradient about 10⁹ times smaller than its
-# last. `tanh'` reaches 1 near 0 and `relu'` is exactly 1 for active units, so their gradients keep
+# Each backward step multiplies the gradient by the activation's derivative (at most 1/4 for
+# `sigmoid`) and by the weights, so the sigmoid stack's first layer receives a gradient about 10⁹
+# times smaller than its last. The 1/4 bounds only the activation's factor: with weights 4 times
+# larger, the same stack loses less than 2× per layer (asserted below). `tanh'` reaches 1 near 0 and `relu'` is exactly 1 for active units, so their gradients keep
 # their size through the depth.
 
 # %%
@@ -977,6 +1034,14 @@ print({name: f"first/last = {r:.1e}" for name, r in ratio.items()})
 assert ratio["sigmoid"] < 1e-6  # vanished
 assert 0.1 < ratio["tanh"] < 10 and 0.1 < ratio["relu"] < 10  # kept their size
 assert np.max(derivative(act.sigmoid, grid)) <= 0.25 + 1e-7  # the reason: sigmoid' <= 1/4 everywhere
+# ... but the weights count too: per-layer factor (first/last)^(1/14) with weights ×1 and ×4
+louder = [(4 * w / np.sqrt(width)).astype("float32") for w in standard]
+louder_norms = np.array([np.linalg.norm(g) for g in gradients(deep_loss("sigmoid"), louder)])
+per_layer = {"×1": ratio["sigmoid"] ** (1 / (depth - 1)), "×4": (louder_norms[0] / louder_norms[-1]) ** (1 / (depth - 1))}
+assert per_layer["×1"] < 0.25 < 0.5 < per_layer["×4"], per_layer  # fails for "at least 4× smaller per layer"
+all_weights = np.concatenate([w.ravel() for w in standard])
+assert np.mean(np.abs(all_weights) > 2 / 0.8796) > 0.01  # plain normals: Keras's truncated ones never exceed 2.274σ
+print("gradient factor per layer, sigmoid stack:", {k: round(float(f), 2) for k, f in per_layer.items()})
 np.testing.assert_allclose(np.max(derivative(act.sigmoid, grid)), 0.25, rtol=1e-6)
 
 # %% [markdown]
@@ -1045,8 +1110,10 @@ fig
 #   Keras 3.15.1's `sparsemax` has a threshold bug (issue #23425) when ≥ 2 entries survive.
 # - Use `log_softmax` (or a loss with `from_logits=True`), never `log(softmax(x))`: the latter gives
 #   −∞ and NaN gradients.
-# - ReLUs die under too-large steps (zero gradient, for good); sigmoids shrink gradients by ≥ 4× per
-#   layer. Smooth or leaky variants, sensible learning rates and good initialization help.
+# - ReLUs die under too-large steps (zero gradient, for good); sigmoids saturate: their derivative
+#   is at most 1/4, so with weights of the usual scale the gradient shrinks with depth (about 10⁹
+#   over 15 layers here; how much per layer depends on the weights too). Smooth or leaky variants,
+#   sensible learning rates and good initialization help.
 # - `get`/`serialize`/`deserialize` map names to functions and back; register custom activations
 #   to save them.
 
