@@ -59,18 +59,22 @@ def locked_practice(notebook: dict) -> dict:
     return notebook
 
 
+def build_helpers(out: Path, source: Path = ROOT / "helpers") -> None:
+    """The `helpers` package without the quiz key (the questions alone instead) and with quiz_locked.
+    The classroom's students import this build; so do the grading sandbox's kernels (grading/sandbox.py)."""
+    shutil.copytree(source, out, ignore=shutil.ignore_patterns("__pycache__", "quiz_questions.json", "*.pyc"))
+    shutil.copy2(Path(__file__).with_name("overlay") / "quiz_locked.py", out / "quiz_locked.py")
+    raw = json.loads((source / KEY.name).read_text(encoding="utf-8"))
+    (out / "quiz_questions_public.json").write_text(json.dumps(public_quiz(raw), indent=1) + "\n")
+
+
 def build(out: Path) -> None:
     if out.exists():
         shutil.rmtree(out)
     (out / "notebooks").mkdir(parents=True)
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         shutil.copy2(notebook, out / "notebooks" / notebook.name)
-    helpers = out / "helpers"
-    shutil.copytree(ROOT / "helpers", helpers,
-                    ignore=shutil.ignore_patterns("__pycache__", "quiz_questions.json", "*.pyc"))
-    shutil.copy2(Path(__file__).with_name("overlay") / "quiz_locked.py", helpers / "quiz_locked.py")
-    raw = json.loads(KEY.read_text(encoding="utf-8"))
-    (helpers / "quiz_questions_public.json").write_text(json.dumps(public_quiz(raw), indent=1) + "\n")
+    build_helpers(out / "helpers")
     (out / "quiz").mkdir()
     practice = json.loads((ROOT / "quiz" / "practice.ipynb").read_text(encoding="utf-8"))
     (out / "quiz" / "practice.ipynb").write_text(json.dumps(locked_practice(practice), indent=1) + "\n")

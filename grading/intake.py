@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import csv
 import fnmatch
 import json
 import os
@@ -41,6 +40,7 @@ from datetime import datetime
 from pathlib import Path
 
 import nbformat
+from helpers import safe_csv
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -274,7 +274,8 @@ def sandbox_check() -> bool:
         return False
     limits = sandbox.limit_kind()
     print(
-        f"sandbox: bubblewrap works; every student kernel runs sandboxed ({limits} memory/process caps)",
+        f"sandbox: bubblewrap works; every student kernel runs sandboxed ({limits} memory/process caps, "
+        f"{sandbox.disk_mb()} MiB tmpfs working folder, /tmp and /dev/shm, RLIMIT_FSIZE)",
         flush=True,
     )
     return True
@@ -382,6 +383,11 @@ PROBLEMS = {
 }
 
 
+# A write past the sandbox's caps (grading/sandbox.py): its tmpfs is full (ENOSPC) or the file is larger
+# than RLIMIT_FSIZE allows (EFBIG).
+DISK_FULL = ("[Errno 28]", "[Errno 27]")
+
+
 def notebook_problems(path: Path) -> list[str]:
     try:
         nb = nbformat.read(path, as_version=4)
@@ -392,6 +398,8 @@ def notebook_problems(path: Path) -> list[str]:
         where = _meta(cell).get("grade_id") or f"cell {index}"
         for out in cell.get("outputs", []):
             label = PROBLEMS.get(out.get("ename", ""))
+            if out.get("ename") == "OSError" and str(out.get("evalue", "")).startswith(DISK_FULL):
+                label = "disk cap reached"
             if label and f"{label} in {where}" not in found:
                 found.append(f"{label} in {where}")
     return found
@@ -455,7 +463,7 @@ def report(
             )
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     with open(csv_path, "w", newline="") as handle:
-        writer = csv.DictWriter(
+        writer = safe_csv.dict_writer(  # student ids and problems are student-controlled text
             handle, fieldnames=["student_id", "assignment", "score", "max_score", "seconds", "problems"]
         )
         writer.writeheader()

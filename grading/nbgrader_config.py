@@ -8,6 +8,9 @@ deployment changes without editing the file come from environment variables:
     NBGRADER_CELL_TIMEOUT   seconds one cell may run during autograding (default 120)
     NBGRADER_LMS_REGEX      how to read student and notebook from an LMS download's file name
     GRADING_SANDBOX         "off": run student kernels without the bubblewrap sandbox (sandbox.py)
+    GRADING_SANDBOX_MEMORY_MB, GRADING_SANDBOX_PIDS, GRADING_SANDBOX_DISK_MB
+                            one kernel's caps: memory (3072), processes (512), and the size of each
+                            place it may write and of any one file (256); docs/grading.md
 """
 
 import os
@@ -28,7 +31,13 @@ from nbgrader.preprocessors import (  # noqa: E402
     SaveAutoGrades,
 )
 
-from nbgrader_plugins import ConciseTestErrors, CrashTolerantExecute, HideSecretLines  # noqa: E402
+from nbgrader_plugins import (  # noqa: E402
+    ConciseTestErrors,
+    CrashTolerantExecute,
+    FeedbackRun,
+    HideSecretLines,
+    SafeCsvExport,
+)
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
@@ -82,10 +91,21 @@ c.LimitOutput.max_traceback = 60
 # ---------------------------------------------------------------- feedback: no hidden test code
 # HideSecretLines: whatever the student's code printed (executed cells, `In`, history, files), any
 # output line holding a line of a hidden test or of the reference solution is removed.
+# FeedbackRun: every output in the feedback comes from a second run in which the hidden tests never
+# were (and, for the quiz, not the key either); the graded run gives only scores. HideSecretLines stays
+# as a second line of defence.
 c.GenerateFeedback.preprocessors = [
-    GetGrades, ClearHiddenTests, ConciseTestErrors, HideSecretLines, CSSHTMLHeaderPreprocessor,
+    GetGrades, FeedbackRun, ClearHiddenTests, ConciseTestErrors, HideSecretLines, CSSHTMLHeaderPreprocessor,
 ]
 c.HideSecretLines.course_root = str(HERE)
+# Student HTML is inert wherever nbgrader renders it (feedback pages, Formgrader's views): nbconvert
+# sanitises HTML outputs and Markdown (no <script>, no on* handlers, no javascript: links, no JS outputs).
+c.HTMLExporter.sanitize_html = True
+
+# ---------------------------------------------------------------- grades export
+# SafeCsvExport: `nbgrader export` with every cell through helpers/safe_csv.py (no spreadsheet formulas
+# from student ids or names) and real CSV quoting.
+c.ExportApp.plugin_class = SafeCsvExport
 
 # ---------------------------------------------------------------- LMS downloads (zip collect)
 # Canvas names each file  <name>_[LATE_]<user id>_<submission id>_<uploaded file name>; the user id

@@ -47,7 +47,9 @@ import nbformat
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.api import MissingEntry
+from nbgrader.plugins import CsvExportPlugin
+from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
 from nbgrader.utils import is_grade
 from traitlets import Integer, Unicode
 
@@ -149,6 +151,77 @@ def guard_test_outputs(cell) -> None:
         cell.outputs.append(error_output("NotCompleted", NOT_COMPLETED))
 
 
+# Text that grading itself writes into a test cell: what a feedback page may repeat about the graded run.
+GRADED_OUTCOMES = {
+    "KernelDied": KERNEL_DIED,
+    "KernelRestarted": STILL_RUNNING,
+    "NotRun": NOT_RUN,
+    "NotCompleted": NOT_COMPLETED,
+    "CellTimeoutError": "this cell ran out of time when it was graded",
+    "DeadKernelError": KERNEL_DIED,
+}
+
+
+def hidden_checks_failed(score: float, points: float) -> str:
+    return (f"{score:g} of {points:g} point(s): the checks that run only when your work is graded "
+            "(other inputs, other cases) did not all pass")
+
+
+class FeedbackRun(CrashTolerantExecute):
+    """In feedback, every output comes from a second run of the submission in which the hidden tests
+    never were: the test cells stripped of them, in the sandbox, without the quiz key. The graded run
+    (hidden tests in the kernel) contributes only the scores and, for a test cell that lost points,
+    one fixed sentence chosen by what happened (a crash, a timeout, a failed hidden check), never its
+    text. So nothing the student's code did during grading (print `In`, hook `run_cell`, re-encode a
+    cell's source in base64, raise an error that quotes the test) reaches the feedback.
+
+    Test cells show only their public checks' verdict: the completion marker or the error (cut to its
+    last line by ConciseTestErrors); a student cell shows what it printed in the second run.
+    """
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        if hasattr(km, "answer_key"):
+            km.answer_key = False  # the sandbox leaves the quiz key out
+        return km
+
+    def preprocess(self, nb, resources=None, km=None):
+        hidden = ClearHiddenTests(parent=self)
+        run = copy.deepcopy(nb)
+        for cell in run.cells:
+            if cell.cell_type == "code":
+                hidden._remove_hidden_test_region(cell)
+                cell.outputs, cell.execution_count = [], None
+        self.log.info("Feedback: running the notebook again without its hidden tests")
+        run, resources = super().preprocess(run, resources, km)
+        for graded, fresh in zip(nb.cells, run.cells, strict=True):
+            if graded.cell_type != "code":
+                continue
+            outputs = fresh.outputs
+            if is_grade(graded):
+                outputs = test_cell_feedback(graded, fresh.outputs)
+            graded.outputs, graded.execution_count = outputs, fresh.execution_count
+        return nb, resources
+
+
+def test_cell_feedback(graded, outputs: list) -> list:
+    """A test cell's feedback: the public checks' marker or error from the second run, and, when the
+    graded run gave fewer points, one fixed sentence saying why."""
+    kept = [out for out in outputs if out.output_type == "error"]
+    kept += [NotebookNode(output_type="stream", name="stdout", text=line + "\n")
+             for out in outputs if out.output_type == "stream"
+             for line in out.get("text", "").splitlines() if line.endswith(COMPLETED)]
+    meta = graded.metadata.get("nbgrader", {})
+    score, points = meta.get("score"), meta.get("points")
+    if score is None or points is None or score >= points or any(o.output_type == "error" for o in kept):
+        return kept
+    kept = [out for out in kept if out.output_type == "error"]  # not "passed": it lost points
+    causes = [out.get("ename") for out in graded.get("outputs", []) if out.get("output_type") == "error"]
+    known = [GRADED_OUTCOMES[name] for name in causes if name in GRADED_OUTCOMES]
+    why = known[-1] if known else hidden_checks_failed(score, points)
+    return [*kept, error_output("NotAllChecksPassed", why)]
+
+
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -232,3 +305,43 @@ class HideSecretLines(NbGraderPreprocessor):
                 out.evalue = scrub(out.get("evalue", ""), self._secrets)
                 out.traceback = [scrub(line, self._secrets) for line in out.get("traceback", [])]
         return cell, resources
+
+
+class SafeCsvExport(CsvExportPlugin):
+    """`nbgrader export` as CSV, each cell through helpers.safe_csv: a student id, a name or an email
+    that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written as text, not a
+    formula. Also real CSV quoting (the stock plugin joins the fields with commas, unquoted)."""
+
+    KEYS = ("assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+            "raw_score", "late_submission_penalty", "score", "max_score")
+
+    def export(self, gradebook) -> None:
+        from helpers import safe_csv
+
+        dest = self.to or "grades.csv"
+        students = {str(s) for s in self.student}
+        assignments = {str(a) for a in self.assignment}
+        self.log.info("Exporting grades to %s", dest)
+        with open(dest, "w", newline="") as handle:
+            out = safe_csv.writer(handle, lineterminator="\n")
+            out.writerow(self.KEYS)
+            for assignment in gradebook.assignments:
+                if assignments and assignment.name not in assignments:
+                    continue
+                for student in gradebook.students:
+                    if students and student.id not in students:
+                        continue
+                    row = {"assignment": assignment.name, "duedate": assignment.duedate,
+                           "student_id": student.id, "last_name": student.last_name,
+                           "first_name": student.first_name, "email": student.email,
+                           "max_score": assignment.max_score}
+                    try:
+                        submission = gradebook.find_submission(assignment.name, student.id)
+                    except MissingEntry:
+                        row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0)
+                    else:
+                        penalty = submission.late_submission_penalty
+                        row.update(timestamp=submission.timestamp, raw_score=submission.score,
+                                   late_submission_penalty=penalty,
+                                   score=max(0.0, submission.score - penalty))
+                    out.writerow("" if row[key] is None else row[key] for key in self.KEYS)

@@ -6,13 +6,20 @@ GRADING_SANDBOX=off. Per kernel:
 - `bwrap --unshare-all --cap-drop ALL`: no network (only a loopback of its own), its own PID, IPC and
   UTS namespaces, no capabilities (so no remounting);
 - read-only: /usr (and the /bin, /lib... links or folders), /etc, the venv, the Python it links to
-  (`sys.base_prefix`) and the course's `helpers` package; a private /proc, /dev and tmpfs /tmp;
-- writable: a scratch copy of the notebook's folder (autograded/<student>/<assignment>, minus the
-  notebooks: the one being graded holds the restored hidden tests), bound at its
-  real path so relative paths still work, with HOME and MPLCONFIGDIR inside it. Nothing else of the
-  course folder exists in the sandbox (source/, release/, gradebook.db, other students' work);
-- ZeroMQ over Unix sockets (`transport = "ipc"`) in a per-kernel folder bound into the sandbox,
-  since TCP cannot cross the network namespace;
+  (`sys.base_prefix`) and the student build of the course's `helpers` package (without the quiz key,
+  bound where the instructor's copy is, so imports work unchanged; the key is added for the
+  assignments in `key_assignments`, the graded quiz, and never for a feedback run); a private /proc
+  and /dev;
+- writable, size-capped and in memory (tmpfs, `disk_limit_mb` each): the working folder, /tmp and
+  /dev/shm. The working folder starts as a copy of the notebook's folder (autograded/<student>/
+  <assignment>, minus the notebooks: the one being graded holds the restored hidden tests), mounted
+  at its real path so relative paths still work, with HOME and MPLCONFIGDIR inside it; RLIMIT_FSIZE
+  caps any one file at the same size. A write past a cap raises OSError (ENOSPC, EFBIG) in the
+  kernel. Nothing else of the course folder exists in the sandbox (source/, release/, gradebook.db,
+  other students' work), and nothing the kernel writes reaches the grading machine's disk;
+- ZeroMQ over Unix sockets (`transport = "ipc"`, since TCP cannot cross the network namespace),
+  created by the kernel in a small tmpfs of its own; the grader reaches them through
+  /proc/<sandbox pid>/root. The per-kernel folder with the connection file is bound read-only;
 - a memory cap and a process-count cap: cgroup v1 memory.limit_in_bytes and pids.max when the
   cgroup folders are writable (root), else rlimits (RLIMIT_DATA, RLIMIT_NPROC);
 - `--die-with-parent` and the PID namespace: when the kernel ends or is killed, every process it
@@ -37,7 +44,7 @@ import uuid
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Integer, Unicode
+from traitlets import Bool, Integer, List, Unicode
 
 CGROUP = Path("/sys/fs/cgroup")
 CGROUP_PARENT = "nbgrader-sandbox"
@@ -85,34 +92,92 @@ def system_binds() -> list[str]:
     return args
 
 
-def python_binds() -> list[str]:
-    """The venv, the Python installation it links to, and the editable `helpers` package."""
+KEY_FILES = ("quiz_questions.json",)  # what the student build of `helpers` leaves out (the quiz key)
+
+
+def _fingerprint(folder: Path) -> str:
+    digest = hashlib.sha1(str(folder).encode())
+    for path in sorted(folder.rglob("*")):
+        if "__pycache__" not in path.parts and path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def student_helpers(helpers: Path) -> Path:
+    """The student build of the `helpers` package at `helpers` (what the classroom gives students: no
+    quiz key), made once per version of it in a cache folder of this account; `helpers` itself when it
+    holds no key already (the classroom's course environment)."""
+    if not any((helpers / name).exists() for name in KEY_FILES):
+        return helpers
+    cache = Path(tempfile.gettempdir()) / f"nbgrader-sandbox-{os.getuid()}"
+    target = cache / f"helpers-{_fingerprint(helpers)}"
+    if target.is_dir():
+        return target
+    cache.mkdir(mode=0o700, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix="building-", dir=cache))
+    build = helpers.parent / "classroom" / "student_build.py"
+    if build.exists():  # the checkout: the classroom's own student build of helpers
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("_course_student_build", build)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.build_helpers(building / "helpers", helpers)
+    else:
+        leave_out = shutil.ignore_patterns("__pycache__", *KEY_FILES)
+        shutil.copytree(helpers, building / "helpers", ignore=leave_out)
+    try:
+        (building / "helpers").rename(target)  # atomic: two grading processes may build at once
+    except OSError:
+        pass  # the other one was first
+    shutil.rmtree(building, ignore_errors=True)
+    return target
+
+
+def python_binds(key: bool = False) -> list[str]:
+    """The venv, the Python installation it links to, and the student build of the editable `helpers`
+    package, bound where the package is (so `import helpers` works unchanged, minus the quiz key).
+    With `key`, the package as it is, key included (a kernel grading the quiz: its hidden tests read it)."""
     paths = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), Path(sys.prefix)}
-    paths.update(package_dirs("helpers"))
+    helpers = set(package_dirs("helpers"))
     args = []
-    for path in sorted(paths, key=lambda p: len(p.parts)):
-        if str(path).startswith("/usr/"):
+    for path in sorted(paths | helpers, key=lambda p: len(p.parts)):
+        if str(path).startswith("/usr/") and path not in helpers:
             continue
-        args += ["--ro-bind", str(path), str(path)]
+        source = student_helpers(path) if path in helpers and not key else path
+        args += ["--ro-bind", str(source), str(path)]
     return args
 
 
-def isolation_args() -> list[str]:
+def disk_mb() -> int:
+    return int(os.environ.get("GRADING_SANDBOX_DISK_MB", "256"))
+
+
+def isolation_args(disk: int | None = None, key: bool = False) -> list[str]:
     """The bwrap options every sandbox shares: no network or capabilities, read-only system and
-    Python, private /tmp, /proc and /dev. The start-up probe tests exactly what the kernels get."""
+    Python, private /proc and /dev, /tmp and /dev/shm in tmpfs of `disk` MiB each. The start-up
+    probe tests exactly what the kernels get."""
+    disk = disk_mb() if disk is None else disk
     return [
         "--unshare-all",
         "--die-with-parent",
         "--cap-drop",
         "ALL",
+        "--size",
+        str(disk << 20),
         "--tmpfs",  # first: binds of paths under /tmp (a venv there) must land on top of it
         "/tmp",
         *system_binds(),
-        *python_binds(),
+        *python_binds(key),
         "--proc",
         "/proc",
         "--dev",
         "/dev",
+        "--size",  # --dev's own tmpfs is not capped: /dev/shm gets one that is
+        str(disk << 20),
+        "--tmpfs",
+        "/dev/shm",
     ]
 
 
@@ -185,6 +250,36 @@ os.execvp(sys.argv[3], sys.argv[3:])
 """
 
 
+# Runs first inside the sandbox: fills the (empty, size-capped) working folder with the submission's
+# files, caps the size of any one file the kernel writes (RLIMIT_FSIZE: Python ignores SIGXFSZ, so a
+# write past it raises OSError EFBIG), then becomes the kernel.
+START_INSIDE = """import os, resource, shutil, sys
+seed, cwd, fsize = sys.argv[1], sys.argv[2], int(sys.argv[3])
+try:
+    shutil.copytree(seed, cwd, symlinks=True, dirs_exist_ok=True)
+except OSError as error:
+    print("sandbox: the submission's files do not fit in the working folder:", error, file=sys.stderr)
+resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+os.execvp(sys.argv[4], sys.argv[4:])
+"""
+SEED = "/nbgrader-seed"  # where the scratch copy is bound (read-only) for START_INSIDE to copy it
+SOCKETS = "/nbgrader-ipc"  # the kernel's ZeroMQ sockets: a tmpfs inside the sandbox
+
+
+def sandbox_root(pid: int, wait: float = 10.0) -> str | None:
+    """/proc/<pid>/root of the sandbox bwrap `pid` started (its child: pid 1 of the new namespaces)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return None  # bwrap is gone already
+        if children:
+            return f"/proc/{children[0]}/root"
+        time.sleep(0.01)
+    return None
+
+
 def cgroups_writable() -> bool:
     return all(os.access(CGROUP / ctl, os.W_OK) for ctl in ("memory", "pids"))
 
@@ -205,6 +300,15 @@ class SandboxKernelManager(AsyncKernelManager):
     max_processes = Integer(
         int(os.environ.get("GRADING_SANDBOX_PIDS", "512")), help="Cap on processes and threads of one kernel."
     ).tag(config=True)
+    disk_limit_mb = Integer(
+        disk_mb(),
+        help="Size of each writable place of one kernel (working folder, /tmp, /dev/shm: tmpfs) and of "
+        "any one file it writes (RLIMIT_FSIZE), MiB.",
+    ).tag(config=True)
+    key_assignments = List(
+        Unicode(), ["quiz"], help="Assignments whose hidden tests read the quiz key."
+    ).tag(config=True)
+    answer_key = Bool(True, help="Give key_assignments the key (False in a feedback run).").tag(config=True)
     bwrap = Unicode("", help="bwrap executable (default: from PATH).").tag(config=True)
     limits = Unicode(limit_kind(), help='How the caps are set: "cgroup" (needs root) or "rlimit".').tag(
         config=True
@@ -216,12 +320,12 @@ class SandboxKernelManager(AsyncKernelManager):
         self._scratch: Path | None = None
         self._cgroups: list[Path] = []
         self.transport = "ipc"
-        self.ip = str(self._box / "ipc")
+        self.ip = f"{SOCKETS}/ipc"  # as the kernel sees it; the grader's path is set at launch
         self.connection_file = str(self._box / "kernel.json")
 
     # ------------------------------------------------------------------ launching
     def _scratch_for(self, cwd: Path) -> Path:
-        if self._scratch is None:  # one scratch copy per notebook; a restart keeps what it holds
+        if self._scratch is None:  # one copy per notebook; each (re)start begins from it
             self._scratch = self._box / "work"
             # Without the notebooks: the one being graded already holds the restored hidden tests.
             shutil.copytree(cwd, self._scratch, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
@@ -245,18 +349,21 @@ class SandboxKernelManager(AsyncKernelManager):
                 (pids / "pids.max").write_text(str(self.max_processes))
                 self._cgroups = [memory, pids]
                 self.log.info(
-                    "sandbox: bwrap, cgroup limits memory %d MiB, %d processes",
+                    "sandbox: bwrap, cgroup limits memory %d MiB, %d processes; disk %d MiB per place",
                     self.memory_limit_mb,
                     self.max_processes,
+                    self.disk_limit_mb,
                 )
                 return [f"echo $$ > {shlex.quote(str(g / 'cgroup.procs'))}" for g in self._cgroups]
             except OSError as error:
                 self.log.warning("sandbox: cgroups not usable (%s); using rlimits", error)
                 self._remove_cgroups()
         self.log.info(
-            "sandbox: bwrap, rlimits memory %d MiB (RLIMIT_DATA), %d processes (RLIMIT_NPROC)",
+            "sandbox: bwrap, rlimits memory %d MiB (RLIMIT_DATA), %d processes (RLIMIT_NPROC); disk %d MiB "
+            "per place",
             self.memory_limit_mb,
             self.max_processes,
+            self.disk_limit_mb,
         )
         return []
 
@@ -265,26 +372,40 @@ class SandboxKernelManager(AsyncKernelManager):
         caps = [str(self.memory_limit_mb << 20), str(self.max_processes)]
         return [sys.executable, "-c", SET_RLIMITS, *caps, *command]
 
+    def grades_with_key(self, cwd: Path) -> bool:
+        """Does this kernel grade an assignment whose hidden tests read the quiz key? (Its folder is
+        autograded/<student>/<assignment>.)"""
+        return self.answer_key and cwd.name in self.key_assignments
+
     def sandboxed(self, kernel_cmd: list[str], cwd: Path) -> list[str]:
         scratch = self._scratch_for(cwd)
         home = cwd / ".home"
+        disk = self.disk_limit_mb << 20
         env = {
             "HOME": str(home),
             "MPLCONFIGDIR": str(home / ".matplotlib"),
             "KERAS_HOME": str(home / ".keras"),
             "TMPDIR": "/tmp",
-            "JUPYTER_RUNTIME_DIR": str(self._box / "runtime"),
+            "JUPYTER_RUNTIME_DIR": f"{SOCKETS}/runtime",
             "IPYTHONDIR": str(home / ".ipython"),
             "XDG_CACHE_HOME": str(home / ".cache"),
         }
         args = [
             self.bwrap or bwrap_path() or "bwrap",
-            *isolation_args(),
-            "--bind",
+            *isolation_args(self.disk_limit_mb, key=self.grades_with_key(cwd)),
+            "--ro-bind",
             str(self._box),
-            str(self._box),  # sockets and connection file
-            "--bind",
+            str(self._box),  # the connection file (and the scratch copy, read by START_INSIDE)
+            "--ro-bind",
             str(scratch),
+            SEED,
+            "--size",
+            str(1 << 20),
+            "--tmpfs",
+            SOCKETS,
+            "--size",
+            str(disk),
+            "--tmpfs",
             str(cwd),
             "--chdir",
             str(cwd),
@@ -293,16 +414,29 @@ class SandboxKernelManager(AsyncKernelManager):
             args += ["--setenv", name, value]
         # ipykernel takes a parent pid other than its own parent's for "the parent has exited": in the
         # PID namespace its parent is bwrap (pid 1). --die-with-parent does that job instead.
-        wrapped = [*args, "--unsetenv", "JPY_PARENT_PID", "--", *kernel_cmd]
+        inside = [sys.executable, "-c", START_INSIDE, SEED, str(cwd), str(disk), *kernel_cmd]
+        wrapped = [*args, "--unsetenv", "JPY_PARENT_PID", "--", *inside]
         prologue = self._make_cgroups()
         if not prologue:
             return self.rlimited(wrapped)
         return ["/bin/sh", "-c", "; ".join([*prologue, 'exec "$@"']), "sandbox", *wrapped]
 
+    async def _async_pre_start_kernel(self, **kw):
+        self.ip = f"{SOCKETS}/ipc"  # the connection file names the sockets as the kernel sees them
+        return await super()._async_pre_start_kernel(**kw)
+
+    pre_start_kernel = _async_pre_start_kernel
+
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw):
         cwd = Path(kw.get("cwd") or os.getcwd()).resolve()
         self._remove_cgroups()  # a restart: the old kernel is gone
-        return await super()._async_launch_kernel(self.sandboxed(kernel_cmd, cwd), **kw)
+        self.ip = f"{SOCKETS}/ipc"
+        result = await super()._async_launch_kernel(self.sandboxed(kernel_cmd, cwd), **kw)
+        # The grader reaches the sockets through the sandbox's root; ZeroMQ retries until they exist.
+        root = sandbox_root(self.provisioner.process.pid)
+        if root:
+            self.ip = f"{root}{SOCKETS}/ipc"
+        return result
 
     _launch_kernel = _async_launch_kernel  # AsyncKernelManager binds these names to its base's methods
 

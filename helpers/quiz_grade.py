@@ -23,7 +23,9 @@ With --compare, the totals are checked against nbgrader's grade export (`nbgrade
 difference means a notebook's kernel produced a score its answer cells do not support (for
 example a student's code patched the grader), and is reported.
 
-Output: CSV with student, q1..q20 and total, sorted by student. An existing output file is never
+Output: CSV with student, q1..q20 and total, sorted by student (a student id that a spreadsheet
+would run as a formula, such as one from a file named `=HYPERLINK(...).txt`, is written with a
+leading `'`: helpers/safe_csv.py). An existing output file is never
 replaced unless --force is given. Exit status: 0 every file graded (and totals agree), 1 some
 files rejected or totals differ (the CSV holds every graded file), 2 nothing graded or a usage
 error (nothing written).
@@ -45,6 +47,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from helpers import safe_csv
 from helpers.quiz import (
     RULES,
     AnswerFormatError,
@@ -281,6 +284,7 @@ def compare_totals(totals: dict[str, Fraction], export: Path) -> list[str]:
         scores = {row["student_id"]: float(row["raw_score"])
                   for row in csv.DictReader(handle) if row.get("assignment") == ASSIGNMENT}
     problems = []
+    totals = {safe_csv.cell(student): total for student, total in totals.items()}  # as the export wrote it
     for student in sorted(set(scores) | set(totals)):
         if student not in totals:
             if scores[student] > 0:  # nbgrader lists students without a submission at 0
@@ -296,7 +300,7 @@ def compare_totals(totals: dict[str, Fraction], export: Path) -> list[str]:
 def write_csv(rows: list[list[str]], out: Path, force: bool) -> None:
     """Write atomically; without `force`, fail rather than replace a file that exists."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    safe_csv.writer(buffer, lineterminator="\n").writerows(rows)  # a file named "=cmd().txt" stays text
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:

@@ -133,6 +133,13 @@ def run_in_build(build: Path, code: str) -> str:
     return result.stdout
 
 
+def test_the_graded_quiz_format_check_works_without_the_key(build):
+    """The graded quiz's last cell (and a feedback run in the grading sandbox) reads only question numbers."""
+    code = ("import helpers.quiz as q; assert not q.DATA_FILE.exists(); "
+            "print(q.answer_report({'answer_1': 'AB', 'answer_2': ''})[-1])")
+    assert run_in_build(build, code).strip() == "1 answered, 1 blank, 18 to fix."
+
+
 def test_practice_quiz_waits_for_the_key_then_opens(build):
     practice = json.loads((build / "quiz" / "practice.ipynb").read_text())
     sources = ["".join(c["source"]) for c in practice["cells"]]

@@ -7,8 +7,9 @@ generates and releases ex1; student A logs in, sees the student view, fetches ex
 tab, writes the solution in the notebook editor and submits; student B submits a wrong answer; the
 instructor, in Formgrader, collects, autogrades each submission (through the grading sandbox, with
 rlimits since the instructor is not root), generates and releases feedback; each student fetches it
-in the browser and sees their own
-score. Then, as student B: no access to A's home, the instructor's source/ or gradebook; A's submission
+in the browser and sees their own score. B's answer displays HTML with a `<script>` and an `onerror`
+handler: the instructor's Formgrader view of B's submission and B's feedback page show its text, and
+neither ran. Then, as student B: no access to A's home, the instructor's source/ or gradebook; A's submission
 cannot be found in the exchange; a search of every file B can read under the student environment, the
 exchange, /home and the checkout finds no solution line, hidden-test line or quiz-key string
 (classroom/leakscan.py). Finally the hub stops: no hub, proxy or single-user process remains; the
@@ -211,7 +212,39 @@ def solutions() -> list[str]:
                       and "### END SOLUTION" not in line) for cell in cells]
 
 
-WRONG = ["class SimpleDense(keras.layers.Layer):\n    pass\n", "def fit_line(xs, ys):\n    return None\n"]
+# Student B's answer also displays HTML with a script and an onerror handler: if either ran in a page
+# the course renders, it would mark the page (and log to the console).
+HOSTILE_HTML = (
+    '<b class="kc-student-html">student html</b>'
+    '<script>document.documentElement.dataset.kcScript = "ran"; console.log("KC-SCRIPT-RAN")</script>'
+    '<img src="/kc-no-such-image.png" onerror="document.documentElement.dataset.kcOnerror = \'ran\'; '
+    'console.log(\'KC-ONERROR-RAN\')">'
+)
+WRONG = [f"from IPython.display import HTML, display\ndisplay(HTML({HOSTILE_HTML!r}))\n\n"
+         "class SimpleDense(keras.layers.Layer):\n    pass\n", "def fit_line(xs, ys):\n    return None\n"]
+
+
+def open_inert(page, url: str, where: str) -> None:
+    """Open `url`: the student's HTML is on the page (its text), and neither its script nor its
+    onerror handler ran (each would have marked the page and logged to the console)."""
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(url)
+    page.wait_for_selector("text=student html", timeout=30_000)
+    page.wait_for_timeout(2000)  # the image's error event, had the handler survived
+    marks = page.evaluate("() => [document.documentElement.dataset.kcScript || null, "
+                          "document.documentElement.dataset.kcOnerror || null]")
+    assert marks == [None, None], f"{where}: student HTML ran (script, onerror): {marks}"
+    assert not [line for line in console if line.startswith("KC-")], f"{where}: {console}"
+
+
+def submission_view_url(room: Classroom, student: str) -> str:
+    """Formgrader's view of `student`'s autograded notebook (the page an instructor grades by hand)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{room.course() / 'gradebook.db'}", "keras3-layers") as gb:
+        notebook = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+        return f"{room.url}/user/{room.teacher}/formgrader/submissions/{notebook.id}/"
 
 
 def render_every_cell(room: Classroom, name: str) -> None:
@@ -351,6 +384,9 @@ def test_classroom_hub(classroom: Classroom, record_time):
             ("release-feedback", "Successfully released feedback", "6d-formgrader-release-feedback"),
         ):
             formgrader_step(page, grader, row_link(grader, column), expected, step)
+        # The instructor opens B's submission in Formgrader: B's HTML shows, inert.
+        open_inert(page, submission_view_url(room, room.bob), "Formgrader's submission view")
+        shot(page, "6e-formgrader-submission-view")
     record_time("classroom", "hub: Formgrader collect + autograde 2 + feedback", time.monotonic() - started)
     assert (course / "submitted" / room.alice / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
     hub_log = (room.base / "hub.log").read_text()
@@ -377,7 +413,11 @@ def test_classroom_hub(classroom: Classroom, record_time):
                 assert time.monotonic() < deadline, f"no feedback fetched for {name}"
                 time.sleep(0.5)
             html_file = next(feedback.glob(f"*/{ASSIGNMENT}.html"))
-            page.goto(f"{room.url}/user/{name}/files/{html_file.relative_to(pwd.getpwnam(name).pw_dir)}")
+            url = f"{room.url}/user/{name}/files/{html_file.relative_to(pwd.getpwnam(name).pw_dir)}"
+            if name == room.bob:
+                open_inert(page, url, "B's feedback page")
+            else:
+                page.goto(url)
             page.wait_for_selector("text=Score", timeout=30_000)
             shot(page, f"7{tag}-student-feedback")
             text = page.inner_text("body")

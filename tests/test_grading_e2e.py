@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -122,7 +123,8 @@ def through_lms(run: Run) -> None:
 
 
 # One pytest-xdist worker runs this whole module, so its module-scoped fixture is built once.
-pytestmark = pytest.mark.xdist_group("grading_e2e")
+# Feedback runs every notebook a second time (issue 21): past the default 20 minutes on a busy machine.
+pytestmark = [pytest.mark.xdist_group("grading_e2e"), pytest.mark.timeout(2400)]
 
 
 @pytest.fixture(scope="module")
@@ -217,11 +219,13 @@ def test_feedback_is_written_without_hidden_test_code(run, case):
 def test_feedback_says_what_was_expected_and_what_was_seen(run):
     public = feedback_html(run, "wrong", fx.EX1)  # bias initialised to ones: a public check fails
     assert "CheckFailed: initial bias: expected [0. 0. 0.], saw [1. 1. 1.]" in public
+    # A part lost to a hidden check says so in a fixed sentence with its score: the graded run's own
+    # words never reach the feedback, since student code can steer them (issue 21; docs/grading.md).
+    lost = r"NotAllChecksPassed: 0 of [23] point\(s\): the checks that run only when your work is graded"
     hidden = feedback_html(run, "wrong", fx.EX4)  # float32 where float64 was asked: a hidden check fails
-    assert "CheckFailed: dtype when asked for float64: expected 'float64', saw 'float32'" in hidden
+    assert re.search(lost, hidden) and "dtype when asked for float64" not in hidden
     tampered = feedback_html(run, "tamper", fx.EX1)  # part C's own checks pass; the hidden ones refuse
-    assert "CheckFailed: grading integrity: expected the notebook to leave library and grading" in tampered
-    assert "builtins.abs, builtins.round, helpers.grading.check, keras.ops.convert_to_numpy" in tampered
+    assert re.search(lost, tampered) and "grading integrity" not in tampered
     crashed = feedback_html(run, "crash", fx.EX3)
     assert "KernelDied" in crashed
 

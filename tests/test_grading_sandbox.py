@@ -13,6 +13,7 @@ sandbox, and asserts the targets: two jobs at least 1.7x faster, the sandbox at 
 
 from __future__ import annotations
 
+import base64
 import copy
 import csv
 import html
@@ -23,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -33,13 +35,16 @@ from nbgrader.api import Gradebook
 
 sys.path.insert(0, str(ROOT / "grading"))
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "grading"))
+sys.path.insert(0, str(ROOT / "classroom"))
 import course  # noqa: E402
 import intake  # noqa: E402
 import nbgrader_plugins  # noqa: E402
 import sandbox  # noqa: E402
 import submissions as fx  # noqa: E402
 
-pytestmark = pytest.mark.xdist_group("grading_sandbox")
+# The batch grades 16 submissions twice, then runs each again for its feedback: more than the default
+# 20 minutes on a busy 2-core machine.
+pytestmark = [pytest.mark.xdist_group("grading_sandbox"), pytest.mark.timeout(2400)]
 
 COURSE_ID = "keras3-layers"
 EX = fx.EX1
@@ -148,6 +153,72 @@ ip.events.register("post_run_cell", leak)
 """
 
 
+# Issue 21: a kernel writes as much as it can wherever it can (the folder of its connection file, its
+# working folder, /tmp, /dev/shm), 512 MiB each against a 64 MiB cap; the cell ends with the last OSError.
+DISK_CAP_MB = 64
+DISK_HOG = r"""import json, os, sys
+box = os.path.dirname(sys.argv[sys.argv.index("-f") + 1])
+wrote, last = {}, None
+for name, folder in (("box", box), ("work", os.getcwd()), ("tmp", "/tmp"), ("shm", "/dev/shm")):
+    done = 0
+    try:
+        with open(os.path.join(folder, "hog.bin"), "wb") as handle:
+            while done < 512 << 20:
+                handle.write(b"x" * (8 << 20))
+                handle.flush()
+                done += 8 << 20
+        wrote[name] = [done >> 20, "no error"]
+    except OSError as error:
+        wrote[name] = [done >> 20, f"{type(error).__name__} errno {error.errno}"]
+        last = error
+    for leftover in ("hog.bin",):
+        try:
+            os.remove(os.path.join(folder, leftover))
+        except OSError:
+            pass
+print("DISK", json.dumps(wrote))
+if last is not None:
+    raise last
+"""
+
+# Issue 21: the quiz key through an exercise: find the helpers package the kernel imports, read every
+# file in it and any quiz data file on the import path, print them base64-encoded.
+KEY_HUNT = r"""import base64, glob, os, sys
+import helpers
+found = {}
+roots = {os.path.dirname(helpers.__file__), *[p for p in sys.path if p and os.path.isdir(p)]}
+for root in sorted(roots):
+    for path in glob.glob(os.path.join(root, "**", "quiz_questions*.json"), recursive=True):
+        found[path] = open(path, "rb").read()
+for path in glob.glob(os.path.join(os.path.dirname(helpers.__file__), "*")):
+    if os.path.isfile(path):
+        found[path] = open(path, "rb").read()
+print("KEYHUNT", sorted(found))
+for path, data in sorted(found.items()):
+    print("B64", path, base64.b64encode(data).decode())
+"""
+
+# Issue 21: every executed cell's source, base64-encoded, printed after it ran (and `In` before each).
+B64_HOOK = r"""import base64
+ip = get_ipython()  # noqa: F821
+
+
+def encode(result):
+    print("B64:" + base64.b64encode(result.info.raw_cell.encode()).decode())
+    print("B64IN:" + base64.b64encode(repr(ip.user_ns.get("In")).encode()).decode())
+
+
+ip.events.register("post_run_cell", encode)
+"""
+
+# Issue 21: student HTML with a script and an onerror handler (in the feedback it must be inert).
+SCRIPT_HTML = r"""from IPython.display import HTML, display
+display(HTML('<b>student html</b><script>window.kcScript = "ran"</script>'
+             '<img src="/kc-missing.png" onerror="window.kcOnerror = 1">'))
+"""
+CSV_STUDENT = "=1+2"  # the html student's id: a formula in a spreadsheet unless neutralised
+
+
 def secrets() -> list[str]:
     """Lines of the hidden tests and reference solution (not in the release) of ex1, 12+ characters."""
     return [
@@ -196,8 +267,13 @@ CASES = {
     "vandal": (lambda: nbformat.writes(solved(VANDAL)), ALL, ""),
     "linger": (lambda: nbformat.writes(solved(LINGER)), ALL, ""),
     "leak": (lambda: nbformat.writes(solved(LEAK)), ALL, ""),
+    "disk_hog": (lambda: nbformat.writes(solved(DISK_HOG)), ALL, "disk cap reached"),
+    "key_hunt": (lambda: nbformat.writes(solved(KEY_HUNT)), ALL, ""),
+    "b64_hook": (lambda: nbformat.writes(solved(B64_HOOK)), ALL, ""),
+    CSV_STUDENT: (lambda: nbformat.writes(solved(SCRIPT_HTML)), ALL, ""),
 }
 NEIGHBOURS = ("reference", "wrong", "dropped", "leak")
+ROSTER_FIRST_NAME = '@SUM(1+1)*cmd|" /C calc"!A0'  # the roster's name for CSV_STUDENT (grades export)
 
 
 def make(root: Path, target: str, check: bool = True, env: dict | None = None, **variables: str):
@@ -208,6 +284,7 @@ def make(root: Path, target: str, check: bool = True, env: dict | None = None, *
         env={
             **os.environ,
             "NBGRADER_CELL_TIMEOUT": "20",
+            "GRADING_SANDBOX_DISK_MB": str(DISK_CAP_MB),
             "NBGRADER_EXCHANGE": str(root.parent / "exchange"),
             **(env or {}),
         },
@@ -227,7 +304,11 @@ def new_course(base: Path, students: dict[str, str | None]) -> Path:
         shutil.copy(course.GRADING / name, root / name)
     shutil.copytree(course.SOURCE / EX, root / "source" / EX)
     roster = base / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\n" + "".join(f"{s},,,\n" for s in students))
+    names = {CSV_STUDENT: ROSTER_FIRST_NAME}
+    with open(roster, "w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["id", "first_name", "last_name", "email"])
+        out.writerows([s, names.get(s, ""), "", ""] for s in students)
     make(root, "roster", ROSTER=str(roster))
     for student, text in students.items():
         folder = root / "submitted" / student / EX
@@ -249,9 +330,14 @@ def part_scores(root: Path) -> dict[str, dict[str, float]]:
     return out
 
 
+def student_of(cell: str) -> str:
+    """The student id of a CSV cell (helpers.safe_csv puts a `'` before one that looks like a formula)."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
 def read_report(path: Path) -> dict[str, dict]:
     with open(path, newline="") as handle:
-        return {row["student_id"]: row for row in csv.DictReader(handle)}
+        return {student_of(row["student_id"]): row for row in csv.DictReader(handle)}
 
 
 def lingering() -> list[str]:
@@ -315,8 +401,9 @@ def batch(tmp_path_factory, record_time) -> Batch:
     b.parallel_report = read_report(csv_dir / "autograde_report.csv")
     make(b.root, "feedback", FORCE="1")
     make(b.root, "grades", GRADES_CSV=str(csv_dir / "grades.csv"))
-    with open(csv_dir / "grades.csv", newline="") as handle:
-        b.grades = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    b.report_path, b.grades_path = csv_dir / "autograde_report.csv", csv_dir / "grades.csv"
+    with open(b.grades_path, newline="") as handle:
+        b.grades = {student_of(row["student_id"]): float(row["score"]) for row in csv.DictReader(handle)}
     return b
 
 
@@ -373,7 +460,7 @@ def test_the_report_names_every_submission_and_its_problem(batch, student):
 
 def test_the_report_is_printed_as_one_table(batch):
     table = batch.serial.stdout[batch.serial.stdout.index("\nstudent ") :]
-    assert all(re.search(rf"^{s}\s+{EX}\s", table, re.M) for s in CASES), table
+    assert all(re.search(rf"^{re.escape(s)}\s+{EX}\s", table, re.M) for s in CASES), table
     assert f"report: {len(CASES)} submission(s)" in table
 
 
@@ -404,7 +491,9 @@ def test_no_student_process_survives_grading(batch):
         assert "swept a kernel's leftover cgroup" not in done.stdout, done.stdout[-3000:]
 
 
-@pytest.mark.parametrize("student", ["leak", "vandal", "reference", "copied", "dropped"])
+@pytest.mark.parametrize(
+    "student", ["leak", "vandal", "reference", "copied", "dropped", "b64_hook", "key_hunt"]
+)
 def test_feedback_never_shows_hidden_tests_or_solutions(batch, student):
     page = html.unescape((batch.root / "feedback" / student / EX / f"{EX}.html").read_text())
     outputs_only = re.sub(r'<div class="jp-InputArea.*?</div>\s*</div>\s*</div>', "", page, flags=re.S)
@@ -414,12 +503,124 @@ def test_feedback_never_shows_hidden_tests_or_solutions(batch, student):
         assert marker not in page
 
 
+def printed(batch, student: str) -> str:
+    """Everything the graded run of `student`'s notebook printed or displayed as text."""
+    nb = nbformat.read(batch.root / "autograded" / student / EX / f"{EX}.ipynb", as_version=4)
+    return "".join(
+        o.get("text", "") + "".join(v for k, v in o.get("data", {}).items() if k.startswith("text/"))
+        for c in nb.cells for o in c.get("outputs", [])
+    )
+
+
+def feedback_page(batch, student: str) -> str:
+    return (batch.root / "feedback" / student / EX / f"{EX}.html").read_text()
+
+
 def test_the_leak_attempt_printed_something_that_was_hidden(batch):
-    nb = nbformat.read(batch.root / "autograded" / "leak" / EX / f"{EX}.ipynb", as_version=4)
-    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
-    assert any(s in printed for s in secrets()), "the leak attempt should have printed hidden test code"
-    page = html.unescape((batch.root / "feedback" / "leak" / EX / f"{EX}.html").read_text())
-    assert nbgrader_plugins.HIDDEN_LINE in page
+    leaked = printed(batch, "leak")
+    assert any(s in leaked for s in secrets()), "the leak attempt should have printed hidden test code"
+    page = html.unescape(feedback_page(batch, "leak"))
+    assert "IN: " in page and "RAW: " in page  # the feedback shows what it printed, in the run without them
+
+
+def decoded_base64(text: str) -> str:
+    """Every run of 16+ base64 characters in `text`, decoded (what decodes), joined."""
+    parts = []
+    for token in re.findall(r"[A-Za-z0-9+/]{16,}={0,2}", text):
+        try:
+            parts.append(base64.b64decode(token + "=" * (-len(token) % 4)).decode("utf-8", "replace"))
+        except ValueError:
+            continue
+    return "\n".join(parts)
+
+
+def test_feedback_holds_no_hidden_test_in_base64(batch):
+    """Issue 21: a hook prints every executed cell's source (and `In`) base64-encoded. In the graded run
+    that is the hidden tests; the feedback's outputs come from a run that never had them."""
+    graded = decoded_base64(printed(batch, "b64_hook"))
+    assert [s for s in secrets() if s in graded], "the hook should have encoded the hidden tests"
+    for student in CASES:
+        path = batch.root / "feedback" / student / EX / f"{EX}.html"
+        if path.exists():
+            page = html.unescape(path.read_text())
+            shown = [s for s in secrets() if s in decoded_base64(page)]
+            assert shown == [], f"{student}'s feedback holds hidden test code in base64: {shown[:3]}"
+    assert "B64:" in feedback_page(batch, "b64_hook")  # its hook ran in the feedback run too, on public cells
+
+
+def test_disk_caps_hold_and_the_report_says_so(batch):
+    """Issue 21: 512 MiB into each writable place against a 64 MiB cap; the cell ends with an OSError,
+    the submission is graded, the report says "disk cap reached"."""
+    line = next(line for line in printed(batch, "disk_hog").splitlines() if line.startswith("DISK "))
+    wrote = json.loads(line[len("DISK "):])
+    for place in ("work", "tmp", "shm"):
+        mib, error = wrote[place]
+        assert mib <= DISK_CAP_MB and error in ("OSError errno 28", "OSError errno 27"), (place, wrote)
+    assert wrote["box"][0] == 0 and wrote["box"][1].startswith("OSError"), wrote  # read-only
+    nb = nbformat.read(batch.root / "autograded" / "disk_hog" / EX / f"{EX}.ipynb", as_version=4)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    seen = [(o.ename, o.evalue[:9]) for o in errors]
+    assert seen in ([("OSError", "[Errno 28")], [("OSError", "[Errno 27")]), errors
+    assert "disk cap reached" in batch.parallel_report["disk_hog"]["problems"]
+
+
+def test_an_exercise_kernel_cannot_reach_the_quiz_key(batch):
+    """Issue 21: the ex1 submission reads every file of the helpers package it imports and any quiz
+    data file on its import path, and prints them base64-encoded: no key among them."""
+    import leakscan
+
+    out = printed(batch, "key_hunt")
+    listed = out[out.index("KEYHUNT "):].splitlines()[0]
+    assert "quiz_questions_public.json" in listed  # it searched the package the kernel imports
+    assert "quiz_questions.json'" not in listed, listed
+    assert "grading.py" in listed
+    readable = decoded_base64(out)
+    assert [k for k in leakscan.key_strings() if k in readable] == []
+
+
+class Markup(HTMLParser):
+    """The elements of a page: every script's text, every attribute that is an event handler."""
+
+    def __init__(self):
+        super().__init__()
+        self.scripts, self.handlers, self._in_script = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_script = tag == "script"
+        self.handlers += [f"{tag} {name}={value}" for name, value in attrs if name.startswith("on")]
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def test_student_html_is_inert_in_the_feedback(batch):
+    """Issue 21: nbconvert's sanitiser turns the script and the event handler into text."""
+    page = feedback_page(batch, CSV_STUDENT)
+    markup = Markup()
+    markup.feed(page)
+    assert "<b>student html</b>" in page  # the harmless markup is rendered
+    assert not [s for s in markup.scripts if "kcScript" in s], "the student's script is live markup"
+    assert not [h for h in markup.handlers if "kcOnerror" in h], "the student's onerror is live markup"
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    with open(path, newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_the_autograde_report_writes_no_formula(batch):
+    rows = [row for row in csv_rows(batch.report_path) if CSV_STUDENT in row[0]]
+    assert [row[0] for row in rows] == ["'" + CSV_STUDENT]
+
+
+def test_the_grades_export_writes_no_formula(batch):
+    rows = [row for row in csv_rows(batch.grades_path) if CSV_STUDENT in row[3]]
+    assert [(row[3], row[5]) for row in rows] == [("'" + CSV_STUDENT, "'" + ROSTER_FIRST_NAME)]
+    assert all(not cell.startswith(("=", "+", "@")) for row in csv_rows(batch.grades_path) for cell in row)
 
 
 def test_make_autograde_refuses_without_a_working_sandbox(tmp_path):
@@ -429,6 +630,32 @@ def test_make_autograde_refuses_without_a_working_sandbox(tmp_path):
     line = next(line for line in done.stdout.splitlines() if line.startswith("sandbox:"))
     assert "Refusing to grade" in line and "GRADING_SANDBOX=off" in line
     assert not (root / "autograded").exists()
+
+
+def test_the_quiz_grader_writes_no_formula(tmp_path):
+    """Issue 21: the student id comes from the answer file's name."""
+    from helpers.quiz_grade import main
+
+    text = (ROOT / "tests" / "fixtures" / "quiz" / "lms" / "ben.txt").read_text(encoding="utf-8")
+    inbox = tmp_path / "answers"
+    inbox.mkdir()
+    names = ['=HYPERLINK("http://example.com/x","ok")', "+1+2", "-cmd", "@SUM(1)", "\tab", "-1", "ben"]
+    for name in names:
+        (inbox / f"{name}.txt").write_text(text, encoding="utf-8")
+    assert main([str(inbox), "--out", str(tmp_path / "out.csv")]) == 0
+    students = sorted(row[0] for row in csv_rows(tmp_path / "out.csv")[1:])
+    assert students == sorted(["'" + n if n not in ("-1", "ben") else n for n in names])
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    ("=1+2", "'=1+2"), ("+SUM(1)", "'+SUM(1)"), ("-cmd", "'-cmd"), ("@A1", "'@A1"), ("\tx", "'\tx"),
+    ("\rx", "'\rx"), ("-1.5", "-1.5"), ("+3", "+3"), ("-2e3", "-2e3"), ("1-1", "1-1"), ("", ""), (None, ""),
+    (10.0, "10.0"), ("-", "'-"), ("ann", "ann"),
+])
+def test_safe_csv_cell(value, written):
+    from helpers import safe_csv
+
+    assert safe_csv.cell(value) == written
 
 
 # ---------------------------------------------------------------- the caps, each way they are set
@@ -475,6 +702,42 @@ def test_the_caps_hold(limits, tmp_path):
     # Root too: in bwrap's user namespace, without capabilities, RLIMIT_NPROC binds it as well.
     threads = in_sandbox(THREADS, limits, tmp_path)
     assert int(threads.stdout.split()[-1]) < 64, threads.stdout + threads.stderr
+
+
+# Greps every file the sandbox can read (all of /, minus the kernel's /proc, /sys and /dev) for the
+# patterns on stdin; the hits go to stdout.
+GREP_ALL = "cd / && exec grep -rlF --no-messages -f /dev/stdin $(ls -A / | grep -vxE 'proc|sys|dev')"
+CANARY = "def check_close(what: str, seen, expected"  # in helpers/grading.py: the search reaches helpers
+
+
+@pytest.mark.skipif(not HAVE_BWRAP, reason="bubblewrap is not installed")
+def test_nothing_an_exercise_kernel_can_read_holds_the_key(tmp_path, record_time):
+    """Issue 21: everything readable in the sandbox an ex1 kernel gets is searched for the quiz key's
+    explanations and correct flags: none is found; only the canary (a line of helpers/grading.py)
+    is. A quiz kernel's sandbox, which must hold the key for its hidden tests, is the positive control."""
+    import leakscan
+
+    needles = "\n".join([*sorted(leakscan.key_strings()), CANARY]) + "\n"
+    found = {}
+    for assignment in (EX, "quiz"):
+        cwd = tmp_path / "autograded" / "s" / assignment
+        cwd.mkdir(parents=True)
+        manager = sandbox.SandboxKernelManager(limits=sandbox.limit_kind())
+        helpers = sandbox.package_dirs("helpers")[0]
+        script = GREP_ALL if assignment == EX else f"exec grep -rlF -f /dev/stdin {helpers}"
+        started = time.monotonic()
+        try:
+            done = subprocess.run(manager.sandboxed(["/bin/sh", "-c", script], cwd), input=needles,
+                                  capture_output=True, text=True, timeout=1500)
+        finally:
+            manager._remove_cgroups()
+            shutil.rmtree(manager._box, ignore_errors=True)
+        record_time("grading sandbox", f"grep for the quiz key in a {assignment} kernel's sandbox",
+                    time.monotonic() - started)
+        assert done.returncode in (0, 1, 2), done.stderr[-2000:]  # 2: some unreadable file was skipped
+        found[assignment] = sorted(Path(line).name for line in done.stdout.splitlines())
+    assert found[EX] == ["grading.py"], found[EX]
+    assert found["quiz"] == ["grading.py", "quiz_questions.json"], found["quiz"]
 
 
 # ---------------------------------------------------------------- intake on its own (fast)
