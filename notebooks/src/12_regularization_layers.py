@@ -11,9 +11,9 @@
 # %% [markdown]
 # # 12 · Regularization layers
 #
-# Regularization layers make a network harder to overfit. Six of them inject **noise during
-# training only** (`Dropout`, `SpatialDropout1D/2D/3D`, `GaussianDropout`, `GaussianNoise`,
-# `AlphaDropout`) and are the identity at inference; one (`ActivityRegularization`) passes its input
+# Regularization layers make a network harder to overfit. Seven of them inject **noise during
+# training only** (`Dropout`, `SpatialDropout1D`, `SpatialDropout2D`, `SpatialDropout3D`,
+# `GaussianDropout`, `GaussianNoise`, `AlphaDropout`) and are the identity at inference; one (`ActivityRegularization`) passes its input
 # through unchanged and adds a **penalty on the activations** to the loss. This notebook proves each
 # layer's exact formula, the scaling that keeps the expected output equal to the input, which
 # entries each mask drops together, and the noise moments, statistically, with a stated tolerance
@@ -22,12 +22,12 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/12_regularization_layers.ipynb)
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -107,7 +107,7 @@ assert set(np.unique(trained)) <= {0.0, 2.0}  # dropped, or scaled by 1 / (1 - 0
 # ## Where
 #
 # - **In the API**: `keras.layers.Dropout`, `SpatialDropout1D`, `SpatialDropout2D`,
-#   `SpatialDropout3D`, `GaussianDropout`, `GaussianNoise` (beyond the seed), `AlphaDropout` and
+#   `SpatialDropout3D`, `GaussianDropout`, `GaussianNoise`, `AlphaDropout` and
 #   `ActivityRegularization`.
 # - **In a model**: after a hidden layer's activation (`Dropout`), after a convolution
 #   (`SpatialDropout*`), right after the input (`GaussianNoise` as data augmentation), in a SELU
@@ -125,6 +125,25 @@ regularizers_here = [
 for layer in regularizers_here:
     assert layer.weights == [] and layer.count_params() == 0
 print("no weights in any of:", ", ".join(type(layer).__name__ for layer in regularizers_here))
+
+
+def positive_input(layer):
+    """A batch of positive values of the rank `layer` expects (3D, 4D, 5D for the spatial ones)."""
+    rank = {"SpatialDropout1D": 3, "SpatialDropout2D": 4, "SpatialDropout3D": 5}.get(type(layer).__name__, 2)
+    return rng.uniform(1.0, 2.0, size=(8,) + (6,) * (rank - 1)).astype("float32")
+
+
+def noise_in_training_only(layer):
+    """True if two training-mode calls differ from the input and each other, and inference returns it."""
+    x = positive_input(layer)
+    first, second = to_numpy(layer(x, training=True)), to_numpy(layer(x, training=True))
+    identity_at_inference = np.array_equal(to_numpy(layer(x)), x)
+    return not np.allclose(first, x) and not np.allclose(first, second) and identity_at_inference
+
+
+noise_layers = [type(layer).__name__ for layer in regularizers_here if noise_in_training_only(layer)]
+assert len(noise_layers) == 7 and "ActivityRegularization" not in noise_layers, noise_layers
+print(len(noise_layers), "noise layers (random in training, identity at inference):", ", ".join(noise_layers))
 
 # %% [markdown]
 # ## Why
@@ -161,8 +180,9 @@ print("no weights in any of:", ", ".join(type(layer).__name__ for layer in regul
 # %% [markdown]
 # ## How
 #
-# Each layer in turn: its arguments and one call in training mode. Every layer takes a `seed` for
-# reproducible noise.
+# Each layer in turn: its arguments and one call in training mode. Each of the seven noise layers
+# takes a `seed` for reproducible noise; `ActivityRegularization` draws no random numbers and refuses
+# a `seed` (proved in "Seeds make the noise reproducible").
 #
 # ### `Dropout`
 #
@@ -503,7 +523,7 @@ print("plain Dropout on the same volumes drops single voxels, not whole maps")
 # %% [markdown]
 # ### `GaussianDropout`: multiplier with mean 1 and variance $p/(1-p)$
 #
-# With $p = 0.2$ the variance must be $0.2/0.8 = 0.25$ (standard deviation 0.5). The seed's reading,
+# With $p = 0.2$ the variance must be $0.2/0.8 = 0.25$ (standard deviation 0.5). A common reading,
 # "Gaussian(1, rate)", would give a standard deviation of 0.2 (variance 0.04), and a variance of $p$
 # would be 0.2: both far outside the tolerance with $n = 200\,000$. The variance is checked as the
 # mean of the squared deviations from the **known** mean 1, so the same rule applies.
@@ -514,7 +534,7 @@ x = rng.uniform(1.0, 2.0, size=(N, 1)).astype("float32")
 multiplier = to_numpy(keras.layers.GaussianDropout(p, seed=60)(x, training=True)) / x
 within_5_se(multiplier, 1.0, "GaussianDropout: multiplier mean")
 within_5_se((multiplier - 1) ** 2, p / (1 - p), "GaussianDropout: multiplier variance")
-for wrong in (p**2, p):  # the seed's sd = rate, and variance = rate
+for wrong in (p**2, p):  # sd = rate, and variance = rate
     assert expect_error(AssertionError, lambda wrong=wrong: within_5_se((multiplier - 1) ** 2, wrong, "  wrong"))
 np.testing.assert_array_equal(to_numpy(keras.layers.GaussianDropout(p)(x)), x)
 
@@ -595,7 +615,8 @@ print(f"evaluate: {reported:.5f} = mse {(x**2).mean():.5f} + penalty {total / 4:
 # ### Seeds make the noise reproducible
 #
 # Two layers built with the same `seed` draw the same masks; a layer's successive calls draw new
-# ones.
+# ones. All seven noise layers accept `seed`; `ActivityRegularization` has no randomness and
+# refuses the keyword.
 
 # %%
 x = np.ones((3, 10), "float32")
@@ -604,16 +625,24 @@ call_1 = to_numpy(first(x, training=True))
 np.testing.assert_array_equal(call_1, to_numpy(twin(x, training=True)))
 assert not np.array_equal(call_1, to_numpy(first(x, training=True)))
 print("same seed, same first mask; next call, new mask")
+for name in noise_layers:
+    seeded = getattr(keras.layers, name)(0.3, seed=8)
+    twin = getattr(keras.layers, name)(0.3, seed=8)
+    x = positive_input(seeded)
+    np.testing.assert_array_equal(to_numpy(seeded(x, training=True)), to_numpy(twin(x, training=True)))
+refused = expect_error(ValueError, lambda: keras.layers.ActivityRegularization(l1=0.1, seed=8))
+assert "seed" in str(refused)
+print("seed= reproduces all seven noise layers; ActivityRegularization:", refused)
 
 # %% [markdown]
-# ### Keras 2 → 3 and seed errors, proved
+# ### Keras 2 → 3 and common mistakes, proved
 #
-# - **The seed's dropout formulas omit the rescaling.** "$x\cdot\text{mask}$" is only half of it:
-#   Keras divides the survivors by $1-p$ (proved above).
-# - **The seed gives `GaussianDropout` a standard deviation of `rate`.** It is
+# - **Dropout is often written as "$x\cdot\text{mask}$".** That is only half of it: Keras divides
+#   the survivors by $1-p$ (proved above).
+# - **A common claim gives `GaussianDropout` a standard deviation of `rate`.** It is
 #   $\sqrt{p/(1-p)}$ (proved above).
-# - **The seed lists an `alpha` argument for `AlphaDropout`.** There is none: $\alpha'$ is SELU's
-#   constant, fixed.
+# - **`AlphaDropout` has no `alpha` argument.** $\alpha'$ is SELU's constant, fixed; an `alpha=`
+#   keyword is refused.
 # - **`GaussianNoise(stddev)` is limited to $[0, 1]$ in Keras 3**, which Keras 2 did not check
 #   (proved above).
 # - **`SpatialDropout*` take only `rate`, `seed`, `name`, `dtype` (and `data_format`)**: a

@@ -23,12 +23,12 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/13_attention.ipynb)
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -175,7 +175,7 @@ print("functional model outputs:", [tuple(t.shape) for t in model.outputs])
 #   attention, the Transformer.
 # - **Shazeer (2019)** proposed multi-query attention (one key/value head); **Ainslie et al.
 #   (2023)** generalised it to grouped-query attention, used in Llama 2/3 and Mistral.
-# - In Keras: `Attention` and `AdditiveAttention` since TF 2.1, `MultiHeadAttention` since TF 2.4,
+# - In Keras: `Attention` and `AdditiveAttention` since TF 2.0, `MultiHeadAttention` since TF 2.4,
 #   `GroupQueryAttention` in Keras 3.
 
 # %% [markdown]
@@ -234,8 +234,9 @@ print("AdditiveAttention scale vector:", np.round(scale, 3))
 # | `value/kernel` | $(d_v, h, \text{value\_dim})$ |
 # | `attention_output/kernel` | $(h, \text{value\_dim}, d_q)$ |
 #
-# plus a bias of the same shape without the first axis. The output has the **query's** width
-# (or `output_shape`).
+# plus a bias for each: `query/bias`, `key/bias` and `value/bias` have their kernel's shape without
+# the first (input) axis, e.g. $(h, \text{key\_dim})$, but `attention_output/bias` has shape
+# $(d_q,)$, one per output feature. The output has the **query's** width (or `output_shape`).
 
 # %%
 mha = keras.layers.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=5)
@@ -289,15 +290,16 @@ assert tuple(att.shape) == (2, 4, 4, 7)  # one attention map per *query* head
 # %% [markdown]
 # ### Keras 2 → 3
 #
-# - The seed calls `GroupQueryAttention` "not standard in Keras". In Keras 3 it is a built-in layer,
-#   `keras.layers.GroupQueryAttention` (proved above and below).
-# - The seed's examples put `Attention()` and `MultiHeadAttention(...)` as the first entry of a
-#   `Sequential` list. These layers need a query and a value; a `Sequential` model passes a single
-#   tensor, so the call fails (proved in the Proof section). Use the functional API.
-# - The seed gives `Attention` the formula $\operatorname{softmax}(QK^\top/\sqrt{d_k})V$; Keras's
-#   `Attention` has **no** $1/\sqrt{d_k}$ (only an optional learned scale). `MultiHeadAttention` and
-#   `GroupQueryAttention` do scale by $1/\sqrt{\text{key\_dim}}$.
-# - The seed writes additive attention as $\operatorname{softmax}(W_a[Q;K])V$; Keras computes
+# - Older tutorials say grouped-query attention is "not standard in Keras". In Keras 3 it is a
+#   built-in layer, `keras.layers.GroupQueryAttention` (proved above and below).
+# - A common mistake puts `Attention()`, `AdditiveAttention()` or `MultiHeadAttention(...)` as an
+#   entry of a `Sequential` list. These layers need a query and a value; a `Sequential` model passes
+#   a single tensor, so building the model fails, for all three (proved in the Proof section). Use
+#   the functional API.
+# - A common claim gives `Attention` the formula $\operatorname{softmax}(QK^\top/\sqrt{d_k})V$;
+#   Keras's `Attention` has **no** $1/\sqrt{d_k}$ (only an optional learned scale).
+#   `MultiHeadAttention` and `GroupQueryAttention` do scale by $1/\sqrt{\text{key\_dim}}$.
+# - Additive attention is often written $\operatorname{softmax}(W_a[Q;K])V$; Keras computes
 #   $\operatorname{softmax}(\sum_j w_j\tanh(q_j+k_j))V$.
 
 # %% [markdown]
@@ -314,8 +316,9 @@ assert tuple(att.shape) == (2, 4, 4, 7)  # one attention map per *query* head
 #
 # - Cost grows as $T \times S$ (time and memory): long sequences get expensive.
 # - No built-in notion of order: add positional information yourself (e.g. a position embedding).
-# - `Attention`/`AdditiveAttention` learn no projections, so they need inputs of equal width and
-#   learned `Dense` layers around them to be useful.
+# - `Attention`/`AdditiveAttention` learn no projections, so query and key must have the same
+#   width (the value may differ: the output takes the value's width), and they need learned `Dense`
+#   layers around them to be useful.
 # - Attention maps are a hint, not a proof, of what a model "uses".
 
 # %% [markdown]
@@ -616,16 +619,49 @@ print("parameters by num_key_value_heads:", counts)
 print(f"multi-query saves {counts[8] - counts[1]} key/value parameters = (1 - 1/{n_q}) of them")
 
 # %% [markdown]
-# ### The seed's `Sequential([MultiHeadAttention(...), ...])` does not work
+# ### `Sequential([MultiHeadAttention(...)])`, `Sequential([Attention()])`: neither works
 #
-# A `Sequential` model calls each layer with one tensor; `MultiHeadAttention` needs `query` and
-# `value`, so building the model raises a `ValueError` that says exactly that.
+# A `Sequential` model calls each layer with one tensor. `MultiHeadAttention` needs `query` and
+# `value` arguments; `Attention` and `AdditiveAttention` need a list `[query, value]`. Building the
+# model raises a `ValueError` that says so, for each of the three (fails if any of them accepted a
+# single tensor).
 
 # %%
-error = expect_error(ValueError, lambda: keras.Sequential(
-    [keras.Input((5, 8)), keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)]))
+def sequential_with(layer):
+    return keras.Sequential([keras.Input((5, 8)), layer])
+
+
+error = expect_error(ValueError, lambda: sequential_with(keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)))
 assert "single required positional argument" in str(error)
-print(type(error).__name__ + ":", str(error)[:160])
+print("MultiHeadAttention:", str(error)[:120])
+for list_layer in (keras.layers.Attention(), keras.layers.AdditiveAttention()):
+    error = expect_error(ValueError, lambda list_layer=list_layer: sequential_with(list_layer))
+    assert "must be called on a list of inputs" in str(error)
+    print(f"{type(list_layer).__name__}:", str(error)[:120])
+
+# %% [markdown]
+# ### Only query and key must have the same width
+#
+# `Attention` and `AdditiveAttention` compare query and key entry by entry, so their widths must
+# match; the value is only averaged, so it may be wider, and the output takes its width. Below, a
+# width-4 query and key with a width-6 value give outputs of width 6 equal to NumPy's (fails if the
+# layers required equal widths of all inputs); a width-3 key is refused. The error type depends on
+# the backend (TensorFlow's `InvalidArgumentError`, JAX's `TypeError`, PyTorch's `RuntimeError`),
+# so the cell checks only that one is raised.
+
+# %%
+wide_value = rng.normal(size=(2, 5, 6)).astype("float32")
+dot_out = keras.layers.Attention()([query, wide_value, key])
+close(dot_out, softmax(query @ key.transpose(0, 2, 1)) @ wide_value)
+additive = keras.layers.AdditiveAttention(use_scale=False)
+additive_out = additive([query, wide_value, key])
+close(additive_out, softmax(np.tanh(query[:, :, None, :] + key[:, None, :, :]).sum(-1)) @ wide_value)
+assert tuple(dot_out.shape) == tuple(additive_out.shape) == (2, 3, 6)
+narrow_key = rng.normal(size=(2, 5, 3)).astype("float32")
+for layer in (keras.layers.Attention(), keras.layers.AdditiveAttention()):
+    error = expect_error(Exception, lambda layer=layer: layer([query, wide_value, narrow_key]))
+    print(f"{type(layer).__name__} with a width-3 key:", type(error).__name__)
+print("value of width 6 with query/key of width 4 -> output", tuple(dot_out.shape))
 
 # %% [markdown]
 # ## Application

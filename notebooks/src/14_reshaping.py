@@ -24,12 +24,12 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/14_reshaping.ipynb)
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -106,7 +106,8 @@ for layer, shape in layers_and_inputs:
 # ## Where
 #
 # - **In the API**: `keras.layers.Reshape`, `Flatten`, `RepeatVector`, `Permute`,
-#   `Cropping1D/2D/3D`, `ZeroPadding1D/2D/3D`, `UpSampling1D/2D/3D`; the same on every backend.
+#   `Cropping1D/2D/3D`, `ZeroPadding1D/2D/3D`, `UpSampling1D/2D/3D`, on every backend. Only some
+#   of `UpSampling2D`'s interpolation modes depend on the backend (see How).
 # - **In a model**: between the layers whose shapes must meet: after convolutions and before
 #   `Dense` (`Flatten`), between an encoder's vector and a decoder's sequence (`RepeatVector`), in
 #   the decoder half of a U-Net or autoencoder (`UpSampling2D`, `Cropping2D` to line up a skip
@@ -248,8 +249,16 @@ print("padding = np.pad with zeros")
 #
 # `UpSampling1D(size)` repeats each time step `size` times; `UpSampling2D(size=(rows, cols))` and
 # `UpSampling3D` repeat along each spatial axis (nearest-neighbour enlargement). `UpSampling2D` also
-# accepts `interpolation="bilinear"` (and `"nearest"`, `"bicubic"`, `"lanczos3"`, `"lanczos5"`,
-# `"area"`); bilinear is proved in detail below.
+# takes `interpolation=`, and here the backend matters:
+#
+# | `interpolation` | TensorFlow | JAX | PyTorch |
+# |---|---|---|---|
+# | `"nearest"` (default), `"bilinear"`, `"bicubic"` | yes | yes | yes |
+# | `"lanczos3"`, `"lanczos5"` | yes | yes | `ValueError` |
+# | `"area"` | yes | `ValueError` | `ValueError` |
+#
+# The constructor accepts every name; the refusal comes at the first call. Bilinear is proved in
+# detail below.
 
 # %%
 same(keras.layers.UpSampling1D(3)(x1), np.repeat(x1, 3, axis=1))
@@ -258,16 +267,30 @@ x3s = grid(1, 2, 3, 2, 1)
 same(keras.layers.UpSampling3D((1, 2, 3))(x3s), np.repeat(np.repeat(x3s, 2, axis=2), 3, axis=3))
 print(to_numpy(keras.layers.UpSampling1D(3)(grid(1, 3, 1)))[0, :, 0])
 
+interpolations = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area")
+runs_on = {  # the table above, per backend
+    "tensorflow": set(interpolations),
+    "jax": set(interpolations) - {"area"},
+    "torch": {"nearest", "bilinear", "bicubic"},
+}[keras.backend.backend()]
+for interpolation in interpolations:
+    layer = keras.layers.UpSampling2D((2, 3), interpolation=interpolation)  # always accepted here
+    if interpolation in runs_on:
+        assert tuple(layer(x2).shape) == (x2.shape[0], 2 * x2.shape[1], 3 * x2.shape[2], x2.shape[3])
+    else:
+        expect_error(ValueError, lambda layer=layer: layer(x2))
+print(keras.backend.backend(), "runs:", sorted(runs_on), "| refuses:", sorted(set(interpolations) - runs_on))
+
 # %% [markdown]
 # ### Keras 2 → 3
 #
-# - Every example of the seed passes `input_shape=` to the first layer
+# - Keras 2 examples pass `input_shape=` to the first layer
 #   (`Reshape((64, 64, 3), input_shape=(12288,))`). Keras 3 warns against it: start the model with
 #   `keras.Input(shape)` instead. Proved below.
-# - The seed's `Reshape((64, 64, 3))` followed directly by `Dense(10, activation="softmax")` does not
-#   make a 10-class classifier: `Dense` acts on the last axis, so the output is (64, 64, 10).
-#   Proved below; put a `Flatten` (or pooling) in between.
-# - The seed imports `ZeroPadding 2D` (with a space): a syntax error; the name is `ZeroPadding2D`.
+# - A common mistake: `Reshape((64, 64, 3))` followed directly by `Dense(10, activation="softmax")`
+#   does not make a 10-class classifier: `Dense` acts on the last axis, so the output is
+#   (64, 64, 10). Proved below; put a `Flatten` (or pooling) in between.
+# - The name is `ZeroPadding2D`, one word; `ZeroPadding 2D` (with a space) is a syntax error.
 
 # %%
 with warnings.catch_warnings(record=True) as caught:
@@ -276,10 +299,12 @@ with warnings.catch_warnings(record=True) as caught:
 assert any("Do not pass an `input_shape`" in str(w.message) for w in caught)
 print("Keras 3 warns:", str(caught[0].message)[:80], "...")
 
-seed_model = keras.Sequential([keras.Input((12288,)), keras.layers.Reshape((64, 64, 3)),
+no_flatten = keras.Sequential([keras.Input((12288,)), keras.layers.Reshape((64, 64, 3)),
                                keras.layers.Dense(10, activation="softmax")])
-assert seed_model.output_shape == (None, 64, 64, 10)  # not (None, 10)
-print("seed's Reshape -> Dense output:", seed_model.output_shape)
+assert no_flatten.output_shape == (None, 64, 64, 10)  # not (None, 10)
+print("Reshape -> Dense without Flatten, output:", no_flatten.output_shape)
+expect_error(SyntaxError, lambda: compile("from keras.layers import ZeroPadding 2D", "<cell>", "exec"))
+assert hasattr(keras.layers, "ZeroPadding2D")
 
 # %% [markdown]
 # ## Pros
