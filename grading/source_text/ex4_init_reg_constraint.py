@@ -18,7 +18,7 @@
 # | helper | base class | called | returns |
 # |---|---|---|---|
 # | initializer | `keras.initializers.Initializer` | once, by `add_weight`: `init(shape, dtype)` | the starting values |
-# | regularizer | `keras.regularizers.Regularizer` | on every forward pass: `reg(weight)` | a scalar added to the loss |
+# | regularizer | `keras.regularizers.Regularizer` | whenever the losses are collected (`layer.losses`; `fit` does it at every training step), not on a plain forward pass: `reg(weight)` | a scalar added to the loss |
 # | constraint | `keras.constraints.Constraint` | after every optimizer step: `con(weight)` | the projected weight |
 #
 # Each needs `get_config` so that a saved model can rebuild it. You will write one of each, then a
