@@ -24,12 +24,12 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/15_merging.ipynb)
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -192,8 +192,9 @@ print("a model with two inputs merged by keras.layers.add:", merged_model.output
 #   (2017)**, DenseNet: concatenation of all previous feature maps.
 # - **Bromley, LeCun et al. (1993)**, Siamese networks: two encoders compared by a distance or a
 #   dot product.
-# - In Keras, the merge layers and their lower-case functions have existed since Keras 1's
-#   functional API (2016); `Merge(mode=...)` of Keras 1 was replaced by these classes.
+# - In Keras: Keras 1 had a single `Merge` layer (and a `merge` function) choosing the operation by
+#   `mode="sum"`, `"concat"`, …; Keras 2.0 (2017) replaced it with these classes and their
+#   lower-case functions, which Keras 3 keeps.
 
 # %% [markdown]
 # ## How
@@ -285,23 +286,23 @@ print("each of the 8 functions = its layer = NumPy; on symbolic inputs it adds a
 # %% [markdown]
 # ### Keras 2 → 3
 #
-# - The seed's `Dot` example, `Dot(axes=-1)([input1, input2])` on two `Input(shape=(64, 64, 3))`
-#   tensors, does not give a similarity map: `Dot` on rank-4 tensors contracts the channels and
+# - A common mistake: `Dot(axes=-1)([input1, input2])` on two `Input(shape=(64, 64, 3))` tensors
+#   does not give a similarity map: `Dot` on rank-4 tensors contracts the channels and
 #   keeps **all pairs** of the other positions, an output of shape `(None, 64, 64, 64, 64)` (16.7
 #   million values per example). Proved below; for a per-pixel dot product use `Multiply` and a sum.
-# - The seed's formula $\text{Dot}(x_1, x_2) = \sum_i x_{1,i} x_{2,i}$ is right only for vectors;
+# - The formula often given, $\text{Dot}(x_1, x_2) = \sum_i x_{1,i} x_{2,i}$, is right only for vectors;
 #   in general `Dot` is a batched tensor contraction (proved with `np.einsum`).
 # - Keras 1's `merge(mode="sum")` / `Merge` layer is gone; the eight classes and eight functions
 #   replace it (Keras 2 already had them; Keras 3 keeps them unchanged).
 
 # %%
-seed_dot = keras.layers.Dot(axes=-1)
-big = seed_dot([keras.Input((64, 64, 3)), keras.Input((64, 64, 3))])
+image_dot = keras.layers.Dot(axes=-1)
+big = image_dot([keras.Input((64, 64, 3)), keras.Input((64, 64, 3))])
 assert tuple(big.shape) == (None, 64, 64, 64, 64)
 a4 = rng.normal(size=(1, 3, 2, 4)).astype("float32")
 b4 = rng.normal(size=(1, 3, 2, 4)).astype("float32")
 close(keras.layers.Dot(axes=-1)([a4, b4]), np.einsum("bijc,bklc->bijkl", a4, b4))
-print("seed's Dot on (64, 64, 3) images -> output", tuple(big.shape))
+print("Dot(axes=-1) on (64, 64, 3) images -> output", tuple(big.shape))
 
 # %% [markdown]
 # ## Pros
@@ -661,7 +662,7 @@ fig
 #   in a functional model.
 # - Merges are what make functional models graphs: a residual block `x + f(x)` (identity Jacobian
 #   when f = 0), multi-input models, ensembles, gates and Siamese heads.
-# - `Dot` on rank-4 images makes all-pairs outputs: the seed's example gives (None, 64, 64, 64, 64).
+# - `Dot` on rank-4 images makes all-pairs outputs: two (64, 64, 3) images give (None, 64, 64, 64, 64).
 
 # %% [markdown]
 # ## Exercises
