@@ -80,3 +80,10 @@ def fresh_runtime(base_python: Path, dest: Path) -> Path:
     python = dest / "bin" / "python"
     (site_packages(python) / "colab_preinstalled.pth").write_text(f"{site_packages(base_python)}\n")
     return python
+
+
+if __name__ == "__main__":  # .ci/run builds the base in the background while it installs the rest
+    import time
+
+    started = time.perf_counter()
+    print(base_env(), f"ready in {time.perf_counter() - started:.0f} s")

@@ -47,7 +47,7 @@ LIMIT_SECONDS = 240  # a whole notebook, its setup cell's pip install included
 SNAPSHOT = ["helpers", "pyproject.toml", "README.md"]  # what `pip install git+URL` needs
 UPGRADE = os.environ.get("COLAB_KERAS_UPGRADE", "on") != "off"
 # Versions read back after the notebook ran: the floors, and the backend Colab keeps.
-WATCHED = [*MINIMUM_VERSIONS, *BACKEND_MINIMUM_VERSIONS["tensorflow"], "jax", "flax"]
+WATCHED = [*MINIMUM_VERSIONS, *BACKEND_MINIMUM_VERSIONS["tensorflow"], "jax", "flax", "torch"]
 
 
 def git(*args, cwd):
@@ -115,10 +115,14 @@ def colab_env_vars(base: Path, url: str) -> dict[str, str]:
     return env
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # one line per git object fetched would flood the test log
+        pass
+
+
 def serve(directory: Path) -> str:
     """Serve `directory` over HTTP on loopback from a daemon thread; return host:port."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"127.0.0.1:{server.server_address[1]}"
@@ -227,7 +231,7 @@ def test_notebook_runs_on_colabs_runtime(colab, relative, record_time):
         floors = {**MINIMUM_VERSIONS, **BACKEND_MINIMUM_VERSIONS["tensorflow"]}
         assert {name: versions[name] for name in floors} == floors, versions
         preinstalled = dict(p.split("==") for p in runtime()["packages"])
-        for kept in ("tensorflow", "jax", "flax"):
+        for kept in ("tensorflow", "jax", "flax", "torch"):
             assert versions[kept] == preinstalled[kept], f"the setup cell replaced Colab's {kept}: {versions}"
 
 

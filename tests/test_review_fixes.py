@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-FIXES = tomllib.loads((Path(__file__).with_name("review_fixes.toml")).read_text(encoding="utf-8")).get("fix", [])
+GUARD = Path(__file__).with_name("review_fixes.toml")
+FIXES = tomllib.loads(GUARD.read_text(encoding="utf-8")).get("fix", [])
 
 
 def test_the_guard_has_entries():
@@ -33,6 +34,8 @@ def test_fix_stays_fixed(fix):
     folded = " ".join(text.split()).lower()  # a phrase may be wrapped across lines
     assert fix.get("absent") or fix.get("present"), "an entry must check something"
     for phrase in fix.get("absent", []):
-        assert " ".join(phrase.split()).lower() not in folded, f"{fix['id']}: corrected text is back: {phrase!r}"
+        wrong = " ".join(phrase.split()).lower()
+        assert wrong not in folded, f"{fix['id']}: corrected text is back: {phrase!r}"
     for phrase in fix.get("present", []):
-        assert " ".join(phrase.split()).lower() in folded, f"{fix['id']}: expected {phrase!r} in {fix['file']}"
+        proof = " ".join(phrase.split()).lower()
+        assert proof in folded, f"{fix['id']}: expected {phrase!r} in {fix['file']}"
