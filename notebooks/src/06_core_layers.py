@@ -414,7 +414,8 @@ for mode in ("int8", "float8"):
 #   (use convolutions, notebook 07).
 # - `Masking` only looks for an exact sentinel value across **all** features; a real data point
 #   equal to it everywhere is silently masked.
-# - `Lambda` does not save portably (bytecode, `safe_mode`) and cannot hold weights.
+# - `Lambda` does not save portably (bytecode, `safe_mode`), cannot hold weights, and drops masks
+#   unless given `mask=`.
 # - Float16 compute can overflow (max ≈ 65504) and loses precision; quantization adds a bounded but
 #   real error, measured below.
 # - Embedding tables grow with the vocabulary: 50 000 × 768 is 38 million parameters.
@@ -1042,7 +1043,9 @@ plots.loss_curve(history.history, title="Tied-embedding LM: training cross-entro
 #   also scores the vocabulary with `h @ Eᵀ`, sharing the table.
 # - `Masking` masks float steps equal to `mask_value` in every feature and sets them to 0; a
 #   downstream RNN then gives exactly the output of the unpadded sequence.
-# - `Lambda` is for throwaway code; subclass `Layer` for anything you save.
+# - `Lambda` is for throwaway code; subclass `Layer` for anything you save. Write either with
+#   `keras.ops`: a `tf.*` or `jax.numpy` function runs on one backend only. A `Lambda` drops masks;
+#   `Identity` keeps them.
 # - Mixed policies keep float32 variables but compute in float16/bfloat16; restore `"float32"`
 #   afterwards. `quantize("int8")` follows a simple abs-max recipe whose error is bounded, and
 #   `float8` runs on CPU on all three backends, with a larger error.
