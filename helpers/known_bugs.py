@@ -49,6 +49,24 @@ BUGS: dict[str, KnownBug] = {
         first="3.2.1",  # the oldest release tested
         last="3.15.1",
     ),
+    "random_shear_config": KnownBug(
+        "RandomShear.get_config() stores each factor as a signed range, e.g. (-0.3, 0.3), that its own "
+        "constructor rejects, so from_config (and loading a saved model) raises TypeError",
+        first="3.8.0",  # the first release with RandomShear
+        last="3.15.1",
+    ),
+    "random_saturation_value_range": KnownBug(
+        "RandomSaturation clips the saturation (in [0, 1]) to value_range, so with value_range=(0, 255) "
+        "a strong factor sends RGB values far outside [0, 255]",
+        first="3.8.0",  # the first release with RandomSaturation
+        last="3.15.1",
+    ),
+    "solarization_threshold_low": KnownBug(
+        "Solarization draws its threshold in [low, high * 255] without scaling low, so "
+        "threshold_factor=(a, a) gives a random threshold instead of a * 255",
+        first="3.6.0",  # the oldest release tested
+        last="3.15.1",
+    ),
 }
 
 

@@ -996,7 +996,7 @@ fig
 # Each backward step multiplies the gradient by the activation's derivative (at most 1/4 for
 # `sigmoid`) and by the weights, so the sigmoid stack's first layer receives a gradient about 10⁹
 # times smaller than its last. The 1/4 bounds only the activation's factor: with weights 4 times
-# larger, the same stack loses less than 2× per layer (asserted below). `tanh'` reaches 1 near 0 and `relu'` is exactly 1 for active units, so their gradients keep
+# larger, the same stack loses only about 2× per layer, far from 4× (asserted below). `tanh'` reaches 1 near 0 and `relu'` is exactly 1 for active units, so their gradients keep
 # their size through the depth.
 
 # %%
@@ -1038,7 +1038,7 @@ assert np.max(derivative(act.sigmoid, grid)) <= 0.25 + 1e-7  # the reason: sigmo
 louder = [(4 * w / np.sqrt(width)).astype("float32") for w in standard]
 louder_norms = np.array([np.linalg.norm(g) for g in gradients(deep_loss("sigmoid"), louder)])
 per_layer = {"×1": ratio["sigmoid"] ** (1 / (depth - 1)), "×4": (louder_norms[0] / louder_norms[-1]) ** (1 / (depth - 1))}
-assert per_layer["×1"] < 0.25 < 0.5 < per_layer["×4"], per_layer  # fails for "at least 4× smaller per layer"
+assert per_layer["×1"] < 0.25 < 0.4 < per_layer["×4"], per_layer  # fails for "at least 4× smaller per layer"
 all_weights = np.concatenate([w.ravel() for w in standard])
 assert np.mean(np.abs(all_weights) > 2 / 0.8796) > 0.01  # plain normals: Keras's truncated ones never exceed 2.274σ
 print("gradient factor per layer, sigmoid stack:", {k: round(float(f), 2) for k, f in per_layer.items()})

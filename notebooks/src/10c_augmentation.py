@@ -49,6 +49,7 @@ import numpy as np
 from sklearn.datasets import load_sample_image
 
 from helpers import plots
+from helpers.known_bugs import assert_known_bug
 from helpers.nbtools import expect_error, to_numpy
 
 plots.use_course_style()
@@ -541,9 +542,20 @@ flips_by_mode = {mode: {to_numpy(flipper(small_batch, training=True)).tobytes() 
 assert flips_by_mode["both"] == {small_batch.tobytes()}  # "both": never flipped
 assert len(flips_by_mode["horizontal_and_vertical"]) >= 3  # fails if "both" meant the same as this
 shear = layers.RandomShear(0.3, 0.3)
-assert shear.get_config()["x_factor"] == (-0.3, 0.3)
-expect_error(TypeError, lambda: layers.RandomShear.from_config(shear.get_config()))
-print("RandomShear config:", shear.get_config()["x_factor"], "→ from_config raises TypeError")
+
+
+def shear_config_rejected():  # Keras 3.15.1: a signed range its own constructor refuses
+    assert shear.get_config()["x_factor"] == (-0.3, 0.3)
+    expect_error(TypeError, lambda: layers.RandomShear.from_config(shear.get_config()))
+
+
+def shear_config_round_trips():  # documented: from_config(get_config()) rebuilds the same layer
+    assert layers.RandomShear.from_config(shear.get_config()).get_config() == shear.get_config()
+
+
+# asserts the bug only on the Keras versions listed in helpers.known_bugs, the round trip elsewhere
+if assert_known_bug("random_shear_config", bug=shear_config_rejected, documented=shear_config_round_trips):
+    print("RandomShear config:", shear.get_config()["x_factor"], "→ from_config raises TypeError")
 
 # %% [markdown]
 # ## Application
