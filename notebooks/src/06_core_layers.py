@@ -627,7 +627,7 @@ def text_model(pool):
                keras.layers.Identity()]
     layers_ += [keras.layers.GlobalAveragePooling1D()] if pool else []
     model = keras.Sequential(layers_ + [keras.layers.Dense(1, activation="sigmoid", kernel_initializer=numpy_uniform)])
-    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="binary_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy", metrics=["accuracy"])
     return model
 
 
@@ -641,7 +641,7 @@ print(f"per-token model on {BACKEND}:", str(fit_error).splitlines()[0][:110])
 
 fixed = text_model(pool=True)
 assert fixed.compute_output_shape((None, max_len)) == (None, 1)  # one score per sentence
-fixed_history = fixed.fit(text_ids, text_labels, epochs=15, batch_size=50, verbose=0).history
+fixed_history = fixed.fit(text_ids, text_labels, epochs=10, batch_size=n_sentences, verbose=0).history
 assert fixed_history["accuracy"][-1] >= 0.95, fixed_history["accuracy"]
 sentence = text_ids[:1]
 n_real = int((sentence != 0).sum())
