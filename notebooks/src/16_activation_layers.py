@@ -22,12 +22,12 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/16_activation_layers.ipynb)
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -301,6 +301,11 @@ fig
 # Each layer where it usually sits.
 #
 # ### `ReLU` after `BatchNormalization`, and ReLU6 in a MobileNet-style block
+#
+# The block runs in inference mode, where a fresh `BatchNormalization` (moving mean 0, variance 1)
+# barely rescales, so the large inputs push many pre-activations past 6. The cap then shows: the
+# output is NumPy's `clip(pre-activation, 0, 6)` of the last `BatchNormalization`'s output (fails for
+# a plain `ReLU()`, whose output would exceed 6).
 
 # %%
 block = keras.Sequential([
@@ -309,9 +314,13 @@ block = keras.Sequential([
     keras.layers.DepthwiseConv2D(3, use_bias=False), keras.layers.BatchNormalization(),
     keras.layers.ReLU(max_value=6.0),
 ], name="mobile_block")
-out = to_numpy(block(rng.normal(size=(2, 16, 16, 3)).astype("float32") * 10, training=True))
-assert out.min() >= 0 and out.max() <= 6
-print("output range:", out.min().round(3), "to", out.max().round(3))
+images_in = rng.normal(size=(2, 16, 16, 3)).astype("float32") * 30
+out = to_numpy(block(images_in))
+pre_activation = to_numpy(keras.Model(block.inputs[0], block.layers[-2].output)(images_in))
+assert (pre_activation > 6).mean() > 0.05  # the cap has work to do
+np.testing.assert_allclose(out, np.clip(pre_activation, 0, 6), rtol=1e-6, atol=1e-6)
+print(f"pre-activations above 6: {(pre_activation > 6).mean():.0%}; output range:", out.min().round(3),
+      "to", out.max().round(3))
 
 # %% [markdown]
 # ### `Softmax` as a classifier's last layer, and over padded positions
@@ -467,9 +476,9 @@ assert keras.layers.LeakyReLU().negative_slope == 0.3
 print("at x = -4: LeakyReLU() gives", layer_default[0], "but leaky_relu(x) gives", function_default[0])
 
 # %% [markdown]
-# ### `LeakyReLU(alpha=...)`: what the seed's argument does in Keras 3
+# ### `LeakyReLU(alpha=...)`: what the Keras 2 argument does in Keras 3
 #
-# The seed writes `LeakyReLU(alpha=0.01)`. Keras 3 still **accepts** it as a deprecated alias: it
+# Keras 2 code writes `LeakyReLU(alpha=0.01)`. Keras 3 still **accepts** it as a deprecated alias: it
 # emits a `UserWarning` and uses the value as `negative_slope`. The warning is captured here (so it
 # does not reach the notebook's error stream) and asserted on; the layer then behaves exactly like
 # `LeakyReLU(negative_slope=0.01)`, and its config stores only `negative_slope`, so a saved and
@@ -564,10 +573,15 @@ print("round trip ok:", [type(layer).__name__ for layer in configured])
 #   alias with a warning (proved above).
 # - **`ThresholdedReLU` is gone**; Keras 2's `ThresholdedReLU(theta)` ($x$ if $x > \theta$, else 0)
 #   is `ReLU(threshold=theta)`.
-# - **The seed's table says `ReLU` has no parameters**; it has three (proved above).
+# - **A common claim says `ReLU` has no parameters**; it has three (proved above).
+# - **`PReLU` takes no `alpha`**: its slope is a weight, started by `alpha_initializer`; an `alpha=`
+#   keyword is refused (unlike `LeakyReLU`, which still accepts it).
 
 # %%
 assert not hasattr(keras.layers, "ThresholdedReLU")
+refused = expect_error(ValueError, lambda: keras.layers.PReLU(alpha=0.25))
+assert "alpha" in str(refused)
+print("PReLU(alpha=0.25):", refused)
 theta = 1.5
 np.testing.assert_allclose(to_numpy(keras.layers.ReLU(threshold=theta)(grid)), np.where(grid > theta, grid, 0), rtol=1e-6)
 print("keras.layers.ThresholdedReLU: absent; ReLU(threshold=1.5) reproduces it")

@@ -31,12 +31,12 @@ import os
 os.environ["KERAS_BACKEND"] = "tensorflow"
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -106,7 +106,8 @@ print("all four are keras.layers.Layer subclasses, importable on", keras.backend
 #
 # | You have | Use | Backend |
 # |---|---|---|
-# | a SavedModel directory (from `model.export` or TensorFlow) | `TFSMLayer(path, call_endpoint="serve")` | TensorFlow |
+# | a SavedModel directory from `model.export` | `TFSMLayer(path, call_endpoint="serve")` | TensorFlow |
+# | a SavedModel directory from `tf.saved_model.save` | `TFSMLayer(path, call_endpoint="serving_default")` (its outputs come back as a dict) | TensorFlow |
 # | a `.keras` file | `keras.models.load_model` (not `TFSMLayer`) | any |
 # | a JAX function with a parameter tree | `JaxLayer` (17b) | JAX or TensorFlow |
 # | a Flax module | `FlaxLayer` (17b) | JAX or TensorFlow |
@@ -145,7 +146,8 @@ print("SavedModel files:", sorted(os.listdir(export_dir)))
 #
 # The layer loads the graph and exposes the SavedModel's variables as its own weights, so Keras
 # counts them, can freeze them (`trainable=False`), and saves their values. `call_endpoint` names
-# the function to call; `model.export` names it `serve`.
+# the function to call; `model.export` names it `serve` (and also writes `serving_default`), while
+# a SavedModel written by `tf.saved_model.save` usually has only `serving_default` (proved below).
 
 # %%
 reloaded = keras.layers.TFSMLayer(export_dir, call_endpoint="serve", name="reloaded")
@@ -206,9 +208,13 @@ PROBE = textwrap.dedent('''
         import torch
         return keras.layers.TorchModuleWrapper(torch.nn.Linear(4, 2))(x)
 
+    def jax_numpy_lambda():  # not a bridge: a plain Lambda whose function uses jax.numpy
+        import jax.numpy as jnp
+        return keras.layers.Lambda(lambda t: jnp.tanh(t))(x)
+
     outcome = {}
     for name, build in [("TFSMLayer", tfsm), ("JaxLayer", jax_layer), ("FlaxLayer", flax_layer),
-                        ("TorchModuleWrapper", torch_wrapper)]:
+                        ("TorchModuleWrapper", torch_wrapper), ("Lambda(jax.numpy)", jax_numpy_lambda)]:
         try:
             build()
             outcome[name] = "runs"
@@ -221,29 +227,35 @@ PROBE = textwrap.dedent('''
 ''')
 
 BACKENDS = ("tensorflow", "jax", "torch")
-LAYERS = ("TFSMLayer", "JaxLayer", "FlaxLayer", "TorchModuleWrapper")
+LAYERS = ("TFSMLayer", "JaxLayer", "FlaxLayer", "TorchModuleWrapper", "Lambda(jax.numpy)")
+installed = {backend: importlib.util.find_spec(backend) is not None for backend in BACKENDS}
 processes = {
     backend: subprocess.Popen(
         [sys.executable, "-c", PROBE, export_dir], env={**os.environ, "KERAS_BACKEND": backend},
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    for backend in BACKENDS[1:]  # JAX and PyTorch at once, each in a fresh process
+    for backend in BACKENDS[1:] if installed[backend]  # JAX and PyTorch at once, each in a fresh process
 }
 here = {"__name__": "probe", "SAVED_MODEL": export_dir}  # TensorFlow: this process already is one
 exec(PROBE, here)
 support = {"tensorflow": here["outcome"]}
-for backend, process in processes.items():
-    stdout, _ = process.communicate(timeout=120)
+for backend in BACKENDS[1:]:
+    if backend not in processes:  # a backend that is not installed is not probed, and says so
+        support[backend] = dict.fromkeys(LAYERS, "backend not installed")
+        continue
+    stdout, stderr = processes[backend].communicate(timeout=120)
     lines = stdout.strip().splitlines()
-    support[backend] = json.loads(lines[-1]) if lines else dict.fromkeys(LAYERS, "backend not installed")
+    if processes[backend].returncode != 0 or not lines:  # a crashed probe is an error, never a skip
+        raise RuntimeError(f"the {backend} probe failed (exit {processes[backend].returncode}):\n{stderr[-2000:]}")
+    support[backend] = json.loads(lines[-1])
 
-fig, ax = plt.subplots(figsize=(8, 3))
+fig, ax = plt.subplots(figsize=(8, 3.4))
 ran = np.array([[support[b][layer] == "runs" for b in BACKENDS] for layer in LAYERS], dtype=float)
 ax.imshow(ran, cmap="RdYlGn", vmin=-0.3, vmax=1.3, aspect="auto")
 for (row, col), _ in np.ndenumerate(ran):
     ax.text(col, row, support[BACKENDS[col]][LAYERS[row]], ha="center", va="center", fontsize=9)
 ax.set_xticks(range(3), [f"KERAS_BACKEND={b}" for b in BACKENDS])
-ax.set_yticks(range(4), LAYERS)
+ax.set_yticks(range(len(LAYERS)), LAYERS)
 ax.grid(False)
 ax.set_title("Which backend accepts which backend-specific layer (measured)")
 fig.tight_layout()
@@ -315,21 +327,63 @@ print("TFSMLayer == source model == NumPy, for batch sizes 5 and 17")
 # %% [markdown]
 # ### Keras 2 → 3: `load_model` no longer opens a SavedModel
 #
-# The seed loads a SavedModel with `load_model('path/to/saved_model')`. Keras 3 refuses, and its
-# message points to `TFSMLayer`. The seed also imports these layers from `tensorflow.keras.layers`;
-# in Keras 3 they are `keras.layers.*`, and `TorchModuleWrapper` is no TensorFlow layer at all.
+# Keras 2 tutorials load a SavedModel with `load_model('path/to/saved_model')`. Keras 3 refuses,
+# and its message points to `TFSMLayer`. Older code also imports these layers from
+# `tensorflow.keras.layers`; in Keras 3 they are `keras.layers.*`, and `TorchModuleWrapper` is no
+# TensorFlow layer at all. The SavedModel path is `TFSMLayer`'s first argument, `filepath`; a
+# `saved_model_path=` keyword is refused.
 
 # %%
 refusal = expect_error(ValueError, lambda: keras.models.load_model(export_dir))
 assert "TFSMLayer" in str(refusal) and "not supported" in str(refusal)
 print(str(refusal)[:200], "...")
+wrong_keyword = expect_error(TypeError, lambda: keras.layers.TFSMLayer(saved_model_path=export_dir))
+assert "saved_model_path" in str(wrong_keyword)
+assert keras.layers.TFSMLayer(filepath=export_dir, call_endpoint="serve").count_params() == source_model.count_params()
+
+# %% [markdown]
+# ### A SavedModel from `tf.saved_model.save` has `serving_default`, not `serve`
+#
+# `model.export` writes two endpoints, `serve` and `serving_default`. A TensorFlow module saved with
+# `tf.saved_model.save` gets only `serving_default` (from its `__call__` with an input signature):
+# `call_endpoint="serve"`, which is also the default, raises `ValueError`, and `serving_default`
+# works, returning a dict of named outputs (here NumPy's $x W$ under the key `output_0`).
+
+# %%
+import tensorflow as tf  # this section is about TensorFlow's own format
+
+
+class Affine(tf.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = tf.Variable(np.arange(12, dtype="float32").reshape(4, 3) / 10)
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 4], tf.float32)])
+    def __call__(self, inputs):
+        return tf.matmul(inputs, self.w)
+
+
+tf_dir = os.path.join(WORK, "tf_saved_model")
+tf.saved_model.save(Affine(), tf_dir)
+assert sorted(tf.saved_model.load(export_dir).signatures) == ["serve", "serving_default"]
+assert sorted(tf.saved_model.load(tf_dir).signatures) == ["serving_default"]
+for endpoint_given in ({"call_endpoint": "serve"}, {}):  # explicit, and the default
+    error = expect_error(ValueError, lambda kwargs=endpoint_given: keras.layers.TFSMLayer(tf_dir, **kwargs))
+    assert "serving_default" in str(error)
+outputs = keras.layers.TFSMLayer(tf_dir, call_endpoint="serving_default")(x4)
+assert isinstance(outputs, dict) and list(outputs) == ["output_0"]
+np.testing.assert_allclose(to_numpy(outputs["output_0"]), x4 @ (np.arange(12).reshape(4, 3) / 10), rtol=1e-5)
+print("tf.saved_model.save endpoints: ['serving_default']; 'serve' refused;", str(error)[-60:])
 
 # %% [markdown]
 # ### Which backend each layer needs: the grid, asserted
 #
 # `TFSMLayer` runs only on TensorFlow; `JaxLayer` and `FlaxLayer` on JAX and TensorFlow, not
-# PyTorch; `TorchModuleWrapper` only on PyTorch (where a library is not installed, its column is
-# not asserted). Each refusal is an error at construction or first call, never a silent wrong
+# PyTorch; `TorchModuleWrapper` only on PyTorch. A `Lambda` whose function uses `jax.numpy` runs
+# only on JAX: on TensorFlow and PyTorch, `jnp.tanh` cannot read the backend's tensor and raises
+# `TypeError` (write such functions with `keras.ops`, which runs on all three). Only a backend or
+# library that is not installed leaves its cells unasserted; a probe that crashed stops the Picture
+# cell above with its error output. Each refusal is an error at construction or first call, never a silent wrong
 # answer: `TFSMLayer`, `JaxLayer` and `FlaxLayer` raise Keras errors that name the backends they
 # support; `TorchModuleWrapper` on another backend fails less helpfully, with PyTorch's own
 # `RuntimeError` when Keras tries to turn a gradient-tracking tensor into NumPy.
@@ -340,13 +394,22 @@ expected_runs = {
     "JaxLayer": {"jax", "tensorflow"},
     "FlaxLayer": {"jax", "tensorflow"},
     "TorchModuleWrapper": {"torch"},
+    "Lambda(jax.numpy)": {"jax"},
 }
+library_of = {"TFSMLayer": "tensorflow", "JaxLayer": "jax", "FlaxLayer": "flax", "TorchModuleWrapper": "torch",
+              "Lambda(jax.numpy)": "jax"}
+asserted = 0
 for layer, backends in expected_runs.items():
     for backend in BACKENDS:
         outcome = support[backend][layer]
-        if "not installed" in outcome:
-            continue
+        if not installed[backend] or importlib.util.find_spec(library_of[layer]) is None:
+            continue  # nothing to try: the backend or the wrapped library is missing here
         assert (outcome == "runs") == (backend in backends), (layer, backend, outcome)
+        asserted += 1
+for backend in ("tensorflow", "torch"):  # the error the text names, where it could be measured
+    if installed[backend] and installed["jax"]:
+        assert support[backend]["Lambda(jax.numpy)"] == "TypeError", support[backend]
+print(f"{asserted} of {len(LAYERS) * len(BACKENDS)} cells asserted")
 print(json.dumps(support, indent=1))
 
 # %% [markdown]
@@ -400,7 +463,10 @@ print("the exported model is deterministic and equals the model in inference mod
 # ## Summary
 #
 # - Four bridge layers: `TFSMLayer` (TensorFlow backend), `JaxLayer` and `FlaxLayer` (JAX or
-#   TensorFlow), `TorchModuleWrapper` (PyTorch), measured above on all three backends.
+#   TensorFlow), `TorchModuleWrapper` (PyTorch), measured above on all three backends; a `Lambda`
+#   of `jax.numpy` code runs on JAX only.
+# - `call_endpoint` is `"serve"` for a `model.export` directory, `"serving_default"` for most
+#   SavedModels written by `tf.saved_model.save`.
 # - `model.export(path)` + `TFSMLayer(path, call_endpoint="serve")` reproduce the model exactly,
 #   with its variables as the layer's weights.
 # - `keras.models.load_model` opens `.keras`/`.h5` files only; a SavedModel goes through

@@ -25,12 +25,12 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/17b_jax_flax_layers.ipynb)
 
 # %%
-# Setup: on Colab this installs the course helpers; locally it only checks your environment.
+# Setup: on Colab this installs the course helpers and Keras; locally it checks versions.
 import importlib, importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("google.colab") and importlib.util.find_spec("helpers") is None:
     url = os.environ.get("COURSE_HELPERS_URL", "git+https://github.com/keras-layers-course/keras3-layers-course.git@main")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"keras-layers-course[colab] @ {url}"], check=True)
     importlib.invalidate_caches()
 
 from helpers.setup import start
@@ -45,6 +45,7 @@ ENV = start(seed=42)
 import os
 import tempfile
 
+import flax
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
@@ -53,7 +54,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from helpers import plots
-from helpers.nbtools import to_numpy
+from helpers.nbtools import expect_error, to_numpy
 
 plots.use_course_style()
 rng = np.random.default_rng(17)
@@ -66,7 +67,8 @@ assert BACKEND in ("jax", "tensorflow"), "JaxLayer and FlaxLayer need the JAX or
 # - **`keras.layers.JaxLayer(call_fn, init_fn=None, params=None, state=None, seed=None)`**: a layer
 #   whose forward pass is your JAX function. `call_fn` receives, by argument name, `params`
 #   (trainable tree), optionally `state` (non-trainable tree), `rng` (a JAX key), `inputs` and
-#   `training`. Parameters come from `params=` or from `init_fn(rng, inputs)` at build time.
+#   `training`. Parameters come from `params=` or from `init_fn(rng, inputs)` at build time. The
+#   function is the first argument, `call_fn`; there is no `jax_function=` keyword.
 # - **`keras.layers.FlaxLayer(module, method=None, variables=None)`**: the same for a `flax.linen`
 #   module: Keras calls `module.init` to create the variables and `module.apply` in `call`.
 #
@@ -81,6 +83,8 @@ assert BACKEND in ("jax", "tensorflow"), "JaxLayer and FlaxLayer need the JAX or
 # %%
 print(f"backend: {BACKEND}; jax {jax.__version__}")
 assert issubclass(keras.layers.FlaxLayer, keras.layers.JaxLayer)  # FlaxLayer is built on JaxLayer
+wrong_keyword = expect_error(TypeError, lambda: keras.layers.JaxLayer(jax_function=lambda params, inputs: inputs))
+assert "call_fn" in str(wrong_keyword)
 
 # %% [markdown]
 # ## Why
@@ -99,6 +103,26 @@ assert issubclass(keras.layers.FlaxLayer, keras.layers.JaxLayer)  # FlaxLayer is
 # | a `flax.linen` module | `FlaxLayer(module)` |
 # | the function needs randomness or a training switch | add `rng` / `training` arguments to `call_fn` |
 # | new code with no JAX dependency | write a Keras layer with `keras.ops` instead: it runs on every backend |
+
+# %% [markdown]
+# ### Not a `Lambda`: `jax.numpy` code needs the JAX backend there
+#
+# A plain `keras.layers.Lambda` whose function calls `jax.numpy` gets the backend's own tensors.
+# On JAX those are JAX arrays and it works; on TensorFlow (and on PyTorch, measured in 17a's grid)
+# `jnp.tanh` cannot read a TensorFlow or PyTorch tensor and raises `TypeError`. `JaxLayer` is what
+# makes JAX code run on TensorFlow; for a `Lambda`, use `keras.ops.tanh`, which runs everywhere.
+
+# %%
+jnp_lambda = keras.layers.Lambda(lambda t: jnp.tanh(t))
+small = np.linspace(-2, 2, 6, dtype="float32").reshape(2, 3)
+if BACKEND == "jax":
+    np.testing.assert_allclose(to_numpy(jnp_lambda(small)), np.tanh(small), rtol=1e-6)
+    print("jax: Lambda(jnp.tanh) == np.tanh")
+else:  # TensorFlow: the function receives a tf.Tensor
+    error = expect_error(TypeError, lambda: jnp_lambda(small))
+    assert "EagerTensor" in str(error)
+    print(f"{BACKEND}: Lambda(jnp.tanh) raises", type(error).__name__, "(jnp cannot read a tf.Tensor)")
+np.testing.assert_allclose(to_numpy(keras.layers.Lambda(keras.ops.tanh)(small)), np.tanh(small), rtol=1e-6)
 
 # %% [markdown]
 # ## Who
@@ -161,7 +185,11 @@ print("training: ", to_numpy(noisy(x2[:2], training=True)).round(3).tolist())
 # ### `FlaxLayer`: a `flax.linen` module
 #
 # The module's `__call__` defines the network; `FlaxLayer` initialises it at build time and keeps
-# its parameters as Keras variables. `layer.params` is the familiar Flax tree.
+# its parameters as Keras variables. `layer.params` is the familiar Flax tree. A `flax.linen`
+# module holds no parameters itself: calling `FlaxMLP()(x)` directly raises Flax's
+# `CallCompactUnboundModuleError` (there is nothing to compute with until `init` has made the
+# variables). You never call `init` yourself: the layer does it, and `module.apply` with the
+# layer's tree computes exactly what the layer computes (proved below).
 
 # %%
 class FlaxMLP(nn.Module):
@@ -173,6 +201,8 @@ class FlaxMLP(nn.Module):
         return nn.Dense(1, name="out")(hidden)
 
 
+unbound = expect_error(flax.errors.CallCompactUnboundModuleError, lambda: FlaxMLP()(x2))
+print("FlaxMLP()(x):", type(unbound).__name__)
 flax_mlp = keras.layers.FlaxLayer(FlaxMLP(), seed=4, name="flax_mlp")
 flax_mlp(x2)
 print(jax.tree_util.tree_map(lambda leaf: tuple(leaf.shape), flax_mlp.params))
@@ -348,7 +378,10 @@ print(f"{BACKEND}: built on 2 rows, accepts 3: {accepts_three_rows(eager_built)}
 # %% [markdown]
 # ### `FlaxLayer` computes the module with its own parameters
 #
-# NumPy's forward pass through `params["hidden"]` and `params["out"]` equals the layer's output.
+# NumPy's forward pass through `params["hidden"]` and `params["out"]` equals the layer's output, and
+# so does Flax's own `module.apply` with the variables the layer created (fails if the layer kept
+# parameters of its own outside the Flax tree). The bare module, never initialised, cannot be
+# called at all.
 
 # %%
 tree = flax_mlp.params["params"]
@@ -357,7 +390,10 @@ out_k, out_b = to_numpy(tree["out"]["kernel"]), to_numpy(tree["out"]["bias"])
 np.testing.assert_allclose(to_numpy(flax_mlp(x2)), np.tanh(x2 @ hidden_k + hidden_b) @ out_k + out_b,
                            rtol=1e-5, atol=1e-5)
 assert len(flax_mlp.trainable_weights) == 4 and flax_mlp.count_params() == 2 * 16 + 16 + 16 + 1
-print("FlaxLayer forward == NumPy")
+as_arrays = jax.tree_util.tree_map(lambda leaf: jnp.asarray(to_numpy(leaf)), flax_mlp.params)
+np.testing.assert_allclose(np.asarray(FlaxMLP().apply(as_arrays, x2)), to_numpy(flax_mlp(x2)), rtol=1e-5, atol=1e-6)
+expect_error(flax.errors.CallCompactUnboundModuleError, lambda: FlaxMLP()(x2))
+print("FlaxLayer forward == NumPy == FlaxMLP().apply(layer.params, x); the bare module cannot be called")
 
 # %% [markdown]
 # ### Both layers train, and beat the best constant
