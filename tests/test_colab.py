@@ -50,6 +50,11 @@ UPGRADE = os.environ.get("COLAB_KERAS_UPGRADE", "on") != "off"
 WATCHED = [*MINIMUM_VERSIONS, *BACKEND_MINIMUM_VERSIONS["tensorflow"], "jax", "flax", "torch"]
 
 
+def colab_keras() -> str:
+    """The Keras version Colab preinstalls."""
+    return next(p.split("==")[1] for p in runtime()["packages"] if p.startswith("keras=="))
+
+
 def git(*args, cwd):
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
@@ -76,8 +81,7 @@ def snapshot_repo(dest: Path, upgrade: bool, served: Path, address: str) -> str:
         else:
             shutil.copy2(src, dest / name)
     if not upgrade:
-        colab_keras = next(p.split("==")[1] for p in runtime()["packages"] if p.startswith("keras=="))
-        without_the_upgrade(dest, colab_keras)
+        without_the_upgrade(dest, colab_keras())
     git("init", "-q", "-b", "main", cwd=dest)
     git("add", "-A", cwd=dest)
     git("-c", "user.name=ci", "-c", "user.email=ci@localhost", "commit", "-q", "-m", "snapshot", cwd=dest)
@@ -243,3 +247,24 @@ def test_without_the_upgrade_a_notebook_fails(colab):
     result, _, _ = run_the_colab_way(colab, NEEDS_THE_UPGRADE, upgrade=False)
     assert result.returncode != 0, "notebook 08 ran on Colab's own Keras: the Colab test cannot fail?"
     assert "AdaptiveMaxPooling1D" in result.stdout + result.stderr, result.stdout[-2000:]
+
+
+def test_keras_imported_before_the_setup_cell_stops_it(colab, tmp_path):
+    # A student runs `import keras` (Colab's 3.10) first, then the setup cell: it installs Keras 3.15.1
+    # on disk, but Python keeps 3.10 in memory; the cell must stop and say how to recover.
+    from helpers.project import SETUP_CELL
+
+    if not UPGRADE:
+        pytest.skip("COLAB_KERAS_UPGRADE=off: no newer Keras is installed, so nothing is stale")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import keras\nprint(keras.__version__)"),
+                nbformat.v4.new_code_cell(SETUP_CELL)]
+    relative = "keras_imported_first.ipynb"
+    nbformat.write(nb, tmp_path / relative)
+    result, executed, _ = run_the_colab_way(colab, str(tmp_path / relative), UPGRADE)
+    assert result.returncode != 0, "the setup cell went on with a stale Keras in memory"
+    ran = nbformat.read(executed, as_version=4)
+    error = next(o for o in ran.cells[1].outputs if o.output_type == "error")
+    assert error.ename == "CourseEnvironmentError", error.ename
+    assert f"Keras {colab_keras()} was imported" in error.evalue, error.evalue
+    assert "Runtime → Restart session" in error.evalue, error.evalue
