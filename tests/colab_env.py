@@ -31,15 +31,20 @@ def runtime() -> dict:
 
 
 def interpreter(version: str) -> Path:
-    """A Python `version` ("3.12") on this machine: on PATH, or one of pyenv's builds."""
-    found = shutil.which(f"python{version}")
-    if found:
-        return Path(found)
+    """A Python `version` ("3.12") on this machine: one of pyenv's builds, or one on PATH that runs.
+
+    pyenv's shims are on PATH for every installed version but refuse to run one the shell has not
+    selected, so each candidate is tried before it is used.
+    """
     pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    builds = sorted(glob.glob(f"{pyenv_root}/versions/{version}.*/bin/python{version}"))
-    if not builds:
-        raise FileNotFoundError(f"Python {version} is not installed (looked on PATH and under {pyenv_root})")
-    return Path(builds[-1])
+    candidates = sorted(glob.glob(f"{pyenv_root}/versions/{version}.*/bin/python{version}"), reverse=True)
+    candidates += [found] if (found := shutil.which(f"python{version}")) else []
+    for candidate in candidates:
+        ran = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2])"],
+                             capture_output=True, text=True)
+        if ran.returncode == 0 and ran.stdout.strip() == str(tuple(map(int, version.split(".")))):
+            return Path(candidate)
+    raise FileNotFoundError(f"no working Python {version} (looked under {pyenv_root}/versions and on PATH)")
 
 
 def site_packages(python: Path) -> Path:
