@@ -26,8 +26,11 @@ CACHE = Path(os.environ.get("COURSE_CACHE", ROOT / ".cache")) / "colab"
 
 
 def runtime() -> dict:
-    """Colab's runtime as the data file describes it: name, source, python, packages."""
-    return tomllib.loads(RUNTIMES.read_text(encoding="utf-8"))["runtime"]
+    """The Colab runtime to rebuild (COLAB_RUNTIME, else the data file's `tested` one): its name,
+    source, python and packages, and whether it is the one that proves the floors."""
+    data = tomllib.loads(RUNTIMES.read_text(encoding="utf-8"))
+    key = os.environ.get("COLAB_RUNTIME", data["tested"])
+    return {**data["runtimes"][key], "key": key, "proves_floors": key == data["tested"]}
 
 
 def interpreter(version: str) -> Path:
