@@ -156,13 +156,29 @@ def login(page, room: Classroom, name: str) -> float:
     return time.monotonic() - started
 
 
+def nbgrader_command(page, command: str) -> None:
+    """Click an entry of the Nbgrader menu. On a loaded machine the menu sometimes closes before the
+    click lands (or never renders the entry): open it once more."""
+    from playwright.sync_api import TimeoutError as Missed
+
+    for attempt in (1, 2):
+        page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
+        try:
+            page.click(f"li.lm-Menu-item[data-command='{command}']", timeout=30_000)
+            return
+        except Missed:
+            if attempt == 2:
+                raise
+            shot(page, f"0-menu-retry-{command.split(':')[-1]}")
+            page.keyboard.press("Escape")
+
+
 def open_assignments(page) -> None:
     """Nbgrader > Assignment List; bring its tab to the front if it opened behind the notebook."""
     from playwright.sync_api import TimeoutError as Hidden
 
     accept_kernel_dialog(page)
-    page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
-    page.click("li.lm-Menu-item[data-command='nbgrader:open-assignment-list']")
+    nbgrader_command(page, "nbgrader:open-assignment-list")
     try:
         page.wait_for_selector("text=Released assignments", timeout=15_000)
     except Hidden:
@@ -173,8 +189,7 @@ def open_assignments(page) -> None:
 
 def open_formgrader(page):
     """Nbgrader > Formgrader: its pages load in an iframe inside JupyterLab."""
-    page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
-    page.click("li.lm-Menu-item[data-command='nbgrader:open-formgrader']")
+    nbgrader_command(page, "nbgrader:open-formgrader")
     grader = page.frame_locator("#formgrader-iframe iframe")
     try:
         grader.locator(f"td.name:has-text('{ASSIGNMENT}')").wait_for(timeout=60_000)

@@ -283,7 +283,9 @@ def make(root: Path, target: str, check: bool = True, env: dict | None = None, *
         cwd=ROOT,
         env={
             **os.environ,
-            "NBGRADER_CELL_TIMEOUT": "20",
+            # No submission here loops, so a cell only reaches this on a machine too busy to import
+            # Keras in time (seen at load 13-16 with 20 s: the setup cell timed out, scores changed).
+            "NBGRADER_CELL_TIMEOUT": "60",
             "GRADING_SANDBOX_DISK_MB": str(DISK_CAP_MB),
             "NBGRADER_EXCHANGE": str(root.parent / "exchange"),
             **(env or {}),
@@ -520,7 +522,25 @@ def test_the_leak_attempt_printed_something_that_was_hidden(batch):
     leaked = printed(batch, "leak")
     assert any(s in leaked for s in secrets()), "the leak attempt should have printed hidden test code"
     page = html.unescape(feedback_page(batch, "leak"))
-    assert "IN: " in page and "RAW: " in page  # the feedback shows what it printed, in the run without them
+    assert "RAW: import glob, os" in page  # what its hook printed in the run without them is shown
+
+
+def hidden_test_lines() -> list[str]:
+    """Lines of ex1's hidden tests (12+ characters) that neither the release nor the reference solution
+    (what these students submit) holds. The markers are left out: they are public (quiz_assignment.py)."""
+    source = nbformat.read(course.SOURCE / EX / f"{EX}.ipynb", as_version=4)
+    given = [*release_nb().cells, *solved().cells]
+    public = {line.strip() for cell in given for line in cell.source.splitlines()}
+    lines, inside = set(), False
+    for cell in source.cells:
+        for line in cell.source.splitlines():
+            text = line.strip()
+            if text in ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"):
+                inside = text.startswith("### BEGIN")
+            elif inside and len(text) >= 12 and text not in public:
+                lines.add(text)
+    assert len(lines) > 20, lines
+    return sorted(lines)
 
 
 def decoded_base64(text: str) -> str:
@@ -537,13 +557,14 @@ def decoded_base64(text: str) -> str:
 def test_feedback_holds_no_hidden_test_in_base64(batch):
     """Issue 21: a hook prints every executed cell's source (and `In`) base64-encoded. In the graded run
     that is the hidden tests; the feedback's outputs come from a run that never had them."""
+    hidden = hidden_test_lines()
     graded = decoded_base64(printed(batch, "b64_hook"))
-    assert [s for s in secrets() if s in graded], "the hook should have encoded the hidden tests"
+    assert [s for s in hidden if s in graded], "the hook should have encoded the hidden tests"
     for student in CASES:
         path = batch.root / "feedback" / student / EX / f"{EX}.html"
         if path.exists():
             page = html.unescape(path.read_text())
-            shown = [s for s in secrets() if s in decoded_base64(page)]
+            shown = [s for s in hidden if s in decoded_base64(page)]
             assert shown == [], f"{student}'s feedback holds hidden test code in base64: {shown[:3]}"
     assert "B64:" in feedback_page(batch, "b64_hook")  # its hook ran in the feedback run too, on public cells
 
@@ -558,7 +579,7 @@ def test_disk_caps_hold_and_the_report_says_so(batch):
         assert mib <= DISK_CAP_MB and error in ("OSError errno 28", "OSError errno 27"), (place, wrote)
     assert wrote["box"][0] == 0 and wrote["box"][1].startswith("OSError"), wrote  # read-only
     nb = nbformat.read(batch.root / "autograded" / "disk_hog" / EX / f"{EX}.ipynb", as_version=4)
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("ename") == "OSError"]
     seen = [(o.ename, o.evalue[:9]) for o in errors]
     assert seen in ([("OSError", "[Errno 28")], [("OSError", "[Errno 27")]), errors
     assert "disk cap reached" in batch.parallel_report["disk_hog"]["problems"]
@@ -639,7 +660,7 @@ def test_the_quiz_grader_writes_no_formula(tmp_path):
     text = (ROOT / "tests" / "fixtures" / "quiz" / "lms" / "ben.txt").read_text(encoding="utf-8")
     inbox = tmp_path / "answers"
     inbox.mkdir()
-    names = ['=HYPERLINK("http://example.com/x","ok")', "+1+2", "-cmd", "@SUM(1)", "\tab", "-1", "ben"]
+    names = ['=HYPERLINK("evil.example","ok")', "+1+2", "-cmd", "@SUM(1)", "\tab", "-1", "ben"]
     for name in names:
         (inbox / f"{name}.txt").write_text(text, encoding="utf-8")
     assert main([str(inbox), "--out", str(tmp_path / "out.csv")]) == 0
