@@ -31,6 +31,7 @@ the process group would also reach bwrap itself, which would die and take the ke
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shlex
@@ -104,6 +105,7 @@ def _fingerprint(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=8)  # once per grading process (each kernel start asks)
 def student_helpers(helpers: Path) -> Path:
     """The student build of the `helpers` package at `helpers` (what the classroom gives students: no
     quiz key), made once per version of it in a cache folder of this account; `helpers` itself when it
@@ -111,10 +113,15 @@ def student_helpers(helpers: Path) -> Path:
     if not any((helpers / name).exists() for name in KEY_FILES):
         return helpers
     cache = Path(tempfile.gettempdir()) / f"nbgrader-sandbox-{os.getuid()}"
+    cache.mkdir(mode=0o700, exist_ok=True)
+    mine = cache.lstat()
+    if cache.is_symlink() or mine.st_uid != os.getuid() or mine.st_mode & 0o077:
+        # Someone else made it (a student on a shared machine could plant a `helpers` there): a
+        # private folder of this process instead.
+        cache = Path(tempfile.mkdtemp(prefix="nbgrader-sandbox-"))
     target = cache / f"helpers-{_fingerprint(helpers)}"
     if target.is_dir():
         return target
-    cache.mkdir(mode=0o700, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix="building-", dir=cache))
     build = helpers.parent / "classroom" / "student_build.py"
     if build.exists():  # the checkout: the classroom's own student build of helpers
