@@ -28,6 +28,14 @@ def execute(path: Path, *, limit: float, env: dict[str, str] | None = None, cwd:
     return nb, time.perf_counter() - started
 
 
+def thread_budget() -> dict[str, str]:
+    """Share the cores among the pytest-xdist workers: each kernel's math libraries get cores/workers
+    threads. Oversubscribed OpenMP pools (PyTorch, oneDNN) spin and can run many times slower."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    threads = str(max(1, (os.cpu_count() or 1) // workers))
+    return {"OMP_NUM_THREADS": threads, "TF_NUM_INTRAOP_THREADS": threads}
+
+
 def stderr_outputs(nb) -> list[str]:
     """Text a notebook wrote to stderr, cell by cell ("cell N: ...")."""
     found = []

@@ -31,7 +31,7 @@ import nbformat
 import pytest
 from colab_env import base_env, fresh_runtime, runtime
 from conftest import ARTIFACTS, ROOT
-from nbrun import stderr_outputs
+from nbrun import stderr_outputs, thread_budget
 
 from helpers.project import HELPERS_URL_ENV
 from helpers.setup import BACKEND_MINIMUM_VERSIONS, MINIMUM_VERSIONS, parse_version
@@ -106,13 +106,10 @@ def colab_env_vars(base: Path, url: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if k not in ("PYTHONPATH", "VIRTUAL_ENV", "JUPYTER_PATH", "KERAS_BACKEND", "PYTHONHOME")
     }
-    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    threads = str(max(1, (os.cpu_count() or 1) // workers))
     env.update(
         PYTHONPATH=str(ROOT / "tests" / "colab_stub"),
         COLAB_STUB_MARKER=str(base / "colab-calls.txt"),
-        OMP_NUM_THREADS=threads,
-        TF_NUM_INTRAOP_THREADS=threads,
+        **thread_budget(),
         PIP_DISABLE_PIP_VERSION_CHECK="1",
         **{HELPERS_URL_ENV: url},
     )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 
 import nbformat
 import pytest
 from conftest import ARTIFACTS, ROOT, require
-from nbrun import execute, image_count, stderr_outputs
+from nbrun import execute, image_count, stderr_outputs, thread_budget
 
 from helpers.notebook_meta import backends_of
 
@@ -18,14 +17,6 @@ LIMIT_SECONDS = 60  # per notebook, on a 2-core CPU; DESIGN.md asks for "well un
 BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}  # module that must import
 
 NOTEBOOKS = sorted(p for d in NOTEBOOK_DIRS for p in (ROOT / d).glob("*.ipynb"))
-
-
-def thread_budget() -> dict[str, str]:
-    """Share the cores among the pytest-xdist workers: each kernel's math libraries get cores/workers
-    threads. Oversubscribed OpenMP pools (PyTorch, oneDNN) spin and can run many times slower."""
-    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    threads = str(max(1, (os.cpu_count() or 1) // workers))
-    return {"OMP_NUM_THREADS": threads, "TF_NUM_INTRAOP_THREADS": threads}
 
 
 def run_and_check(path: Path, backend: str, record_time) -> nbformat.NotebookNode:
