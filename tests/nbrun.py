@@ -5,9 +5,41 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.util import ensure_async
+
+WAIT_SLICE = 1.0  # seconds
+
+
+class SlicedWaitClient(NotebookClient):
+    """nbclient, waiting for each cell's reply in 1 s slices instead of one long poll.
+
+    With ipywidgets in a cell, nbclient's single long poll on the shell channel sometimes misses the
+    reply until the whole cell timeout has passed (jupyter/nbclient#312; seen here as a 60 s pause
+    after notebook 03's explorer cell). A fresh poll sees a message already waiting, so a missed
+    wake-up costs at most one slice.
+    """
+
+    async def async_start_new_kernel_client(self):
+        client = await super().async_start_new_kernel_client()
+        channel = client.shell_channel
+        poll_once = channel.get_msg
+
+        async def get_msg(timeout=None):
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while True:
+                left = WAIT_SLICE if deadline is None else max(0.0, deadline - time.monotonic())
+                try:
+                    return await ensure_async(poll_once(timeout=min(WAIT_SLICE, left)))
+                except Empty:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise
+
+        channel.get_msg = get_msg
+        return client
 
 
 def execute(path: Path, *, limit: float, env: dict[str, str] | None = None, cwd: Path | None = None):
@@ -17,7 +49,7 @@ def execute(path: Path, *, limit: float, env: dict[str, str] | None = None, cwd:
     Raises nbclient's CellExecutionError on the first failing cell.
     """
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
+    client = SlicedWaitClient(
         nb,
         timeout=int(limit),
         kernel_name="python3",

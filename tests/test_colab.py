@@ -151,8 +151,9 @@ def repo_url(colab, upgrade: bool) -> str:
 
 
 RUNNER = """
-import sys, nbformat
-from nbclient import NotebookClient
+import os, sys, nbformat
+sys.path.insert(0, os.environ["NBRUN_DIR"])
+from nbrun import SlicedWaitClient
 nb = nbformat.read(sys.argv[1], as_version=4)
 nb.cells.append(nbformat.v4.new_code_cell(
     "import helpers, json\\nfrom importlib import metadata\\n"
@@ -161,7 +162,7 @@ nb.cells.append(nbformat.v4.new_code_cell(
     "print('HELPERS_FROM', helpers.__file__)\\nprint('VERSIONS', json.dumps({n: v(n) for n in sys.argv[4:]}))"
     .replace("sys.argv[4:]", repr(sys.argv[4:]))
 ))
-client = NotebookClient(nb, timeout=int(sys.argv[3]), kernel_name="colab")
+client = SlicedWaitClient(nb, timeout=int(sys.argv[3]), kernel_name="colab")
 try:
     client.execute()
 finally:
@@ -178,6 +179,7 @@ def run_the_colab_way(colab, relative: str, upgrade: bool) -> tuple[subprocess.C
     kernel_spec(python, colab["base"] / "jupyter" / name)
     env = colab_env_vars(colab["base"], repo_url(colab, upgrade))
     env["JUPYTER_PATH"] = str(colab["base"] / "jupyter" / name)
+    env["NBRUN_DIR"] = str(Path(__file__).parent)  # the runner's nbclient, not the kernel's
     source = work / Path(relative).name
     shutil.copy2(ROOT / relative, source)
     executed = work / "executed.ipynb"
