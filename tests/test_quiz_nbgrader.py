@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ROOT
+from cpu_share import one_core
 from test_quiz import quiz_with_another_key
 from test_quiz_grade import answer, filled_notebook
 
@@ -103,7 +104,8 @@ def course(tmp_path_factory):
         folder.mkdir(parents=True)
         nbformat.write(filled_notebook(sources, base=released), folder / "quiz.ipynb")
     started = time.perf_counter()
-    nbgrader(root, "autograde", "quiz", "--force")
+    with one_core():  # module fixtures run outside the per-test slot: never beside an all-cores timing
+        nbgrader(root, "autograde", "quiz", "--force")
     seconds = time.perf_counter() - started
     nbgrader(root, "export", "--to", str(root / "grades.csv"))
     return root, seconds
