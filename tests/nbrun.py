@@ -64,8 +64,11 @@ def thread_budget() -> dict[str, str]:
     """Share the cores among the pytest-xdist workers: each kernel's math libraries get cores/workers
     threads. Oversubscribed OpenMP pools (PyTorch, oneDNN) spin and can run many times slower."""
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    threads = str(max(1, (os.cpu_count() or 1) // workers))
-    return {"OMP_NUM_THREADS": threads, "TF_NUM_INTRAOP_THREADS": threads}
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    budget = {"OMP_NUM_THREADS": str(threads), "TF_NUM_INTRAOP_THREADS": str(threads)}
+    if threads == 1:  # XLA (JAX) sizes its CPU pools by the machine, not by OMP_NUM_THREADS
+        budget["XLA_FLAGS"] = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+    return budget
 
 
 def stderr_outputs(nb) -> list[str]:
