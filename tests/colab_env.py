@@ -1,8 +1,8 @@
 """Google Colab's runtime, rebuilt on this machine for the Colab-runtime test (tests/test_colab.py).
 
 `base_env()` installs Colab's preinstalled versions (tests/colab_runtimes.toml) once into a cached venv.
-`fresh_runtime()` then gives each notebook its own copy of that state, cheaply: an empty venv whose
-site-packages come after the base's in no way but a `.pth` line, so whatever the notebook's setup cell
+`fresh_runtime()` then gives each notebook its own copy of that state, cheaply: an empty venv that
+sees the base's site-packages through one `.pth` line, after its own, so whatever the notebook's setup cell
 pip-installs (the course helpers, the course's Keras) lands in the overlay and shadows the base, and the
 next notebook starts from Colab's versions again. pip leaves the base alone: it never uninstalls a
 package outside the running environment ("Not uninstalling keras … outside environment").
@@ -11,6 +11,7 @@ package outside the running environment ("Not uninstalling keras … outside env
 from __future__ import annotations
 
 import fcntl
+import functools
 import glob
 import hashlib
 import json
@@ -25,12 +26,15 @@ RUNTIMES = ROOT / "tests" / "colab_runtimes.toml"
 CACHE = Path(os.environ.get("COURSE_CACHE", ROOT / ".cache")) / "colab"
 
 
+@functools.cache  # COLAB_RUNTIME and the data file do not change during a run
 def runtime() -> dict:
     """The Colab runtime to rebuild (COLAB_RUNTIME, else the data file's `tested` one): its name,
     source, python and packages, and whether it is the one that proves the floors."""
     data = tomllib.loads(RUNTIMES.read_text(encoding="utf-8"))
     key = os.environ.get("COLAB_RUNTIME", data["tested"])
-    return {**data["runtimes"][key], "key": key, "proves_floors": key == data["tested"]}
+    spec = data["runtimes"][key]
+    preinstalled = dict(p.split("==") for p in spec["packages"])
+    return {**spec, "key": key, "proves_floors": key == data["tested"], "preinstalled": preinstalled}
 
 
 def interpreter(version: str) -> Path:

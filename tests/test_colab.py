@@ -52,7 +52,7 @@ WATCHED = [*MINIMUM_VERSIONS, *BACKEND_MINIMUM_VERSIONS["tensorflow"], "jax", "f
 
 def colab_keras() -> str:
     """The Keras version Colab preinstalls."""
-    return next(p.split("==")[1] for p in runtime()["packages"] if p.startswith("keras=="))
+    return runtime()["preinstalled"]["keras"]
 
 
 def git(*args, cwd):
@@ -236,9 +236,9 @@ def test_notebook_runs_on_colabs_runtime(colab, relative, record_time):
             assert {name: versions[name] for name in floors} == floors, versions
         else:
             assert all(parse_version(versions[n]) >= parse_version(v) for n, v in floors.items()), versions
-        preinstalled = dict(p.split("==") for p in runtime()["packages"])
         for kept in ("tensorflow", "jax", "flax", "torch"):
-            assert versions[kept] == preinstalled[kept], f"the setup cell replaced Colab's {kept}: {versions}"
+            kept_version = runtime()["preinstalled"][kept]
+            assert versions[kept] == kept_version, f"the setup cell replaced Colab's {kept}: {versions}"
 
 
 # Needs Keras >= 3.11 (adaptive pooling): fails on Colab's own Keras. Proves this test can fail.
