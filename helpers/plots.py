@@ -301,3 +301,17 @@ def loss_curve(history: Mapping[str, Sequence[float]], title: str = "Loss per ep
     ax.legend()
     ax.set_title(title)
     return fig
+
+
+def show(fig: Figure, notice: str, alt: str | None = None) -> None:
+    """Display `fig` with its reading under it: one "Notice that …" sentence, the thing to see.
+
+    The sentence is also the image's text alternative (`alt`, which nbconvert, the website and
+    JupyterLab read from the output's metadata) unless a fuller `alt` is given.
+    """
+    from IPython.display import Markdown, display  # here: helpers must import without IPython
+
+    if not notice.startswith("Notice that ") or len(notice) < 40:
+        raise ValueError(f"a figure's reading starts with 'Notice that ' and says what to see: {notice!r}")
+    display(fig, metadata={"image/png": {"alt": alt or notice}})
+    display(Markdown(f"*{notice}*"))

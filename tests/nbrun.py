@@ -81,6 +81,22 @@ def stderr_outputs(nb) -> list[str]:
     return found
 
 
+def figures_without_reading(nb) -> list[str]:
+    """Figures shown without helpers.plots.show: no alt text, or no "Notice that …" line under them."""
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        outputs = cell.get("outputs", [])
+        for position, output in enumerate(outputs):
+            if "image/png" not in output.get("data", {}):
+                continue
+            alt = output.get("metadata", {}).get("image/png", {}).get("alt", "")
+            after = outputs[position + 1] if position + 1 < len(outputs) else {}
+            reading = after.get("data", {}).get("text/markdown", "")
+            if len(alt) < 40 or not reading.startswith("*Notice that "):
+                problems.append(f"cell {index}: {cell.source.splitlines()[0] if cell.source else ''!r}")
+    return problems
+
+
 def image_count(nb) -> int:
     return sum(
         "image/png" in output.get("data", {})

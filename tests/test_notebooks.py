@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ARTIFACTS, ROOT, require
-from nbrun import execute, image_count, stderr_outputs, thread_budget
+from nbrun import execute, figures_without_reading, image_count, stderr_outputs, thread_budget
 
 from helpers.notebook_meta import backends_of
 
@@ -59,3 +59,5 @@ def test_notebook_runs(pair, record_time):
     nb = run_and_check(path, backend, record_time)
     if path.parent.name == "notebooks" and path.name[:2] != "00" and backend == backends_of(nb.metadata)[0]:
         assert image_count(nb) >= 1, f"{path.name} shows no plot"
+    unread = figures_without_reading(nb)
+    assert not unread, f"{path.name}: figures without plots.show(fig, 'Notice that …'):\n" + "\n".join(unread)

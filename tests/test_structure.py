@@ -16,7 +16,9 @@ SKELETON = [
     "What", "Where", "Why", "When", "Who", "How", "Pros", "Cons", "Picture", "Table",
     "Example", "Proof", "Application", "Key terms", "Summary",
 ]
-OPTIONAL_LAST = "Exercises"
+HEADER = "In this notebook"  # the lesson header (helpers/lessons.py), rendered under the title
+EXERCISES = "Exercises"  # self-check exercises (helpers/selfcheck)
+DEEP_DIVE = "Deep dive (optional)"  # proofs for trust, internals, history: folded, after the core path
 # NN_slug.ipynb, or NNa_slug.ipynb / NNb_slug.ipynb for a section split into parts; 00 is the index.
 SECTION_NOTEBOOKS = sorted(
     p for p in (ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb")
@@ -71,7 +73,7 @@ def test_title_badge_and_setup_cell(path):
 @pytest.mark.parametrize("path", SECTION_NOTEBOOKS, ids=ids)
 def test_skeleton_headings_in_order(path):
     headings = level2_headings(nbformat.read(path, as_version=4))
-    expected = SKELETON + ([OPTIONAL_LAST] if headings[-1:] == [OPTIONAL_LAST] else [])
+    expected = [HEADER, *SKELETON, EXERCISES] + ([DEEP_DIVE] if headings[-1:] == [DEEP_DIVE] else [])
     assert headings == expected, f"level-2 headings must be exactly {expected}, found {headings}"
 
 

@@ -9,6 +9,7 @@ what Colab's badge fetches from GitHub), so both are committed and must agree.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -16,6 +17,10 @@ import jupytext
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from helpers import lessons, selfcheck  # noqa: E402
+
+RUN_TIMES = ROOT / "notebooks" / "run_times.json"  # written by tools/matrix.py --record
 
 # (text sources, generated notebooks). Add a pair here to bring a new folder under the check.
 PAIRS = [
@@ -34,16 +39,37 @@ def render(source: Path, prepare_cell=None) -> str:
     """The exact .ipynb text generated from one py:percent source (`prepare_cell(cell)` may edit
     each cell first, e.g. to complete nbgrader metadata)."""
     nb = jupytext.read(source)
+    if source.stem in lessons.lessons():
+        nb.cells.insert(1, nbformat.v4.new_markdown_cell(lesson_header(source.stem, nb.cells)))
     course = nb.metadata.get("course")  # the course's own keys (e.g. backends) survive regeneration
     nb.metadata = dict(NOTEBOOK_METADATA)
     if course:
         nb.metadata["course"] = course
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{index:03d}"  # stable ids keep regenerated files byte-identical
+        if cell.cell_type == "markdown" and cell.source.startswith(f"## {lessons.DEEP_DIVE}"):
+            cell.metadata["jp-MarkdownHeadingCollapsed"] = True  # JupyterLab opens the deep dive folded
         if prepare_cell is not None:
             prepare_cell(cell)
     nbformat.validate(nb)
     return nbformat.writes(nb) + "\n"
+
+
+def titles() -> dict[str, str]:
+    """Notebook stem -> the title of its first cell, for every section notebook source."""
+    found = {}
+    for source in sorted((ROOT / "notebooks" / "src").glob("*.py")):
+        first = source.read_text(encoding="utf-8").split("# # ", 1)[1].split("\n", 1)[0]
+        found[source.stem] = first.strip()
+    return found
+
+
+def lesson_header(stem: str, cells) -> str:
+    exercises = selfcheck.of_notebook(stem)
+    time = lessons.study_time(cells, sum(e.minutes for e in exercises))
+    measured = json.loads(RUN_TIMES.read_text(encoding="utf-8")).get(stem) if RUN_TIMES.exists() else None
+    seconds = max(measured.values()) if measured else None
+    return lessons.header_markdown(stem, time, len(exercises), seconds, titles())
 
 
 def targets(pairs=PAIRS) -> list[tuple[Path, Path]]:
