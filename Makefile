@@ -42,12 +42,14 @@ backends: $(STAMP)  ## add the optional JAX, Flax and PyTorch (CPU) backends
 notebooks: $(STAMP)  ## regenerate the index page and notebooks/*.ipynb from their text sources
 	$(BIN)/python tools/api_index.py build
 	$(BIN)/python tools/notebooks.py build
+	$(BIN)/python tools/syllabus.py build
 
 matrix: $(STAMP)  ## run every notebook on every backend it supports; print the notebook x backend table
 	-$(BIN)/python -m pytest tests/test_notebooks.py -q -n $(JOBS) --junitxml=test-artifacts/notebooks.xml
 	$(BIN)/python tools/matrix.py test-artifacts/notebooks.xml --record
 	$(BIN)/python tools/api_index.py build
 	$(BIN)/python tools/notebooks.py build
+	$(BIN)/python tools/syllabus.py build
 
 lint: $(STAMP)  ## ruff over helpers, tests, tools and notebook sources
 	$(BIN)/ruff check .

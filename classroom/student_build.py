@@ -3,11 +3,13 @@
     python classroom/student_build.py build OUT      write the student build into OUT (replaced)
     python classroom/student_build.py release-key OUT  add the quiz key to OUT (after the graded quiz)
 
-Left out: grading/ (exercise solutions and hidden tests: students get exercises through nbgrader's
-exchange), helpers/quiz_questions.json (the quiz key: correct flags and explanations, replaced by
-the questions alone in helpers/quiz_questions_public.json), quiz/keras3_review.ipynb (it prints the
-key) and the text sources. quiz/practice.ipynb calls helpers.quiz_locked instead of the widget, which
-says that the answers open once the instructor releases them.
+Left out, and unlinked from the front page: grading/ (exercise solutions and hidden tests:
+students get exercises through nbgrader's exchange), helpers/quiz_questions.json (the quiz key:
+correct flags and explanations, replaced by the questions alone in
+helpers/quiz_questions_public.json), quiz/keras3_review.ipynb (it prints the key), docs/ except the
+study-time rule every notebook header links, and the text sources. quiz/practice.ipynb calls
+helpers.quiz_locked instead of the widget, which says that the answers open once the instructor
+releases them.
 """
 
 from __future__ import annotations
@@ -59,6 +61,33 @@ def locked_practice(notebook: dict) -> dict:
     return notebook
 
 
+# Links of the front page to what the student build leaves out, and the line that replaces each list.
+LEFT_OUT_LINKS = ("../quiz/keras3_review.ipynb", "../grading/release/", "../docs/syllabus.md")
+CLASSROOM_EXERCISES = ("- Graded exercises reach you through *Nbgrader → Assignments* when your instructor "
+                       "releases them.")
+
+
+def classroom_index(notebook: dict) -> dict:
+    """The front page without links to what the build leaves out (the key review, the exercises'
+    nbgrader sources, the instructor's syllabus): one line says where the graded exercises come from."""
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        lines = "".join(cell["source"]).split("\n")
+        kept, replaced = [], False
+        for line in lines:
+            if any(target in line for target in LEFT_OUT_LINKS) or line.startswith("  *Assignments*;"):
+                if "../grading/release/" in line and not replaced:
+                    kept.append(CLASSROOM_EXERCISES)
+                    replaced = True
+                continue
+            if line.startswith("- Graded exercises (nbgrader"):
+                continue
+            kept.append(line)
+        cell["source"] = "\n".join(kept)
+    return notebook
+
+
 def build_helpers(out: Path, source: Path = ROOT / "helpers") -> None:
     """The `helpers` package without the quiz key (the questions alone instead) and with quiz_locked.
     The classroom's students import this build; so do the grading sandbox's kernels (grading/sandbox.py)."""
@@ -74,6 +103,10 @@ def build(out: Path) -> None:
     (out / "notebooks").mkdir(parents=True)
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         shutil.copy2(notebook, out / "notebooks" / notebook.name)
+    index = json.loads((ROOT / "notebooks" / "00_index.ipynb").read_text(encoding="utf-8"))
+    (out / "notebooks" / "00_index.ipynb").write_text(json.dumps(classroom_index(index), indent=1) + "\n")
+    (out / "docs").mkdir()
+    shutil.copy2(ROOT / "docs" / "study_time.md", out / "docs" / "study_time.md")  # linked by every header
     build_helpers(out / "helpers")
     (out / "quiz").mkdir()
     practice = json.loads((ROOT / "quiz" / "practice.ipynb").read_text(encoding="utf-8"))

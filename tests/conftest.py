@@ -109,3 +109,24 @@ def cpu_share(request):
         return
     with one_core():
         yield
+
+
+def dead_links(root: Path) -> list[str]:
+    """Relative Markdown links in the notebooks under `root` whose target does not exist there."""
+    import re
+
+    import nbformat
+
+    dead = []
+    for notebook in sorted(root.rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in notebook.parts:
+            continue
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            if cell.cell_type != "markdown":
+                continue
+            for target in re.findall(r"\]\(([^)\s]+)\)", cell.source):
+                if re.match(r"^[a-z]+:|^#", target):
+                    continue  # a web address or an anchor
+                if not (notebook.parent / target.split("#")[0]).exists():
+                    dead.append(f"{notebook.relative_to(root)} -> {target}")
+    return dead

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ARTIFACTS, ROOT, require
+from conftest import ARTIFACTS, ROOT, dead_links, require
 from labdriver import CHROMIUM, browser_page, free_port, nbgrader_menu, wait_for_server
 
 pytestmark = pytest.mark.xdist_group("classroom")
@@ -217,3 +217,10 @@ def test_values_yaml_parses_with_the_course_settings():
     assert values["hub"]["config"]["JupyterHub"]["authenticator_class"] == "lti13"
     assert values["singleuser"]["extraEnv"]["JUPYTER_CONFIG_PATH"]
     assert values["singleuser"]["memory"]["guarantee"]
+
+
+def test_no_dead_links_in_the_student_build(build):
+    """The front page drops links to what the build leaves out; every other link resolves."""
+    assert not dead_links(build), dead_links(build)
+    index = (build / "notebooks" / "00_index.ipynb").read_text()
+    assert "Nbgrader → Assignments" in index and "keras3_review" not in index

@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
+import tomllib
 
 import jupytext
 import nbformat
 import pytest
-from conftest import ROOT
+from conftest import ROOT, dead_links
 
 from helpers import lessons, selfcheck
 
@@ -221,3 +223,32 @@ def test_prose_number_check_catches_a_contradiction():
     assert prose_numbers_not_in_code(cells)
     cells[1].source = "`call` ran 7 times, once per batch."
     assert not prose_numbers_not_in_code(cells)
+
+
+# ---------------------------------------------------------------- front page and syllabus
+
+
+def test_no_dead_links_in_the_course_notebooks():
+    for folder in ("notebooks", "quiz"):
+        assert not dead_links(ROOT / folder), dead_links(ROOT / folder)
+
+
+def test_syllabus_is_generated_from_the_lesson_data():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "syllabus.py"), "check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_module_plan_covers_every_notebook_exercise_and_the_quiz():
+    plan = tomllib.loads((ROOT / "docs" / "syllabus_plan.toml").read_text(encoding="utf-8"))
+    sessions = plan["module"]["sessions"]
+    assert len(sessions) == 12 and sorted({s["week"] for s in sessions}) == [1, 2, 3, 4, 5, 6]
+    planned = [stem for s in sessions for stem in s["notebooks"]]
+    assert sorted(planned) == STEMS, "every notebook exactly once in the module"
+    for exercise in GRADED:
+        released = [i for i, s in enumerate(sessions) if exercise in s.get("release", [])]
+        due = [i for i, s in enumerate(sessions) if exercise in s.get("due", [])]
+        assert len(released) == 1 and len(due) == 1 and released[0] < due[0], exercise
+    assert sum(bool(s.get("quiz")) for s in sessions) == 1
+    workshop = [stem for s in plan["workshop"]["sessions"] for stem in s["notebooks"]]
+    assert len(plan["workshop"]["sessions"]) == 3 and set(workshop) <= set(STEMS)

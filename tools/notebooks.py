@@ -64,12 +64,23 @@ def titles() -> dict[str, str]:
     return found
 
 
-def lesson_header(stem: str, cells) -> str:
+def lesson_time(stem: str, cells=None) -> tuple[lessons.StudyTime, int]:
+    """The study time of a section notebook by the rule in helpers/lessons.py, and its exercise count."""
+    if cells is None:
+        cells = jupytext.read(ROOT / "notebooks" / "src" / f"{stem}.py").cells
     exercises = selfcheck.of_notebook(stem)
-    time = lessons.study_time(cells, sum(e.minutes for e in exercises))
+    return lessons.study_time(cells, sum(e.minutes for e in exercises)), len(exercises)
+
+
+def run_seconds(stem: str) -> float | None:
+    """The slowest backend's measured run time (notebooks/run_times.json), if measured."""
     measured = json.loads(RUN_TIMES.read_text(encoding="utf-8")).get(stem) if RUN_TIMES.exists() else None
-    seconds = max(measured.values()) if measured else None
-    return lessons.header_markdown(stem, time, len(exercises), seconds, titles())
+    return max(measured.values()) if measured else None
+
+
+def lesson_header(stem: str, cells) -> str:
+    time, count = lesson_time(stem, cells)
+    return lessons.header_markdown(stem, time, count, run_seconds(stem), titles())
 
 
 def targets(pairs=PAIRS) -> list[tuple[Path, Path]]:
