@@ -24,11 +24,11 @@ ROOT = Path(__file__).resolve().parents[1]
 KEY = ROOT / "helpers" / "quiz_questions.json"
 # Option fields of the key; question fields that hint at the answer.
 KEY_OPTION_FIELDS = {"correct", "explanation"}
-KEY_QUESTION_FIELDS = {"seed_answer", "keras3_note"}
+KEY_QUESTION_FIELDS = {"keras2_answer", "keras3_note"}
 
 
 def public_quiz(raw: dict) -> dict:
-    """The quiz data without correct flags, explanations, seed answers and Keras 3 notes."""
+    """The quiz data without correct flags, explanations, Keras 2 answers and Keras 3 notes."""
     questions = []
     for question in raw["questions"]:
         public = {k: v for k, v in question.items() if k not in KEY_QUESTION_FIELDS and k != "options"}

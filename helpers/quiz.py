@@ -61,7 +61,7 @@ class Question:
     options: tuple[Option, ...]
     code: str = ""
     keras3_note: str = ""
-    seed_answer: str = ""
+    keras2_answer: str = ""
 
     @property
     def correct(self) -> frozenset[str]:
@@ -150,11 +150,12 @@ def quiz_problems(raw) -> list[str]:
                 correct.add(letter)
         if not correct:
             problems.append(f"{where} has no correct option")
-        seed = question.get("seed_answer", "")
-        if not isinstance(seed, str) or set(seed) - set(LETTERS):
-            problems.append(f"{where}: 'seed_answer' must be letters A-D")
-        elif seed and set(seed) != correct and not _nonempty_str(question.get("keras3_note")):
-            problems.append(f"{where}: the key differs from the seed's {seed!r}; say why in 'keras3_note'")
+        old = question.get("keras2_answer", "")
+        if not isinstance(old, str) or set(old) - set(LETTERS):
+            problems.append(f"{where}: 'keras2_answer' must be letters A-D")
+        elif old and set(old) != correct and not _nonempty_str(question.get("keras3_note")):
+            problems.append(f"{where}: the key differs from the Keras 2 answer {old!r}; "
+                            "say why in 'keras3_note'")
     return problems
 
 
@@ -168,7 +169,7 @@ def quiz_from_data(raw) -> Quiz:
             prompt=q["prompt"],
             code=q.get("code", ""),
             keras3_note=q.get("keras3_note", ""),
-            seed_answer=q.get("seed_answer", ""),
+            keras2_answer=q.get("keras2_answer", ""),
             options=tuple(
                 Option(letter, o["text"], o["correct"], o["explanation"])
                 for letter, o in q["options"].items()

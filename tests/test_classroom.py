@@ -118,7 +118,7 @@ def test_student_build_has_no_key_solutions_or_hidden_tests(build):
     assert {f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")} <= files
     public = json.loads((build / "helpers" / "quiz_questions_public.json").read_text())
     text = json.dumps(public)
-    assert '"correct"' not in text and '"explanation"' not in text and "seed_answer" not in text
+    assert '"correct"' not in text and '"explanation"' not in text and "keras2_answer" not in text
     key = json.loads((ROOT / "helpers" / "quiz_questions.json").read_text())
     assert [q["prompt"] for q in public["questions"]] == [q["prompt"] for q in key["questions"]]
     for path in build.rglob("*"):

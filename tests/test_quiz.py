@@ -75,8 +75,8 @@ def test_the_data_file_is_valid_and_complete():
 def test_the_keras3_key_changes_are_exactly_the_documented_ones():
     """Q13 gains D (build never runs without super().__init__()); Q18 moves from A to B (Lambda
     tracks a Variable passed in `arguments`). Both are proved in quiz/keras3_review.ipynb."""
-    changed = {q.id: (q.seed_answer, format_choice(q.correct)) for q in QUIZ.questions
-               if set(q.seed_answer) != q.correct}
+    changed = {q.id: (q.keras2_answer, format_choice(q.correct)) for q in QUIZ.questions
+               if set(q.keras2_answer) != q.correct}
     assert changed == {13: ("A", "AD"), 18: ("A", "B")}
     docs = (ROOT / "docs" / "quiz.md").read_text(encoding="utf-8")
     for qid in changed:
@@ -103,7 +103,7 @@ def mutate(change):
     (lambda r: r["questions"][4]["options"]["B"].update(explanation=" "), "option B needs a non-empty"),
     (lambda r: [o.update(correct=False) for o in r["questions"][5]["options"].values()], "no correct option"),
     (lambda r: r["questions"][6]["options"]["A"].update(correct="yes"), "'correct': true or false"),
-    (lambda r: r["questions"][12].pop("keras3_note"), "differs from the seed"),
+    (lambda r: r["questions"][12].pop("keras3_note"), "differs from the Keras 2 answer"),
     (lambda r: r["scoring"].update(rule="half"), "scoring.rule"),
 ])
 def test_validation_catches_broken_data(change, message):
@@ -117,7 +117,8 @@ def test_validation_catches_broken_data(change, message):
 
 def test_a_repeated_json_key_is_rejected(tmp_path):
     path = tmp_path / "q.json"
-    path.write_text(DATA_FILE.read_text().replace('"seed_answer": "AB"', '"seed_answer": "AB", "id": 1', 1))
+    repeated = DATA_FILE.read_text().replace('"keras2_answer": "AB"', '"keras2_answer": "AB", "id": 1', 1)
+    path.write_text(repeated)
     with pytest.raises(QuizDataError, match="appears twice"):
         load_quiz(path)
 

@@ -46,11 +46,11 @@ def as_numpy(tensor):
 # %% [markdown]
 # ## Which answers changed
 #
-# The data file records, for every question, the key of the original notes (`seed_answer`) next
+# The data file records, for every question, the key of its Keras 2 version (`keras2_answer`) next
 # to the Keras 3 key. Exactly two differ.
 
 # %%
-changed = {q.id: (q.seed_answer, key(q.id)) for q in QUIZ.questions if set(q.seed_answer) != q.correct}
+changed = {q.id: (q.keras2_answer, key(q.id)) for q in QUIZ.questions if set(q.keras2_answer) != q.correct}
 assert changed == {13: ("A", "AD"), 18: ("A", "B")}, changed
 changed
 
@@ -122,7 +122,7 @@ assert (key(1), key(2), key(3), key(4), key(14)) == ("AB", "B", "B", "AC", "D")
 # %% [markdown]
 # ## Questions 5 and 16: `add_weight`, `keras.Variable` and `trainable`
 #
-# The original notes asked about `tf.Variable`; Keras 3 layers call `self.add_weight`, which returns a
+# The Keras 2 version of this quiz asked about `tf.Variable`; Keras 3 layers call `self.add_weight`, which returns a
 # `keras.Variable`. A trainable weight is learned by `fit`; a `trainable=False` weight is listed
 # separately and gradient updates leave it alone. One SGD step is checked against NumPy's.
 # Without an initializer a float weight starts from `glorot_uniform`, not zeros (Q16 C is false).
@@ -183,7 +183,7 @@ assert key(6) == "AC"
 # A `Lambda` wraps a function and creates no weights of its own: it inherits `Layer.build`, which
 # adds none (Q7 A, Q8 A). But Keras 3 tracks any `keras.Variable` stored in a layer attribute, and
 # `Lambda` stores its `arguments` dictionary as an attribute: a variable passed that way becomes a
-# trainable weight of the `Lambda`, and `fit` updates it. That makes the original Q18 A ("limited to
+# trainable weight of the `Lambda`, and `fit` updates it. That makes the Keras 2 version's Q18 A ("limited to
 # stateless operations without trainable weights") false and its Q18 B ("can have trainable weights
 # if specified") true: **key changed from A to B**. A variable merely captured by the function's
 # closure is not tracked. It is still a poor way to give a model weights (Q8 B): such a model does
@@ -249,7 +249,7 @@ assert (key(7), key(8), key(18)) == ("A", "A", "B")
 # %% [markdown]
 # ## Question 9: `keras.ops.maximum(0.5, x)`
 #
-# The original notes wrote `tf.keras.backend.maximum`. Keras 3's own `keras.backend` has no `maximum` on any
+# The Keras 2 version of this quiz wrote `tf.keras.backend.maximum`. Keras 3's own `keras.backend` has no `maximum` on any
 # backend; with TensorFlow 2.21 installed, `tf.keras` is `keras._tf_keras.keras`, which still carries
 # `backend.maximum` as a TensorFlow-only legacy shim (it returns TensorFlow tensors, whatever Keras's
 # backend). `keras.ops.maximum` is the replacement that runs on every backend. The function lifts
@@ -370,8 +370,9 @@ assert key(12) == "AB"
 # `keras.Input`, raises a `RuntimeError` naming the forgotten `super().__init__()`;
 # `keras.Sequential([keras.Input(...), layer])` raises an `AttributeError` at once; a `Sequential`
 # without an `Input` or a subclassed `Model` holding the layer is created fine and raises an
-# `AttributeError` at its first call. In every case the layer's own `build` never runs. The original
-# notes said `build` would still be called, so D is now true as well: **key changed from A to A and D**.
+# `AttributeError` at its first call. In every case the layer's own `build` never runs. The Keras 2
+# version of the quiz said `build` would still be called, so D is now true as well: **key changed
+# from A to A and D**.
 
 # %%
 build_runs = []
@@ -433,7 +434,7 @@ assert key(13) == "AD"
 # %% [markdown]
 # ## Question 15: custom layers in a `Sequential` model
 #
-# Option A was reworded. The original notes said the layer must have an input shape or follow a layer that
+# Option A was reworded. The Keras 2 version said the layer must have an input shape or follow a layer that
 # has one; in Keras 3 a `Sequential` model without an `Input` waits and builds at its first call.
 # With an `Input` the weights exist at once. Custom and built-in layers mix freely (B is false).
 
