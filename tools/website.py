@@ -25,8 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from api_index import title_and_summary  # noqa: E402
-
+import notebooks as notebook_tool  # noqa: E402  (tools/notebooks.py: notebook titles)
 from helpers.notebook_meta import backends_of  # noqa: E402
 from helpers.project import REPO, colab_url  # noqa: E402
 from helpers.quiz import load_quiz  # noqa: E402
@@ -47,6 +46,7 @@ INDEX_LINKS = {
     # The review discusses the key, so it is not on the site: link it on Colab.
     "../quiz/keras3_review.ipynb": colab_url("quiz/keras3_review.ipynb"),
 }
+DOC_PAGES = ("study_time.md", "syllabus.md")  # docs the notebooks link (lesson headers, front page)
 
 
 def section_notebooks() -> list[Path]:
@@ -173,10 +173,9 @@ def assemble(executed: Path) -> list[str]:
             without_outputs.append(path.name)
         shutil.copy2(path, downloads / path.name)
         page = prepare_page(nb, f"notebooks/{path.name}", f"../downloads/{path.name}")
-        if path.name == "00_index.ipynb":
-            rewrite_index_links(page)
-        else:
-            title, _ = title_and_summary(ROOT / "notebooks" / "src" / f"{path.stem}.py")
+        rewrite_index_links(page)  # lesson headers link the practice quiz too
+        if path.name != "00_index.ipynb":
+            title = notebook_tool.titles()[path.stem]
             names.setdefault(path.name[:2], []).append((path.stem, title))
         nbformat.write(page, SOURCE / "notebooks" / path.name)
 
@@ -188,6 +187,9 @@ def assemble(executed: Path) -> list[str]:
         nbformat.write(page, SOURCE / "exercises" / path.name)
         exercises.append(path.stem)
 
+    (SOURCE / "docs").mkdir()
+    for name in DOC_PAGES:
+        shutil.copy2(ROOT / "docs" / name, SOURCE / "docs" / name)
     (SOURCE / "quiz.md").write_text(quiz_page(), encoding="utf-8")
     (SOURCE / "index.md").write_text(home_page(names, exercises), encoding="utf-8")
     return without_outputs
