@@ -13,11 +13,11 @@
 #
 # Regularization layers make a network harder to overfit. Seven of them inject **noise during
 # training only** (`Dropout`, `SpatialDropout1D`, `SpatialDropout2D`, `SpatialDropout3D`,
-# `GaussianDropout`, `GaussianNoise`, `AlphaDropout`) and are the identity at inference; one (`ActivityRegularization`) passes its input
-# through unchanged and adds a **penalty on the activations** to the loss. This notebook proves each
-# layer's exact formula, the scaling that keeps the expected output equal to the input, which
-# entries each mask drops together, and the noise moments, statistically, with a stated tolerance
-# rule. It ends with a small overfitting problem tamed by dropout.
+# `GaussianDropout`, `GaussianNoise`, `AlphaDropout`) and are the identity at inference; one
+# (`ActivityRegularization`) passes its input through unchanged and adds a **penalty on the
+# activations** to the loss. The core path shows what each layer does, which entries a mask drops
+# together, and a small overfitting problem tamed by dropout; the deep dive proves every noise
+# formula statistically.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/12_regularization_layers.ipynb)
 
@@ -36,7 +36,7 @@ ENV = start(seed=42)
 
 # %% [markdown]
 # The tools used all along: Keras, NumPy for the independent checks, matplotlib with the course
-# style, and the course's two proof utilities.
+# style, the course's two proof utilities and its self-check exercises.
 
 # %%
 import keras
@@ -46,46 +46,18 @@ import numpy as np
 from helpers import plots
 from helpers.fullbatch import train_full_batch
 from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 rng = np.random.default_rng(0)  # every synthetic tensor below comes from this generator
 
 
 def figure(nrows=1, ncols=1, **kwargs):
-    """A matplotlib figure detached from pyplot, shown once as the value of the cell."""
+    """A matplotlib figure detached from pyplot (closed), for plots.show to display once."""
     fig, axes = plt.subplots(nrows, ncols, **kwargs)
     plt.close(fig)
     return fig, axes
 
-
-# %% [markdown]
-# ### The tolerance rule for random layers
-#
-# A random layer cannot be checked against one fixed number, so every statistical claim below is
-# written as **the mean of $n$ independent terms** (a dropped-or-not indicator, a multiplier, a
-# squared deviation from a known mean). Such a sample mean has standard error
-# $\text{SE} = s/\sqrt n$, with $s$ the terms' standard deviation, and we require
-#
-# $$|\text{sample mean} - \text{expected value}| \le 5\,\text{SE}.$$
-#
-# For a correct layer this fails with probability below $10^{-6}$ (a normal 5-sigma tail), so the
-# check is safe on any backend and any seed; with $n = 200\,000$ it is still sharp enough to reject
-# the plausible wrong formulas, which the proofs name. `within_5_se` applies the rule and returns
-# the distance in standard errors.
-
-# %%
-def within_5_se(terms, expected, label):
-    """Assert that the mean of the i.i.d. `terms` is within 5 standard errors of `expected`."""
-    terms = np.asarray(terms, dtype="float64").ravel()
-    se = terms.std(ddof=1) / np.sqrt(terms.size)
-    z = abs(terms.mean() - expected) / se
-    assert z <= 5, f"{label}: mean {terms.mean():.5f}, expected {expected:.5f}, {z:.1f} standard errors away"
-    print(f"{label:45s} mean {terms.mean():.5f}  expected {expected:.5f}  ({z:.2f} SE)")
-    return z
-
-
-within_5_se(rng.normal(2.0, 3.0, 10_000), 2.0, "self-test: normal(2, 3) sample")
-assert expect_error(AssertionError, lambda: within_5_se(rng.normal(2.1, 3.0, 100_000), 2.0, "self-test"))
 
 # %% [markdown]
 # ## What
@@ -113,8 +85,9 @@ assert set(np.unique(trained)) <= {0.0, 2.0}  # dropped, or scaled by 1 / (1 - 0
 #   (`SpatialDropout*`), right after the input (`GaussianNoise` as data augmentation), in a SELU
 #   network (`AlphaDropout`), after a layer whose activations should be small or sparse
 #   (`ActivityRegularization`).
-# - **In the weights**: nowhere. None of them has a weight; the randomness comes from a seed
-#   generator, and `ActivityRegularization`'s penalty lands in `layer.losses` / `model.losses`.
+# - **In the weights**: nowhere. None of them has a weight, trainable or not (a `Dense` layer, for
+#   contrast, learns a kernel and a bias); the randomness comes from a random-number generator, and
+#   `ActivityRegularization`'s penalty lands in `layer.losses` / `model.losses`.
 
 # %%
 regularizers_here = [
@@ -123,7 +96,10 @@ regularizers_here = [
     keras.layers.AlphaDropout(0.3), keras.layers.ActivityRegularization(l1=0.01),
 ]
 for layer in regularizers_here:
-    assert layer.weights == [] and layer.count_params() == 0
+    assert layer.weights == [] and layer.trainable_weights == [] and layer.count_params() == 0
+dense = keras.layers.Dense(3)
+dense.build((None, 4))
+assert len(dense.trainable_weights) == 2  # for contrast: kernel and bias
 print("no weights in any of:", ", ".join(type(layer).__name__ for layer in regularizers_here))
 
 
@@ -182,7 +158,7 @@ print(len(noise_layers), "noise layers (random in training, identity at inferenc
 #
 # Each layer in turn: its arguments and one call in training mode. Each of the seven noise layers
 # takes a `seed` for reproducible noise; `ActivityRegularization` draws no random numbers and refuses
-# a `seed` (proved in "Seeds make the noise reproducible").
+# a `seed` (both proved in the deep dive).
 #
 # ### `Dropout`
 #
@@ -222,7 +198,7 @@ print(to_numpy(keras.layers.GaussianDropout(0.2, seed=4)(np.ones((1, 6), "float3
 # ### `GaussianNoise`
 #
 # `GaussianNoise(stddev, seed=None)` **adds** zero-mean normal noise with standard deviation
-# `stddev` (which Keras 3 restricts to $[0, 1]$).
+# `stddev` (which Keras 3 restricts to the range 0 to 1).
 
 # %%
 print(to_numpy(keras.layers.GaussianNoise(0.1, seed=5)(np.zeros((1, 6), "float32"), training=True)).round(3))
@@ -232,14 +208,53 @@ print(to_numpy(keras.layers.GaussianNoise(0.1, seed=5)(np.zeros((1, 6), "float32
 #
 # `AlphaDropout(rate, noise_shape=None, seed=None)` is dropout for SELU networks. Setting values to 0
 # would shift the mean and variance that SELU networks rely on, so it sets dropped entries to SELU's
-# negative saturation value $\alpha' = -\lambda\alpha \approx -1.7581$, then applies an affine map
-# $a\,x + b$ chosen so that an input with mean 0 and variance 1 keeps them:
-#
-# $$a = \big((1-p)(1 + p\,\alpha'^2)\big)^{-1/2},\qquad b = -a\,\alpha'\,p .$$
+# negative saturation value $\alpha' \approx -1.7581$, then applies an affine map $a\,x + b$ whose
+# two constants are chosen so that an input with mean 0 and variance 1 keeps them (the deep dive
+# gives the formula and proves it).
 
 # %%
 alpha_out = to_numpy(keras.layers.AlphaDropout(0.5, seed=6)(np.zeros((1, 6), "float32"), training=True))
 print(alpha_out.round(4))  # two values only: a*0 + b (kept) and a*alpha' + b (dropped)
+
+# %% [markdown]
+# ### The three noises, pictured
+#
+# Histograms of 200 000 outputs in training mode against the distribution each formula predicts:
+# `GaussianDropout(0.2)` on ones (a normal with mean 1, sd 0.5), `GaussianNoise(0.3)` on zeros (mean
+# 0, sd 0.3), and `AlphaDropout(0.3)` on standard normal inputs (a scaled normal plus a spike at the
+# dropped value, mean 0 and variance 1 overall).
+
+# %%
+N = 200_000
+unit_inputs = np.ones((N, 1), "float32")
+zero_inputs = np.zeros((N, 1), "float32")
+normal_inputs = rng.normal(size=(N, 1)).astype("float32")
+gauss_drop = to_numpy(keras.layers.GaussianDropout(0.2, seed=20)(unit_inputs, training=True)).ravel()
+gauss_noise = to_numpy(keras.layers.GaussianNoise(0.3, seed=21)(zero_inputs, training=True)).ravel()
+alpha_drop = to_numpy(keras.layers.AlphaDropout(0.3, seed=22)(normal_inputs, training=True)).ravel()
+
+
+def normal_pdf(t, mean, sd):
+    return np.exp(-0.5 * ((t - mean) / sd) ** 2) / (sd * np.sqrt(2 * np.pi))
+
+
+fig, axes = figure(1, 3, figsize=(13, 3.6))
+for ax, values, (mean, sd), title in zip(
+    axes[:2], (gauss_drop, gauss_noise), ((1.0, 0.5), (0.0, 0.3)),
+    ("GaussianDropout(0.2) on ones", "GaussianNoise(0.3) on zeros"), strict=True,
+):
+    ax.hist(values, bins=100, density=True, alpha=0.6, label="layer output")
+    grid = np.linspace(values.min(), values.max(), 300)
+    ax.plot(grid, normal_pdf(grid, mean, sd), color="black", label=f"N({mean:g}, {sd:g}²)")
+    ax.set(title=title, xlabel="output", ylabel="density")
+    ax.legend()
+axes[2].hist(alpha_drop, bins=100, density=True, alpha=0.6, label="layer output")
+axes[2].plot(np.linspace(-4, 4, 300), normal_pdf(np.linspace(-4, 4, 300), 0, 1), color="black", label="N(0, 1), the input")
+axes[2].set(title="AlphaDropout(0.3) on N(0, 1) inputs", xlabel="output", ylabel="density")
+axes[2].legend(fontsize=8)
+plots.show(fig, "Notice that both Gaussian layers match their predicted normal curves (GaussianDropout(0.2) "
+           "spreads with sd 0.5, not 0.2), while AlphaDropout piles its dropped entries into one spike "
+           "near -1.06 and narrows the rest.")
 
 # %% [markdown]
 # ### `ActivityRegularization`
@@ -287,7 +302,7 @@ print("output:", passed.tolist(), "| penalty:", [float(to_numpy(v)) for v in act
 # dropped). `Dropout` drops single pixels; `SpatialDropout2D` whole maps; `Dropout` with
 # `noise_shape=(None, 1, None, None)` shares its draw down each column of every map (a mask that
 # varies along the width and the channels only); `AlphaDropout` drops single pixels but replaces
-# them with the constant $a\alpha'+b$ instead of 0.
+# them with a constant instead of 0.
 
 # %%
 maps = np.ones((1, 12, 12, 8), "float32")
@@ -312,63 +327,27 @@ for r, (row, (label, layer)) in enumerate(zip(axes, mask_layers.items(), strict=
                       ha="right", va="center", labelpad=8)
 fig.suptitle("White = kept (scaled), black = dropped; one sample, 8 channels of 12 × 12")
 fig.tight_layout()
-fig
-
-# %% [markdown]
-# ### The noise distributions
-#
-# Histograms of 200 000 outputs in training mode against the distribution each formula predicts:
-# `GaussianDropout(0.2)` on ones (a normal with mean 1, sd 0.5), `GaussianNoise(0.3)` on zeros (mean
-# 0, sd 0.3), and `AlphaDropout(0.3)` on standard normal inputs (a scaled normal plus a spike at the
-# dropped value, mean 0 and variance 1 overall).
-
-# %%
-N = 200_000
-unit_inputs = np.ones((N, 1), "float32")
-zero_inputs = np.zeros((N, 1), "float32")
-normal_inputs = rng.normal(size=(N, 1)).astype("float32")
-gauss_drop = to_numpy(keras.layers.GaussianDropout(0.2, seed=20)(unit_inputs, training=True)).ravel()
-gauss_noise = to_numpy(keras.layers.GaussianNoise(0.3, seed=21)(zero_inputs, training=True)).ravel()
-alpha_drop = to_numpy(keras.layers.AlphaDropout(0.3, seed=22)(normal_inputs, training=True)).ravel()
-
-
-def normal_pdf(t, mean, sd):
-    return np.exp(-0.5 * ((t - mean) / sd) ** 2) / (sd * np.sqrt(2 * np.pi))
-
-
-fig, axes = figure(1, 3, figsize=(13, 3.6))
-for ax, values, (mean, sd), title in zip(
-    axes[:2], (gauss_drop, gauss_noise), ((1.0, 0.5), (0.0, 0.3)),
-    ("GaussianDropout(0.2) on ones", "GaussianNoise(0.3) on zeros"), strict=True,
-):
-    ax.hist(values, bins=100, density=True, alpha=0.6, label="layer output")
-    grid = np.linspace(values.min(), values.max(), 300)
-    ax.plot(grid, normal_pdf(grid, mean, sd), color="black", label=f"N({mean:g}, {sd:g}²)")
-    ax.set(title=title, xlabel="output", ylabel="density")
-    ax.legend()
-axes[2].hist(alpha_drop, bins=100, density=True, alpha=0.6, label="layer output")
-axes[2].plot(np.linspace(-4, 4, 300), normal_pdf(np.linspace(-4, 4, 300), 0, 1), color="black", label="N(0, 1), the input")
-axes[2].set(title="AlphaDropout(0.3) on N(0, 1) inputs", xlabel="output", ylabel="density")
-axes[2].legend(fontsize=8)
-fig
+plots.show(fig, "Notice that Dropout and AlphaDropout drop scattered single pixels, SpatialDropout2D "
+           "blackens whole channels, and the noise_shape row drops whole columns (vertical stripes) of a map.")
 
 # %% [markdown]
 # ## Table
 #
-# In training mode ($p$ = `rate`, $m \sim \text{Bernoulli}(1-p)$ a keep-mask); every layer is the
-# identity at inference except `ActivityRegularization`, which is always the identity and adds its
-# penalty on every call. Each row is proved below.
+# Training mode, with *p* = `rate` and *m* a random keep-mask (1 with probability 1 − *p*). At
+# inference every noise layer returns its input; `ActivityRegularization` always returns its input
+# and adds its penalty on every call. On average every noise layer returns its input
+# (`AlphaDropout`: for inputs of mean 0 and variance 1, which keep that mean and variance).
 #
-# | Layer | Training-mode output | Mask / noise shared over | Expected output | Notes |
-# |---|---|---|---|---|
-# | `Dropout(p)` | $m\,x/(1-p)$ | nothing, or `noise_shape` | $x$ | |
-# | `SpatialDropout1D(p)` | $m\,x/(1-p)$ | the steps of each channel | $x$ | 3D input |
-# | `SpatialDropout2D(p)` | $m\,x/(1-p)$ | height, width of each channel | $x$ | `data_format` |
-# | `SpatialDropout3D(p)` | $m\,x/(1-p)$ | depth, height, width of each channel | $x$ | `data_format` |
-# | `GaussianDropout(p)` | $x\,\varepsilon$, $\varepsilon\sim\mathcal N\!\big(1, \tfrac{p}{1-p}\big)$ | nothing | $x$ | variance $\tfrac{p}{1-p}$, not $p$ |
-# | `GaussianNoise(σ)` | $x + \varepsilon$, $\varepsilon\sim\mathcal N(0, σ^2)$ | nothing | $x$ | $0 \le σ \le 1$ |
-# | `AlphaDropout(p)` | $a\,(m x + (1-m)\alpha') + b$ | nothing, or `noise_shape` | 0 if $x$ has mean 0, var 1 | keeps mean 0, var 1 |
-# | `ActivityRegularization(l1, l2)` | $x$; loss $\frac{l_1\sum\lvert x\rvert + l_2\sum x^2}{\text{batch}}$ | | $x$ | penalty in `losses` |
+# | Layer | Training-mode output | One random draw per | Notes |
+# |---|---|---|---|
+# | `Dropout(p)` | $m\,x/(1-p)$ | entry, or as `noise_shape` says | |
+# | `SpatialDropout1D(p)` | same | (sample, channel), shared over the steps | 3D input |
+# | `SpatialDropout2D(p)` | same | (sample, channel), shared over height and width | `data_format` |
+# | `SpatialDropout3D(p)` | same | (sample, channel), shared over depth, height, width | `data_format` |
+# | `GaussianDropout(p)` | $x\,\varepsilon,\ \varepsilon\sim\mathcal N\big(1, \tfrac{p}{1-p}\big)$ | entry | the variance is p/(1 − p), not p |
+# | `GaussianNoise(σ)` | $x + \varepsilon,\ \varepsilon\sim\mathcal N(0, σ^2)$ | entry | 0 ≤ σ ≤ 1 |
+# | `AlphaDropout(p)` | $a\,(m x + (1-m)\alpha') + b$ | entry, or as `noise_shape` says | keeps mean 0, variance 1 |
+# | `ActivityRegularization(l1, l2)` | $x$; loss $\big(l_1\sum\lvert x\rvert + l_2\sum x^2\big)/B$ | no randomness | penalty in `losses`; B = batch size |
 
 # %% [markdown]
 # ## Example
@@ -413,32 +392,9 @@ np.testing.assert_array_equal(to_numpy(noisy(x10)), to_numpy(noisy(x10)))  # inf
 print("training-mode spread of the output:", to_numpy(noisy(np.repeat(x10[:1], 500, 0), training=True)).std().round(4))
 
 # %% [markdown]
-# ### `AlphaDropout` in a self-normalizing (SELU) network
-#
-# SELU with `lecun_normal` weights keeps activations near mean 0 and variance 1 through depth;
-# `AlphaDropout` keeps that property in training mode, where ordinary `Dropout` breaks it (its zeros
-# and rescaling inflate the variance).
-
-# %%
-def selu_stack(dropout_layer, depth=8, width=256):
-    keras.utils.set_random_seed(3)
-    stack = [keras.Input((width,))]
-    for _ in range(depth):
-        stack += [keras.layers.Dense(width, activation="selu", kernel_initializer="lecun_normal"), dropout_layer()]
-    return keras.Sequential(stack)
-
-
-selu_inputs = rng.normal(size=(512, 256)).astype("float32")
-for label, layer in {"AlphaDropout": keras.layers.AlphaDropout, "Dropout": keras.layers.Dropout}.items():
-    out = to_numpy(selu_stack(lambda layer=layer: layer(0.2))(selu_inputs, training=True))
-    print(f"{label:12s} after 8 SELU layers: mean {out.mean():+.3f}, variance {out.var():.3f}")
-    if label == "AlphaDropout":
-        assert abs(out.mean()) < 0.15 and 0.8 < out.var() < 1.2
-    else:
-        assert out.var() > 1.2
-
-# %% [markdown]
 # ### `ActivityRegularization` for a sparse code
+#
+# (`AlphaDropout` in a SELU network is shown in the deep dive.)
 
 # %%
 encoder = keras.Sequential([keras.Input((64,)), keras.layers.Dense(32, activation="relu"),
@@ -450,11 +406,15 @@ print("penalty collected by the model:", float(to_numpy(encoder.losses[0])))
 # %% [markdown]
 # ## Proof
 #
-# ### `Dropout`: zeros or $x/(1-p)$, a fraction $p$ dropped, mean preserved, identity at inference
+# The proofs that teach: what `Dropout` does to each entry, what `noise_shape` shares, and the exact
+# value of the activity penalty. The deep dive proves the rest statistically (the dropped fraction,
+# the noise moments, each spatial variant).
 #
-# With $p = 0.3$ the survivors must equal $x/0.7$ exactly (fails if Keras skipped the rescaling, or
-# scaled by $1-p$ instead), the dropped fraction must be $p$ within the 5-SE rule, and the mean of
-# the output must be the input's.
+# ### `Dropout`: zeros or $x/(1-p)$, identity at inference
+#
+# With *p* = 0.3 every survivor must equal $x/0.7$ exactly: this fails if Keras skipped the
+# rescaling, or scaled by 1 − *p* instead. At inference (a plain call, or `training=False`) the output
+# is the input itself.
 
 # %%
 p = 0.3
@@ -463,8 +423,7 @@ out = to_numpy(keras.layers.Dropout(p, seed=40)(x, training=True))
 kept = out != 0
 np.testing.assert_allclose(out[kept], x[kept] / (1 - p), rtol=1e-6)
 assert not np.allclose(out[kept], x[kept]) and not np.allclose(out[kept], x[kept] * (1 - p))
-within_5_se(~kept, p, "Dropout: fraction dropped")
-within_5_se(out - x, 0.0, "Dropout: output minus input")
+print(f"dropped {(~kept).mean():.3f} of the entries (rate {p}); every survivor is x / {1 - p:g}")
 for call in (lambda layer: layer(x), lambda layer: layer(x, training=False)):
     np.testing.assert_array_equal(to_numpy(call(keras.layers.Dropout(p, seed=41))), x)
 print("inference (default call and training=False) returns the input exactly")
@@ -487,105 +446,15 @@ shared = to_numpy(keras.layers.Dropout(0.5, noise_shape=(None, 1, None), seed=42
 default = to_numpy(keras.layers.Dropout(0.5, seed=43)(seq, training=True))
 assert constant_along(shared, 1) and not constant_along(default, 1)
 assert not constant_along(shared, 2)  # still independent across features
-within_5_se(shared[:, 0, :] == 0, 0.5, "noise_shape: fraction of (sample, feature) dropped")
-
-# %% [markdown]
-# ### `SpatialDropout1D`, `SpatialDropout2D`, `SpatialDropout3D` drop whole channels
-#
-# For each layer: every (sample, channel) map is all 0 or all $x/(1-p)$ (so constant over the
-# spatial axes, unlike plain `Dropout`), channels of one sample are dropped independently, and the
-# fraction of dropped maps is $p$. `SpatialDropout2D(data_format="channels_first")` does the same
-# with channels on axis 1.
-
-# %%
-p = 0.4
-cases = {
-    "SpatialDropout1D": (keras.layers.SpatialDropout1D(p, seed=50), (400, 6, 16), (1,)),
-    "SpatialDropout2D": (keras.layers.SpatialDropout2D(p, seed=51), (400, 5, 5, 16), (1, 2)),
-    "SpatialDropout2D channels_first": (
-        keras.layers.SpatialDropout2D(p, data_format="channels_first", seed=52), (400, 16, 5, 5), (2, 3)),
-    "SpatialDropout3D": (keras.layers.SpatialDropout3D(p, seed=53), (400, 3, 3, 3, 16), (1, 2, 3)),
-}
-for label, (layer, shape, spatial_axes) in cases.items():
-    x = rng.uniform(1.0, 2.0, size=shape).astype("float32")
-    out = to_numpy(layer(x, training=True))
-    ratio = out / x  # 0 where dropped, 1/(1-p) where kept
-    assert np.all(np.isclose(ratio, 0) | np.isclose(ratio, 1 / (1 - p), rtol=1e-6))
-    assert constant_along(np.isclose(ratio, 0), spatial_axes)  # whole maps
-    channel_dropped = np.isclose(ratio, 0).min(axis=spatial_axes)  # (batch, channels)
-    within_5_se(channel_dropped, p, f"{label}: fraction of maps dropped")
-    np.testing.assert_array_equal(to_numpy(layer(x)), x)  # identity at inference
-
-plain = to_numpy(keras.layers.Dropout(p, seed=54)(x, training=True))  # x: the last (3D) case
-assert not constant_along(plain == 0, spatial_axes)  # plain Dropout fails the whole-map test
-print("plain Dropout on the same volumes drops single voxels, not whole maps")
-
-# %% [markdown]
-# ### `GaussianDropout`: multiplier with mean 1 and variance $p/(1-p)$
-#
-# With $p = 0.2$ the variance must be $0.2/0.8 = 0.25$ (standard deviation 0.5). A common reading,
-# "Gaussian(1, rate)", would give a standard deviation of 0.2 (variance 0.04), and a variance of $p$
-# would be 0.2: both far outside the tolerance with $n = 200\,000$. The variance is checked as the
-# mean of the squared deviations from the **known** mean 1, so the same rule applies.
-
-# %%
-p = 0.2
-x = rng.uniform(1.0, 2.0, size=(N, 1)).astype("float32")
-multiplier = to_numpy(keras.layers.GaussianDropout(p, seed=60)(x, training=True)) / x
-within_5_se(multiplier, 1.0, "GaussianDropout: multiplier mean")
-within_5_se((multiplier - 1) ** 2, p / (1 - p), "GaussianDropout: multiplier variance")
-for wrong in (p**2, p):  # sd = rate, and variance = rate
-    assert expect_error(AssertionError, lambda wrong=wrong: within_5_se((multiplier - 1) ** 2, wrong, "  wrong"))
-np.testing.assert_array_equal(to_numpy(keras.layers.GaussianDropout(p)(x)), x)
-
-# %% [markdown]
-# ### `GaussianNoise`: additive, mean 0, variance $\sigma^2$, and $\sigma \le 1$
-#
-# The noise is **added** (independent of $x$: its spread is the same for small and large inputs, which
-# a multiplicative noise would fail), with mean 0 and variance $\sigma^2 = 0.09$.
-
-# %%
-sigma = 0.3
-x = np.concatenate([np.full((N // 2, 1), 0.1), np.full((N // 2, 1), 10.0)]).astype("float32")
-noise = to_numpy(keras.layers.GaussianNoise(sigma, seed=61)(x, training=True)) - x
-within_5_se(noise, 0.0, "GaussianNoise: mean")
-within_5_se(noise[: N // 2] ** 2, sigma**2, "GaussianNoise: variance where x = 0.1")
-within_5_se(noise[N // 2:] ** 2, sigma**2, "GaussianNoise: variance where x = 10")
-np.testing.assert_array_equal(to_numpy(keras.layers.GaussianNoise(sigma)(x)), x)
-error = expect_error(ValueError, lambda: keras.layers.GaussianNoise(2.0))
-print("stddev=2.0:", error)
-
-# %% [markdown]
-# ### `AlphaDropout`: the exact affine map, then mean 0 and variance 1
-#
-# First exactly: every output equals $a\,x + b$ (kept) or $a\,\alpha' + b$ (dropped), with $a$ and
-# $b$ from the formula above, computed here in NumPy. Then statistically on standard normal inputs:
-# the fraction at the dropped value is $p$, the mean is 0 and the variance is 1 (fails without the
-# affine correction: the plain mix of $x$ and $\alpha'$ has mean $p\alpha' \approx -0.53$).
-
-# %%
-p = 0.3
-alpha_prime = -1.6732632423543772 * 1.0507009873554805
-a = ((1 - p) * (1 + p * alpha_prime**2)) ** -0.5
-b = -a * alpha_prime * p
-x = rng.normal(size=(N, 1)).astype("float32")
-out = to_numpy(keras.layers.AlphaDropout(p, seed=62)(x, training=True))
-dropped = np.isclose(out, a * alpha_prime + b, atol=1e-6)
-np.testing.assert_allclose(out[~dropped], a * x[~dropped] + b, rtol=1e-5, atol=1e-6)
-within_5_se(dropped, p, "AlphaDropout: fraction dropped")
-within_5_se(out, 0.0, "AlphaDropout: mean")
-within_5_se(out**2, 1.0, "AlphaDropout: variance (mean 0 known)")
-uncorrected = np.where(dropped, alpha_prime, x)
-assert expect_error(AssertionError, lambda: within_5_se(uncorrected, 0.0, "  without a, b"))
-np.testing.assert_array_equal(to_numpy(keras.layers.AlphaDropout(p)(x)), x)
+print("noise_shape=(None, 1, None): one draw per (sample, feature), the same at all 10 time steps")
 
 # %% [markdown]
 # ### `ActivityRegularization`: the loss value, divided by the batch size
 #
 # The penalty is $\big(l_1\sum|x| + l_2\sum x^2\big)/B$ with $B$ the batch size (Keras 3 divides
 # any activity regularizer by it, so the strength does not change with the batch size). A batch of
-# 4 makes the undivided sum four times larger. The output is the input, unchanged, and the penalty
-# is computed on every call, in training mode or not.
+# four makes the undivided sum four times larger. The output is the input, unchanged, and the
+# penalty is computed on every call, in training mode or not.
 
 # %%
 l1, l2 = 0.1, 0.01
@@ -598,61 +467,6 @@ for training in (True, False):
     np.testing.assert_allclose(penalty, total / len(x), rtol=1e-5)
     assert not np.isclose(penalty, total, rtol=1e-2)  # fails if the batch size were ignored
 print(f"penalty {penalty:.5f} = sum {total:.5f} / batch size {len(x)}")
-
-# %% [markdown]
-# `fit` minimizes this penalty together with the loss: the loss `evaluate` reports for a model
-# holding the layer is the data loss plus the penalty of the evaluated batch.
-
-# %%
-probe = keras.Sequential([keras.Input((5,)), keras.layers.ActivityRegularization(l1=l1, l2=l2)])
-probe.compile(loss="mse")
-targets = np.zeros((4, 5), "float32")
-reported = probe.evaluate(x, targets, batch_size=4, verbose=0)
-np.testing.assert_allclose(reported, (x**2).mean() + total / 4, rtol=1e-5)
-print(f"evaluate: {reported:.5f} = mse {(x**2).mean():.5f} + penalty {total / 4:.5f}")
-
-# %% [markdown]
-# ### Seeds make the noise reproducible
-#
-# Two layers built with the same `seed` draw the same masks; a layer's successive calls draw new
-# ones. All seven noise layers accept `seed`; `ActivityRegularization` has no randomness and
-# refuses the keyword.
-
-# %%
-x = np.ones((3, 10), "float32")
-first, twin = keras.layers.Dropout(0.5, seed=7), keras.layers.Dropout(0.5, seed=7)
-call_1 = to_numpy(first(x, training=True))
-np.testing.assert_array_equal(call_1, to_numpy(twin(x, training=True)))
-assert not np.array_equal(call_1, to_numpy(first(x, training=True)))
-print("same seed, same first mask; next call, new mask")
-for name in noise_layers:
-    seeded = getattr(keras.layers, name)(0.3, seed=8)
-    twin = getattr(keras.layers, name)(0.3, seed=8)
-    x = positive_input(seeded)
-    np.testing.assert_array_equal(to_numpy(seeded(x, training=True)), to_numpy(twin(x, training=True)))
-refused = expect_error(ValueError, lambda: keras.layers.ActivityRegularization(l1=0.1, seed=8))
-assert "seed" in str(refused)
-print("seed= reproduces all seven noise layers; ActivityRegularization:", refused)
-
-# %% [markdown]
-# ### Keras 2 → 3 and common mistakes, proved
-#
-# - **Dropout is often written as "$x\cdot\text{mask}$".** That is only half of it: Keras divides
-#   the survivors by $1-p$ (proved above).
-# - **A common claim gives `GaussianDropout` a standard deviation of `rate`.** It is
-#   $\sqrt{p/(1-p)}$ (proved above).
-# - **`AlphaDropout` has no `alpha` argument.** $\alpha'$ is SELU's constant, fixed; an `alpha=`
-#   keyword is refused.
-# - **`GaussianNoise(stddev)` is limited to $[0, 1]$ in Keras 3**, which Keras 2 did not check
-#   (proved above).
-# - **`SpatialDropout*` take only `rate`, `seed`, `name`, `dtype` (and `data_format`)**: a
-#   `noise_shape` or other layer keyword is refused.
-
-# %%
-assert "alpha" not in keras.layers.AlphaDropout(0.1).get_config()
-expect_error(ValueError, lambda: keras.layers.AlphaDropout(0.1, alpha=1.0))
-expect_error(TypeError, lambda: keras.layers.SpatialDropout1D(0.1, noise_shape=(None, 1, None)))
-print(sorted(keras.layers.AlphaDropout(0.1).get_config()))
 
 # %% [markdown]
 # ## Application
@@ -702,14 +516,16 @@ for label, rate in (("no dropout", 0.0), ("Dropout(0.3)", 0.3)):
 fig, (ax_fit, ax_loss) = figure(1, 2, figsize=(12, 4))
 ax_fit.plot(t_test, y_test, color="black", lw=2, label="true curve sin(2πt)")
 ax_fit.scatter(t_train, y_train, color="black", s=18, zorder=3, label="20 training points")
-for label, colour in (("no dropout", "tab:red"), ("Dropout(0.3)", "tab:blue")):
-    ax_fit.plot(t_test, curves[label], color=colour, label=f"{label}: test MSE {fits[label]['test']:.3f}")
-    ax_loss.semilogy(fits[label]["history"], color=colour, label=label)
+for label, colour, style in (("no dropout", "tab:red", "-"), ("Dropout(0.3)", "tab:blue", "--")):
+    ax_fit.plot(t_test, curves[label], color=colour, ls=style, label=f"{label}: test MSE {fits[label]['test']:.3f}")
+    ax_loss.semilogy(fits[label]["history"], color=colour, ls=style, label=label)
 ax_fit.set(xlabel="t", ylabel="y", title="What each network learned")
 ax_loss.set(xlabel="step", ylabel="training loss (training mode, log)", title="Training loss")
 ax_fit.legend(fontsize=8)
 ax_loss.legend()
-fig
+plots.show(fig, "Notice that the network without dropout (solid red) bends to reach the noisy training "
+           "points and its training loss falls far lower, while the dropout network (dashed blue) keeps "
+           "a higher, noisier training loss and stays closer to the true curve.")
 
 # %% [markdown]
 # The proof in numbers (MSEs computed in NumPy from the predictions): the plain network fits its
@@ -726,41 +542,315 @@ print(f"test MSE: {plain['test']:.4f} without dropout, {regularized['test']:.4f}
 # %% [markdown]
 # ## Key terms
 #
-# - **Dropout**: zeroing random entries in training and rescaling the rest by $1/(1-p)$
+# - **Dropout**: zeroing random entries in training and rescaling the rest by 1/(1 − *p*)
 #   ("inverted dropout"), so inference needs no change.
-# - **Rate** $p$: the probability that an entry (or channel) is dropped.
+# - **Rate** *p*: the probability that an entry (or channel) is dropped.
 # - **Mask / noise shape**: the random keep-pattern; `noise_shape` sets which axes share one draw.
 # - **Spatial dropout**: dropping whole feature maps (channels) of a sample.
-# - **Multiplicative / additive Gaussian noise**: $x\varepsilon$ with
-#   $\varepsilon\sim\mathcal N(1, p/(1-p))$, or $x + \varepsilon$ with
-#   $\varepsilon\sim\mathcal N(0, \sigma^2)$.
+# - **Multiplicative / additive Gaussian noise**: multiplying by a normal factor of mean 1, or adding
+#   a normal term of mean 0.
 # - **Alpha dropout**: dropout to SELU's saturation value plus an affine correction, keeping mean 0
 #   and variance 1.
 # - **Activity regularization**: a loss on a layer's outputs, averaged over the batch.
-# - **Standard error**: the standard deviation of a sample mean, $s/\sqrt n$; our tolerance is 5 of
-#   them.
 
 # %% [markdown]
 # ## Summary
 #
 # - The noise layers act only with `training=True` (as in `fit`); elsewhere they return their input
-#   exactly.
-# - `Dropout` keeps entries with probability $1-p$ and scales them by $1/(1-p)$; `noise_shape`
+#   exactly. None of the eight layers has a weight.
+# - `Dropout` keeps entries with probability 1 − *p* and scales them by 1/(1 − *p*); `noise_shape`
 #   shares draws along axes; `SpatialDropout1D/2D/3D` drop whole channels.
-# - `GaussianDropout(p)` multiplies by $\mathcal N(1, p/(1-p))$; `GaussianNoise(σ)` adds
-#   $\mathcal N(0, σ^2)$ with $σ \le 1$; `AlphaDropout` keeps standardized inputs at mean 0,
-#   variance 1.
+# - `GaussianDropout(p)` multiplies by a normal of mean 1 and variance *p*/(1 − *p*);
+#   `GaussianNoise(σ)` adds a normal of sd σ ≤ 1; `AlphaDropout` keeps standardized inputs at mean
+#   0, variance 1.
 # - `ActivityRegularization` is the identity plus the loss $(l_1\sum|x| + l_2\sum x^2)/B$, on every
 #   call.
-# - Random behaviour is proved with a stated rule: within 5 standard errors of the expected value.
 # - On a 20-point regression, dropout trades a worse training fit for a better test fit.
 
 # %% [markdown]
 # ## Exercises
 #
-# 1. `Dropout(p)` preserves the mean but not the variance. Derive the output variance of
-#    `Dropout(0.5)` on a constant input $c$ by hand, then check it with the 5-SE rule.
-# 2. Show with a NumPy Monte Carlo that averaging many training-mode passes of the dropout network of
-#    the Application (MC dropout) approaches its inference prediction.
-# 3. Find the `l1` of `ActivityRegularization` that makes half the units of the sparse encoder
-#    above zero on average after training on random inputs.
+# Each exercise prints its task and how you know you are done; `ex.check(...)` says what is right
+# and what is not yet. Uncomment `ex.hint()` or `ex.solution()` only when you want them.
+#
+# ### Exercise 12.1 · The variance dropout adds
+#
+# Dropout keeps the mean of its input; it does not keep the spread.
+
+# %%
+ex = exercise("12.1")  # prints the task and how you know you are done
+
+
+def dropout_variance(rate, c):
+    ...  # your code here
+
+
+ex.check(dropout_variance)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 12.2 · Drop whole rows of an image
+
+# %%
+ex = exercise("12.2")
+
+noise_shape = None  # your answer here: a tuple of four entries
+
+ex.check(noise_shape)
+# ex.hint()
+# ex.solution()
+
+# %% [markdown]
+# ### Exercise 12.3 · The activity penalty in NumPy
+
+# %%
+ex = exercise("12.3")
+
+
+def activity_penalty(x, l1, l2):
+    ...  # your code here
+
+
+ex.check(activity_penalty)
+# ex.hint()
+# ex.solution()
+
+# %% [markdown]
+# ## Deep dive (optional)
+#
+# Proofs that are here for trust rather than understanding: the statistics of every noise layer,
+# `AlphaDropout` in a SELU network, what `evaluate` reports, reproducible seeds, and what changed
+# since Keras 2. Each part opens with what it proves.
+#
+# ### The tolerance rule for random layers
+#
+# This states the rule every statistical proof below uses, so that a random layer can be checked
+# without a fixed expected number. Every statistical claim is written as **the mean of $n$
+# independent terms** (a dropped-or-not indicator, a multiplier, a squared deviation from a known
+# mean). Such a sample mean has standard error $\text{SE} = s/\sqrt n$, with $s$ the terms' standard
+# deviation, and we require
+#
+# $$|\text{sample mean} - \text{expected value}| \le 5\,\text{SE}.$$
+#
+# For a correct layer this fails with probability below one in a million (a normal 5-sigma tail), so
+# the check is safe on any backend and any random seed; with $n = 200\,000$ it is still sharp enough
+# to reject the plausible wrong formulas, which the proofs name. `within_5_se` applies the rule and
+# returns the distance in standard errors; the two self-tests show that it accepts a correct mean
+# and rejects one that is off by 0.1.
+
+# %%
+def within_5_se(terms, expected, label):
+    """Assert that the mean of the i.i.d. `terms` is within 5 standard errors of `expected`."""
+    terms = np.asarray(terms, dtype="float64").ravel()
+    se = terms.std(ddof=1) / np.sqrt(terms.size)
+    z = abs(terms.mean() - expected) / se
+    assert z <= 5, f"{label}: mean {terms.mean():.5f}, expected {expected:.5f}, {z:.1f} standard errors away"
+    print(f"{label:45s} mean {terms.mean():.5f}  expected {expected:.5f}  ({z:.2f} SE)")
+    return z
+
+
+within_5_se(rng.normal(2.0, 3.0, 10_000), 2.0, "self-test: normal(2, 3) sample")
+assert expect_error(AssertionError, lambda: within_5_se(rng.normal(2.1, 3.0, 100_000), 2.0, "self-test"))
+
+# %% [markdown]
+# ### `Dropout` and `noise_shape`, statistically
+#
+# This proves that the fraction dropped really is the rate and that the output's mean is the
+# input's, the two promises the core path took on trust. The `noise_shape` mask of the core path
+# drops half its (sample, feature) pairs.
+
+# %%
+p = 0.3
+x = rng.uniform(1.0, 2.0, size=(N, 1)).astype("float32")
+out = to_numpy(keras.layers.Dropout(p, seed=44)(x, training=True))
+within_5_se(out == 0, p, "Dropout: fraction dropped")
+within_5_se(out - x, 0.0, "Dropout: output minus input")
+within_5_se(shared[:, 0, :] == 0, 0.5, "noise_shape: fraction of (sample, feature) dropped")
+
+# %% [markdown]
+# ### `SpatialDropout1D`, `SpatialDropout2D`, `SpatialDropout3D` drop whole channels
+#
+# This checks every spatial variant, including `channels_first`, so you can rely on the rule "one
+# draw per (sample, channel)" whatever the rank. For each layer: every (sample, channel) map is all
+# 0 or all $x/(1-p)$ (so constant over the spatial axes, unlike plain `Dropout`), channels of one
+# sample are dropped independently, and the fraction of dropped maps is $p$.
+
+# %%
+p = 0.4
+cases = {
+    "SpatialDropout1D": (keras.layers.SpatialDropout1D(p, seed=50), (400, 6, 16), (1,)),
+    "SpatialDropout2D": (keras.layers.SpatialDropout2D(p, seed=51), (400, 5, 5, 16), (1, 2)),
+    "SpatialDropout2D channels_first": (
+        keras.layers.SpatialDropout2D(p, data_format="channels_first", seed=52), (400, 16, 5, 5), (2, 3)),
+    "SpatialDropout3D": (keras.layers.SpatialDropout3D(p, seed=53), (400, 3, 3, 3, 16), (1, 2, 3)),
+}
+for label, (layer, shape, spatial_axes) in cases.items():
+    x = rng.uniform(1.0, 2.0, size=shape).astype("float32")
+    out = to_numpy(layer(x, training=True))
+    ratio = out / x  # 0 where dropped, 1/(1-p) where kept
+    assert np.all(np.isclose(ratio, 0) | np.isclose(ratio, 1 / (1 - p), rtol=1e-6))
+    assert constant_along(np.isclose(ratio, 0), spatial_axes)  # whole maps
+    channel_dropped = np.isclose(ratio, 0).min(axis=spatial_axes)  # (batch, channels)
+    within_5_se(channel_dropped, p, f"{label}: fraction of maps dropped")
+    np.testing.assert_array_equal(to_numpy(layer(x)), x)  # identity at inference
+
+plain = to_numpy(keras.layers.Dropout(p, seed=54)(x, training=True))  # x: the last (3D) case
+assert not constant_along(plain == 0, spatial_axes)  # plain Dropout fails the whole-map test
+print("plain Dropout on the same volumes drops single voxels, not whole maps")
+
+# %% [markdown]
+# ### `GaussianDropout`: multiplier with mean 1 and variance $p/(1-p)$
+#
+# This settles the size of the noise, which a common reading gets wrong. With $p = 0.2$ the variance
+# must be $0.2/0.8 = 0.25$ (standard deviation 0.5). A common reading, "Gaussian(1, rate)", would
+# give a standard deviation of 0.2 (variance 0.04), and a variance of $p$ would be 0.2: both far
+# outside the tolerance with $n = 200\,000$. The variance is checked as the mean of the squared
+# deviations from the **known** mean 1, so the same rule applies.
+
+# %%
+p = 0.2
+x = rng.uniform(1.0, 2.0, size=(N, 1)).astype("float32")
+multiplier = to_numpy(keras.layers.GaussianDropout(p, seed=60)(x, training=True)) / x
+within_5_se(multiplier, 1.0, "GaussianDropout: multiplier mean")
+within_5_se((multiplier - 1) ** 2, p / (1 - p), "GaussianDropout: multiplier variance")
+for wrong in (p**2, p):  # sd = rate, and variance = rate
+    assert expect_error(AssertionError, lambda wrong=wrong: within_5_se((multiplier - 1) ** 2, wrong, "  wrong"))
+np.testing.assert_array_equal(to_numpy(keras.layers.GaussianDropout(p)(x)), x)
+
+# %% [markdown]
+# ### `GaussianNoise`: additive, mean 0, variance $\sigma^2$, and $\sigma \le 1$
+#
+# This proves the noise is added, not multiplied, and checks the Keras 3 limit on `stddev`. The
+# noise is independent of $x$: its spread is the same for small and large inputs, which a
+# multiplicative noise would fail, with mean 0 and variance $\sigma^2 = 0.09$.
+
+# %%
+sigma = 0.3
+x = np.concatenate([np.full((N // 2, 1), 0.1), np.full((N // 2, 1), 10.0)]).astype("float32")
+noise = to_numpy(keras.layers.GaussianNoise(sigma, seed=61)(x, training=True)) - x
+within_5_se(noise, 0.0, "GaussianNoise: mean")
+within_5_se(noise[: N // 2] ** 2, sigma**2, "GaussianNoise: variance where x = 0.1")
+within_5_se(noise[N // 2:] ** 2, sigma**2, "GaussianNoise: variance where x = 10")
+np.testing.assert_array_equal(to_numpy(keras.layers.GaussianNoise(sigma)(x)), x)
+error = expect_error(ValueError, lambda: keras.layers.GaussianNoise(2.0))
+print("stddev=2.0:", error)
+
+# %% [markdown]
+# ### `AlphaDropout`: the exact affine map, then mean 0 and variance 1
+#
+# This gives the two constants of `AlphaDropout` and proves them, for readers who want to know how
+# the mean and variance are kept. With SELU's constants $\lambda$ and $\alpha$, dropped entries are
+# set to $\alpha' = -\lambda\alpha$ and then
+#
+# $$a = \big((1-p)(1 + p\,\alpha'^2)\big)^{-1/2},\qquad b = -a\,\alpha'\,p .$$
+#
+# First exactly: every output equals $a\,x + b$ (kept) or $a\,\alpha' + b$ (dropped), computed here
+# in NumPy. Then statistically on standard normal inputs: the fraction at the dropped value is $p$,
+# the mean is 0 and the variance is 1 (fails without the affine correction: the plain mix of $x$ and
+# $\alpha'$ has mean $p\alpha' \approx -0.53$).
+
+# %%
+p = 0.3
+alpha_prime = -1.6732632423543772 * 1.0507009873554805
+a = ((1 - p) * (1 + p * alpha_prime**2)) ** -0.5
+b = -a * alpha_prime * p
+x = rng.normal(size=(N, 1)).astype("float32")
+out = to_numpy(keras.layers.AlphaDropout(p, seed=62)(x, training=True))
+dropped = np.isclose(out, a * alpha_prime + b, atol=1e-6)
+np.testing.assert_allclose(out[~dropped], a * x[~dropped] + b, rtol=1e-5, atol=1e-6)
+within_5_se(dropped, p, "AlphaDropout: fraction dropped")
+within_5_se(out, 0.0, "AlphaDropout: mean")
+within_5_se(out**2, 1.0, "AlphaDropout: variance (mean 0 known)")
+uncorrected = np.where(dropped, alpha_prime, x)
+assert expect_error(AssertionError, lambda: within_5_se(uncorrected, 0.0, "  without a, b"))
+np.testing.assert_array_equal(to_numpy(keras.layers.AlphaDropout(p)(x)), x)
+
+# %% [markdown]
+# ### `AlphaDropout` in a self-normalizing (SELU) network
+#
+# This shows why `AlphaDropout` exists. SELU with `lecun_normal` weights keeps activations near mean
+# 0 and variance 1 through depth; `AlphaDropout` keeps that property in training mode, where ordinary
+# `Dropout` breaks it (its zeros and rescaling inflate the variance).
+
+# %%
+def selu_stack(dropout_layer, depth=8, width=256):
+    keras.utils.set_random_seed(3)
+    stack = [keras.Input((width,))]
+    for _ in range(depth):
+        stack += [keras.layers.Dense(width, activation="selu", kernel_initializer="lecun_normal"), dropout_layer()]
+    return keras.Sequential(stack)
+
+
+selu_inputs = rng.normal(size=(512, 256)).astype("float32")
+for label, layer in {"AlphaDropout": keras.layers.AlphaDropout, "Dropout": keras.layers.Dropout}.items():
+    out = to_numpy(selu_stack(lambda layer=layer: layer(0.2))(selu_inputs, training=True))
+    print(f"{label:12s} after 8 SELU layers: mean {out.mean():+.3f}, variance {out.var():.3f}")
+    if label == "AlphaDropout":
+        assert abs(out.mean()) < 0.15 and 0.8 < out.var() < 1.2
+    else:
+        assert out.var() > 1.2
+
+# %% [markdown]
+# ### `evaluate` reports the activity penalty with the loss
+#
+# This proves that the penalty really reaches the loss that training minimizes: the loss `evaluate`
+# reports for a model holding the layer is the data loss plus the penalty of the evaluated batch
+# (with the core path's `l1` and `l2`).
+
+# %%
+x = rng.normal(size=(4, 5)).astype("float32")
+total = l1 * np.abs(x).sum() + l2 * (x**2).sum()
+probe = keras.Sequential([keras.Input((5,)), keras.layers.ActivityRegularization(l1=l1, l2=l2)])
+probe.compile(loss="mse")
+targets = np.zeros((4, 5), "float32")
+reported = probe.evaluate(x, targets, batch_size=4, verbose=0)
+np.testing.assert_allclose(reported, (x**2).mean() + total / 4, rtol=1e-5)
+print(f"evaluate: {reported:.5f} = mse {(x**2).mean():.5f} + penalty {total / 4:.5f}")
+
+# %% [markdown]
+# ### Seeds make the noise reproducible
+#
+# This proves what the `seed` argument promises, which matters when you want a run to repeat
+# exactly. Two layers built with the same `seed` draw the same masks; a layer's successive calls
+# draw new ones. All seven noise layers accept `seed`; `ActivityRegularization` has no randomness and
+# refuses the keyword.
+
+# %%
+x = np.ones((3, 10), "float32")
+first, twin = keras.layers.Dropout(0.5, seed=7), keras.layers.Dropout(0.5, seed=7)
+call_1 = to_numpy(first(x, training=True))
+np.testing.assert_array_equal(call_1, to_numpy(twin(x, training=True)))
+assert not np.array_equal(call_1, to_numpy(first(x, training=True)))
+print("same seed, same first mask; next call, new mask")
+for name in noise_layers:
+    seeded = getattr(keras.layers, name)(0.3, seed=8)
+    twin = getattr(keras.layers, name)(0.3, seed=8)
+    x = positive_input(seeded)
+    np.testing.assert_array_equal(to_numpy(seeded(x, training=True)), to_numpy(twin(x, training=True)))
+refused = expect_error(ValueError, lambda: keras.layers.ActivityRegularization(l1=0.1, seed=8))
+assert "seed" in str(refused)
+print("seed= reproduces all seven noise layers; ActivityRegularization:", refused)
+
+# %% [markdown]
+# ### Keras 2 → 3 and common mistakes, proved
+#
+# This collects the claims you may meet in older tutorials or Keras 2 code, each proved wrong for
+# Keras 3.
+#
+# - **Dropout is often written as "$x\cdot\text{mask}$".** That is only half of it: Keras divides
+#   the survivors by $1-p$ (proved in the core path).
+# - **A common claim gives `GaussianDropout` a standard deviation of `rate`.** It is
+#   $\sqrt{p/(1-p)}$ (proved above).
+# - **`AlphaDropout` has no `alpha` argument.** $\alpha'$ is SELU's constant, fixed; an `alpha=`
+#   keyword is refused.
+# - **`GaussianNoise(stddev)` is limited to $[0, 1]$ in Keras 3**, which Keras 2 did not check
+#   (proved above).
+# - **`SpatialDropout*` take only `rate`, `seed`, `name`, `dtype` (and `data_format`)**: a
+#   `noise_shape` or other layer keyword is refused.
+
+# %%
+assert "alpha" not in keras.layers.AlphaDropout(0.1).get_config()
+expect_error(ValueError, lambda: keras.layers.AlphaDropout(0.1, alpha=1.0))
+expect_error(TypeError, lambda: keras.layers.SpatialDropout1D(0.1, noise_shape=(None, 1, None)))
+print(sorted(keras.layers.AlphaDropout(0.1).get_config()))
