@@ -117,11 +117,6 @@ def as_text(minutes: float) -> str:
 
 
 
-def objective_ids(stem: str) -> list[str]:
-    number = stem.split("_")[0]
-    return [f"{number}.{i}" for i in range(1, len(lesson(stem)["objectives"]) + 1)]
-
-
 def header_markdown(
     stem: str, time: StudyTime, exercise_count: int, run_seconds: float | None, titles: dict[str, str]
 ) -> str:
@@ -155,7 +150,7 @@ def header_markdown(
                         "[practice quiz](../quiz/practice.ipynb)")
     if practice:
         lines += ["", "**Practise it:** " + "; ".join(practice) + "."]
-    lines += ["", f"The core path ends at *{EXERCISES}*; the *{DEEP_DIVE}* part after it (collapsed in "
-              "JupyterLab: click its heading) holds the proofs that are there for trust rather than for "
-              f"understanding. Objectives are numbered {number}.1, {number}.2, … in the syllabus."]
+    lines += ["", f"The core path ends at *{EXERCISES}*; the *{DEEP_DIVE}* part after it (folded in "
+              "JupyterLab: click its heading to open it) holds the proofs that are there for trust rather "
+              f"than for understanding. The syllabus calls these objectives O{number}.1, O{number}.2, …"]
     return "\n".join(lines)
