@@ -14,7 +14,14 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Patch
 
+# Okabe & Ito's palette (blue, orange, bluish green, reddish purple, sky blue, vermillion, yellow,
+# black): every pair stays at least 10 apart (CAM02-UCS ΔE) under simulated deuteranopia,
+# protanopia and tritanopia, where matplotlib's default orange and green fall to 1.6
+# (tests/test_figures.py).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
 COURSE_STYLE = {
+    "axes.prop_cycle": mpl.cycler(color=PALETTE),
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
     "axes.grid": True,
@@ -313,5 +320,40 @@ def show(fig: Figure, notice: str, alt: str | None = None) -> None:
 
     if not notice.startswith("Notice that ") or len(notice) < 40:
         raise ValueError(f"a figure's reading starts with 'Notice that ' and says what to see: {notice!r}")
-    display(fig, metadata={"image/png": {"alt": alt or notice}})
+    display(fig, metadata={"image/png": {"alt": alt or notice}, "series": series_of(fig)})
     display(Markdown(f"*{notice}*"))
+
+
+def series_of(fig: Figure) -> list[list[list[str]]]:
+    """Per axes, the labelled series a reader must tell apart: [colour, line style, marker, label].
+
+    The figures test (tests/test_figures.py) checks these stay distinguishable for colour-blind
+    readers: far enough apart in colour under simulated deficiencies, or different in style.
+    """
+    from matplotlib.colors import to_hex
+
+    found = []
+    for ax in fig.axes:
+        series = []
+        for line in ax.get_lines():
+            label = line.get_label()
+            if label and not label.startswith("_"):
+                series.append([to_hex(line.get_color()), str(line.get_linestyle()), str(line.get_marker()), label])
+        for collection in ax.collections:
+            label = collection.get_label()
+            colours = collection.get_facecolor()
+            if label and not label.startswith("_") and len(colours):
+                series.append([to_hex(colours[0]), "none", "scatter", label])
+        for patch_label, patch in _bar_groups(ax):
+            series.append([to_hex(patch.get_facecolor()), "none", "bar", patch_label])
+        found.append(series)
+    return found
+
+
+def _bar_groups(ax):
+    """(label, first patch) of each labelled bar group (ax.bar(..., label=...))."""
+    for container in ax.containers:
+        label = container.get_label()
+        patches = getattr(container, "patches", None)
+        if label and not label.startswith("_") and patches:
+            yield label, patches[0]
