@@ -13,11 +13,9 @@
 #
 # An **activation** is the non-linear function a layer applies to its output. Without one, a stack
 # of `Dense` layers is a single matrix product; with one, it can bend. Keras 3 ships 30 activations
-# in `keras.activations`, from `relu` to `sparsemax`. In this notebook you see every one of them
-# next to its derivative (computed by your backend's automatic differentiation), check each against
-# an independent NumPy formula, including at ±50 and at exactly 0, learn which keyword arguments
-# change what, and watch two classic failures happen with real numbers: ReLUs that die and
-# gradients that vanish through a deep sigmoid stack. An explorer lets you bend the curves yourself.
+# in `keras.activations`, from `relu` to `sparsemax`. You will see each one next to its derivative,
+# bend the curves in an explorer, and watch two classic failures happen with real numbers: ReLUs
+# that die and gradients that vanish through a deep sigmoid stack.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/02_activations.ipynb)
 
@@ -37,7 +35,8 @@ ENV = start(seed=42)
 # %% [markdown]
 # The tools used all along: Keras, NumPy and SciPy's `erf` for the independent checks, the course's
 # plotting style, `helpers.autodiff` (derivatives from the active backend's autodiff: TensorFlow's
-# `GradientTape`, `jax.grad` or `torch.autograd`), and the activations explorer.
+# `GradientTape`, `jax.grad` or `torch.autograd`), the activations explorer and the self-check
+# exercises.
 
 # %%
 import warnings
@@ -52,6 +51,7 @@ from helpers.autodiff import derivative, gradients
 from helpers.explorers import activations as explorer
 from helpers.known_bugs import assert_known_bug
 from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 act = keras.activations  # a short name for the module this notebook is about
@@ -90,14 +90,15 @@ for activation in ["linear", "relu"]:
 # %% [markdown]
 # ## Where
 #
-# - **In the API**: `keras.activations.<name>` are plain functions of a tensor (plus keyword
-#   arguments); `keras.activations.get`, `serialize` and `deserialize` translate between names and
-#   functions.
+# - **In the API**: `keras.activations.<name>` are plain functions of a tensor (plus options);
+#   `get`, `serialize` and `deserialize` translate between names and functions.
 # - **In a layer**: the `activation=` argument of `Dense`, `Conv2D`, `LSTM`… takes a name
-#   (`"gelu"`) or a function; `keras.layers.Activation` is a layer that only applies one.
-# - **In a saved model**: a layer's config stores the activation **by name**, so it reloads.
+#   (`"gelu"`) or a function, and a config stores it **by name**; `keras.layers.Activation` is a
+#   layer that only applies one.
+# - **In your own layer**: turn the argument into a function with `keras.activations.get` in
+#   `__init__`, and apply it in `call` to the linear part, as the built-in layers do.
 #
-# The three spellings below give the same numbers, which NumPy recomputes.
+# The four spellings below give the same numbers, which NumPy recomputes.
 
 # %%
 keras.utils.set_random_seed(1)
@@ -108,8 +109,22 @@ kernel, bias = dense_named.get_weights()
 pre = x @ kernel + bias
 y_function = to_numpy(act.gelu(pre))
 y_layer = to_numpy(keras.layers.Activation("gelu")(pre))
+
+
+class MyDense(keras.layers.Layer):
+    """A layer of your own that takes `activation=` like Dense (weights copied from dense_named)."""
+
+    def __init__(self, activation=None):
+        super().__init__()
+        self.activation = act.get(activation)  # a name, a function or None -> a function
+
+    def call(self, inputs):
+        return self.activation(ops.matmul(inputs, kernel) + bias)
+
+
+y_own = to_numpy(MyDense("gelu")(x))
 numpy_gelu = 0.5 * pre * (1 + erf(pre / np.sqrt(2)))
-for y in (y_named, y_function, y_layer):
+for y in (y_named, y_function, y_layer, y_own):
     np.testing.assert_allclose(y, numpy_gelu, rtol=1e-5, atol=1e-6)
 assert act.get("gelu") is act.gelu and dense_named.activation is act.gelu
 assert dense_named.get_config()["activation"] == "gelu"  # stored by name
@@ -120,18 +135,16 @@ assert dense_named.get_config()["activation"] == "gelu"  # stored by name
 # The activation decides **what a network can represent** (without it, only linear maps) and **how
 # well it trains**: the gradient that reaches early layers is multiplied by `f'` once per layer.
 # If `f'` is often 0 (a ReLU whose input is always negative) a unit stops learning; if `f'` is
-# always small (a sigmoid's is at most 1/4) the gradient shrinks geometrically with depth. The
-# Application section shows both with numbers. The output activation also decides **what the
-# outputs mean**: probabilities (`sigmoid`, `softmax`), log-probabilities (`log_softmax`), any real
+# always small (a sigmoid's is at most 1/4) the gradient shrinks geometrically with depth
+# (Application). The output activation also decides **what the outputs mean**: probabilities (`sigmoid`, `softmax`), log-probabilities (`log_softmax`), any real
 # number (`linear`).
 
 # %% [markdown]
 # ## When
 #
-# - **Hidden layers**: `relu` is the fast default; `gelu` and `silu` (smooth) are the usual choice in
-#   transformers and modern CNNs; `leaky_relu`, `elu`, `celu` keep a gradient for negative inputs;
-#   `selu` for self-normalizing dense networks; `relu6`, `hard_silu`, `hard_sigmoid` for cheap
-#   arithmetic on mobile hardware.
+# - **Hidden layers**: `relu` is the fast default; `gelu` and `silu` are usual in transformers and
+#   modern CNNs; `leaky_relu`, `elu`, `celu` keep a gradient for negative inputs; `selu` for
+#   self-normalizing dense networks; `relu6`, `hard_silu` for cheap mobile arithmetic.
 # - **Outputs**: `sigmoid` for independent yes/no outputs, `softmax` for one-of-K classes,
 #   `log_softmax` when you want log-probabilities, `linear` for regression, `softplus` or
 #   `exponential` for a positive quantity (a rate, a variance).
@@ -142,20 +155,17 @@ assert dense_named.get_config()["activation"] == "gelu"  # stored by name
 # %% [markdown]
 # ## Who
 #
-# Everyone who builds a layer picks one, usually by name. Researchers proposed them one after the
-# other: ReLU (Nair & Hinton 2010), ELU (Clevert et al. 2015), SELU (Klambauer et al. 2017),
-# GELU (Hendrycks & Gimpel 2016), SiLU/Swish (Elfwing et al. 2017; Ramachandran et al. 2017),
-# Mish (Misra 2019), hard-swish (Howard et al., MobileNetV3, 2019), sparsemax (Martins & Astudillo
-# 2016), GLU (Dauphin et al. 2017), squareplus (Barron 2021). Keras collects them behind one
-# signature, `f(x, **options)`, on every backend.
+# Everyone who builds a layer picks one, usually by name. Most were proposed in the last fifteen
+# years, from ReLU (Nair & Hinton 2010) to GELU (Hendrycks & Gimpel 2016) and SiLU/Swish (2017);
+# Keras collects them behind one signature, `f(x, **options)`, on every backend.
 
 # %% [markdown]
 # ## How
 #
-# Every activation takes a tensor (or anything convertible: a NumPy array, a list) and returns a
-# backend tensor of the same shape (vector-valued `glu` halves one axis). The cells below call each
-# one, family by family, on the notebook's input grid `xs` and print the values at seven points;
-# the Proof section checks them all against NumPy. `to_numpy` turns the backend tensor into a NumPy array.
+# Every activation takes a tensor (or a NumPy array) and returns a backend tensor of the same shape
+# (`glu` halves one axis). The cells below call each one, family by family, print the values at
+# seven points and draw the family with its derivative. `to_numpy` turns a backend tensor into a
+# NumPy array.
 
 # %%
 # One input grid for the whole notebook (JAX compiles each operation once per shape): 401 points,
@@ -165,9 +175,10 @@ xs = np.sort(np.concatenate([far_out, np.linspace(-6, 6, 385)])).astype("float32
 points = np.array([-3.0, -1.0, -0.25, 0.0, 0.25, 1.0, 3.0], dtype="float32")
 at = np.searchsorted(xs, points)  # where the few points we print sit on the grid
 assert np.array_equal(xs[at], points)
+grid = np.linspace(-5, 5, 401).astype("float32")  # a plain grid for derivatives and pictures
 
 
-def show(name, values):
+def show_values(name, values):
     values = to_numpy(values)
     picked = values[at] if values.shape == xs.shape else values  # the seven points, or a short vector
     print(f"{name:>24}: " + " ".join(f"{v:8.4f}" for v in picked))
@@ -182,60 +193,97 @@ print(" " * 26 + " ".join(f"{v:8.2f}" for v in points))
 # ones. `relu` alone has three options: `negative_slope`, `max_value` and `threshold`.
 
 # %%
-show("relu", act.relu(xs))
-show("relu(max_value=1)", act.relu(xs, max_value=1.0))
-show("leaky_relu", act.leaky_relu(xs))  # negative_slope=0.2 by default
-show("leaky_relu(slope=0.05)", act.leaky_relu(xs, negative_slope=0.05))
-show("relu6", act.relu6(xs))
-show("elu", act.elu(xs))
-show("selu", act.selu(xs))
-show("celu(alpha=0.5)", act.celu(xs, alpha=0.5))
-show("linear", act.linear(xs))
-show("threshold(0.2, -1)", act.threshold(xs, threshold=0.2, default_value=-1.0))
+show_values("relu", act.relu(xs))
+show_values("relu(max_value=1)", act.relu(xs, max_value=1.0))
+show_values("leaky_relu", act.leaky_relu(xs))  # negative_slope=0.2 by default
+show_values("leaky_relu(slope=0.05)", act.leaky_relu(xs, negative_slope=0.05))
+show_values("relu6", act.relu6(xs))
+show_values("elu", act.elu(xs))
+show_values("selu", act.selu(xs))
+show_values("celu(alpha=0.5)", act.celu(xs, alpha=0.5))
+show_values("linear", act.linear(xs))
+show_values("threshold(0.2, -1)", act.threshold(xs, threshold=0.2, default_value=-1.0))
+
+# %%
+plots.show(
+    explorer.figure(explorer.FAMILIES["ReLU-like"][:-1], x_range=(-5, 8), title="ReLU-like activations"),
+    "Notice that relu6 follows relu until it goes flat at 6, and that elu, selu and celu bend smoothly "
+    "to a negative floor, so their derivative stays positive for x < 0, where relu's is 0.",
+)
 
 # %% [markdown]
+# (`threshold` is drawn with the shrinkage family below.) `selu` is `elu` scaled by λ ≈ 1.0507 with
+# α ≈ 1.6733, hence its slope of 1.05 for x > 0.
+#
 # ### Smooth ReLU-like: `softplus`, `silu`, `gelu`, `mish`, `hard_silu`, `squareplus`, `sparse_plus`
 #
 # Curves that look like ReLU from afar but are smooth (or at least continuous in slope) near 0.
 # `gelu` has an `approximate` option; `squareplus` a smoothness `b`.
 
 # %%
-show("softplus", act.softplus(xs))
-show("silu", act.silu(xs))
-show("gelu", act.gelu(xs))
-show("gelu(approximate=True)", act.gelu(xs, approximate=True))
-show("mish", act.mish(xs))
-show("hard_silu", act.hard_silu(xs))
-show("squareplus(b=1)", act.squareplus(xs, b=1))
-show("sparse_plus", act.sparse_plus(xs))
+show_values("softplus", act.softplus(xs))
+show_values("silu", act.silu(xs))
+show_values("gelu", act.gelu(xs))
+show_values("gelu(approximate=True)", act.gelu(xs, approximate=True))
+show_values("mish", act.mish(xs))
+show_values("hard_silu", act.hard_silu(xs))
+show_values("squareplus(b=1)", act.squareplus(xs, b=1))
+show_values("sparse_plus", act.sparse_plus(xs))
+
+# %%
+plots.show(
+    explorer.figure(explorer.FAMILIES["smooth ReLU-like"], title="Smooth ReLU-like activations"),
+    "Notice that silu, gelu and mish dip below zero before rising, so their derivative is negative left "
+    "of each minimum, and that hard_silu's derivative jumps at ±3 while sparse_plus's is a continuous ramp.",
+)
 
 # %% [markdown]
+# The dips' minima (x ≈ −1.28, −0.75, −1.19 for `silu`, `gelu`, `mish`) and the slopes' overshoot
+# above 1 for x > 0 (peaking below 1.13) are asserted in the deep dive.
+#
 # ### Saturating: `sigmoid`, `tanh`, `softsign`, `hard_sigmoid`, `hard_tanh`, `log_sigmoid`, `sparse_sigmoid`, `exponential`
 #
 # Bounded (at least on one side): they flatten out on their bounded side, and so does their
-# gradient there. `log_sigmoid` is bounded above only: for x → −∞ it becomes the line y = x, with
-# slope 1. `exponential` is the exception that grows without bound; it sits here because it is the
-# unbounded side of the same coin (`sigmoid = exp / (1 + exp)`).
+# gradient there. `log_sigmoid` is bounded above only; `exponential` grows without bound and sits
+# here as the other side of the same coin (`sigmoid = exp / (1 + exp)`).
 
 # %%
-show("sigmoid", act.sigmoid(xs))
-show("tanh", act.tanh(xs))
-show("softsign", act.softsign(xs))
-show("hard_sigmoid", act.hard_sigmoid(xs))
-show("hard_tanh", act.hard_tanh(xs))
-show("log_sigmoid", act.log_sigmoid(xs))
-show("sparse_sigmoid", act.sparse_sigmoid(xs))
-show("exponential", act.exponential(xs))
+show_values("sigmoid", act.sigmoid(xs))
+show_values("tanh", act.tanh(xs))
+show_values("softsign", act.softsign(xs))
+show_values("hard_sigmoid", act.hard_sigmoid(xs))
+show_values("hard_tanh", act.hard_tanh(xs))
+show_values("log_sigmoid", act.log_sigmoid(xs))
+show_values("sparse_sigmoid", act.sparse_sigmoid(xs))
+show_values("exponential", act.exponential(xs))
+
+# %%
+plots.show(
+    explorer.figure(explorer.FAMILIES["saturating"][:-1], title="Saturating activations"),
+    "Notice that sigmoid's derivative never exceeds 0.25 and every bounded curve's derivative is near 0 "
+    "for |x| ≥ 4, while log_sigmoid's derivative tends to 1 on the left, where the curve is the line y = x.",
+)
 
 # %% [markdown]
+# The right panel is the story of vanishing gradients: a gradient passing through a flat region is
+# multiplied by almost 0. The hard versions are exactly flat outside [-3, 3] or [-1, 1].
+# (`exponential`, left out to keep the scale, is its own derivative.)
+#
 # ### Shrinkage: `hard_shrink`, `soft_shrink`, `tanh_shrink`
 #
 # They push small values to (or towards) zero, with a `threshold` λ for the first two.
 
 # %%
-show("hard_shrink", act.hard_shrink(xs))  # threshold=0.5 by default
-show("soft_shrink(threshold=1)", act.soft_shrink(xs, threshold=1.0))
-show("tanh_shrink", act.tanh_shrink(xs))
+show_values("hard_shrink", act.hard_shrink(xs))  # threshold=0.5 by default
+show_values("soft_shrink(threshold=1)", act.soft_shrink(xs, threshold=1.0))
+show_values("tanh_shrink", act.tanh_shrink(xs))
+
+# %%
+plots.show(
+    explorer.figure(["hard_shrink", "soft_shrink", "tanh_shrink", "threshold"], title="Shrinkage and threshold"),
+    "Notice that hard_shrink and soft_shrink are exactly 0 on [-0.5, 0.5], that hard_shrink jumps there "
+    "while soft_shrink moves everything else 0.5 towards 0, and that threshold keeps x only above 1.",
+)
 
 # %% [markdown]
 # ### Vector-valued: `softmax`, `log_softmax`, `sparsemax`, `glu`
@@ -243,65 +291,16 @@ show("tanh_shrink", act.tanh_shrink(xs))
 # These read a whole axis (`axis=-1` by default). `softmax` and `sparsemax` return a probability
 # vector (non-negative, summing to 1; `sparsemax` can give exact zeros), `log_softmax` its
 # logarithm, and `glu` splits the axis in two halves `a`, `b` and returns `a * sigmoid(b)`.
+# (`sparsemax` of the pinned Keras 3.15.1 has a bug when two or more entries stay positive; the
+# deep dive proves it and writes a correct version.)
 
 # %%
 logits = np.array([[2.0, 1.0, 0.1, -1.0]], dtype="float32")
-show("softmax", act.softmax(logits)[0])
-show("log_softmax", act.log_softmax(logits)[0])
-show("sparsemax", act.sparsemax(logits)[0])
-show("glu (4 -> 2 entries)", act.glu(logits)[0])
+show_values("softmax", act.softmax(logits)[0])
+show_values("log_softmax", act.log_softmax(logits)[0])
+show_values("sparsemax", act.sparsemax(logits)[0])
+show_values("glu (4 -> 2 entries)", act.glu(logits)[0])
 assert to_numpy(act.glu(logits)).shape == (1, 2)
-
-# %% [markdown]
-# ### A bug in `sparsemax` (Keras 3.15.1), proved, and a correct version
-#
-# `sparsemax(z)` is the point of the probability simplex closest to `z`: `max(zᵢ − τ, 0)`, where,
-# with the entries sorted in decreasing order and `k` the number that stay positive,
-# τ = (z₍₁₎ + … + z₍ₖ₎ − 1)/k. The pinned Keras (3.15.1, all backends) computes τ from the **sum of
-# the cumulative sums** over the support instead of the k-th cumulative sum. The two agree when a
-# single entry survives (`k = 1`, as with the logits above), and differ as soon as two or more do:
-# the output then does not even sum to 1. This is keras-team/keras issue #23425, fixed upstream by
-# pull request #23469 after 3.15.1. The cell reproduces the bug in NumPy, proves that Keras does
-# exactly that, and writes a correct `sparsemax` with `keras.ops`, proved against the textbook
-# algorithm. The bug is asserted only on the Keras versions known to have it (listed in
-# `helpers.known_bugs`); on any other Keras the cell asserts the correct sparsemax instead, and
-# fails with a message if the bug is still there.
-
-# %%
-def numpy_sparsemax(z, axis=-1, keras_bug=False):
-    """Martins & Astudillo (2016); keras_bug=True reproduces Keras 3.15.1's threshold."""
-    z = np.moveaxis(np.asarray(z, dtype="float64"), axis, -1)
-    s = -np.sort(-z, axis=-1)  # descending
-    cumulative = np.cumsum(s, axis=-1)
-    support = 1 + np.arange(1, z.shape[-1] + 1) * s > cumulative  # the entries that stay positive
-    k = support.sum(axis=-1, keepdims=True)
-    top = np.sum(np.where(support, cumulative, 0), axis=-1, keepdims=True) if keras_bug else \
-        np.take_along_axis(cumulative, k - 1, axis=-1)
-    return np.moveaxis(np.maximum(z - (top - 1) / k, 0), -1, axis)
-
-
-def sparsemax_fixed(x, axis=-1):
-    """A correct sparsemax in keras.ops: tau from the sum of the sorted logits over the support."""
-    z = ops.moveaxis(ops.convert_to_tensor(x), axis, -1)
-    s = ops.flip(ops.sort(z, axis=-1), axis=-1)
-    rank = ops.arange(1, z.shape[-1] + 1, dtype=z.dtype)
-    support = ops.cast(1 + rank * s > ops.cumsum(s, axis=-1), z.dtype)
-    tau = (ops.sum(s * support, axis=-1, keepdims=True) - 1) / ops.sum(support, axis=-1, keepdims=True)
-    return ops.moveaxis(ops.maximum(z - tau, 0), -1, axis)
-
-
-close = np.array([[0.25, 0.0], [0.0, 0.5], [1.0, 0.5], [0.1, 0.2]], dtype="float32")  # supports of size 2
-keras_out = to_numpy(act.sparsemax(close))
-assert not np.allclose(numpy_sparsemax(close, keras_bug=True), numpy_sparsemax(close), atol=0.05)  # they differ
-SPARSEMAX_BUG = assert_known_bug(
-    "sparsemax_threshold",
-    bug=lambda: np.testing.assert_allclose(keras_out, numpy_sparsemax(close, keras_bug=True), rtol=1e-5, atol=1e-6),
-    documented=lambda: np.testing.assert_allclose(keras_out, numpy_sparsemax(close), rtol=1e-5, atol=1e-6),
-)
-np.testing.assert_allclose(to_numpy(sparsemax_fixed(close)), numpy_sparsemax(close), rtol=1e-5, atol=1e-6)
-np.testing.assert_allclose(to_numpy(act.sparsemax(logits)), numpy_sparsemax(logits), rtol=1e-6)  # k = 1: fine
-print("Keras sparsemax:", keras_out.round(4).tolist(), "row sums", keras_out.sum(axis=-1).round(4).tolist())
-print("correct        :", to_numpy(sparsemax_fixed(close)).round(4).tolist())
 
 # %% [markdown]
 # ### The same object under two names: `swish` and `hard_swish`
@@ -311,7 +310,7 @@ print("correct        :", to_numpy(sparsemax_fixed(close)).round(4).tolist())
 # %%
 assert act.swish is act.silu
 assert act.hard_swish is act.hard_silu
-show("swish", act.swish(xs))
+show_values("swish", act.swish(xs))
 
 # %% [markdown]
 # ### Names and functions: `get`, `serialize`, `deserialize`
@@ -331,149 +330,44 @@ print("get('rleu'):", str(error)[:70])
 # ## Pros
 #
 # - One signature for all 30: `f(x, **options)`, usable as a function, a name or a layer.
-# - Same numbers on TensorFlow, JAX and PyTorch (proved below on whichever backend runs this).
-# - Numerically careful: `softmax` and `log_softmax` shift by the maximum; `softplus` and
-#   `log_sigmoid` stay finite at ±100, where the textbook `log(1 + exp(x))` overflows in float32
-#   (proved below).
+# - Same formulas on TensorFlow, JAX and PyTorch, and numerically careful: `softmax` shifts by the
+#   maximum, `softplus` stays finite where `log(1 + exp(x))` overflows (both in the deep dive).
 # - Names round-trip through configs, so models with built-in activations save and reload.
 
 # %% [markdown]
 # ## Cons
 #
-# - The choice matters and is partly empirical: no activation is best everywhere.
+# - The choice is partly empirical: no activation is best everywhere.
 # - ReLUs can **die** (zero gradient forever) and sigmoids **saturate** (tiny gradients), see
 #   Application.
-# - Defaults differ from papers and older Keras: `gelu` is exact by default, `leaky_relu`'s slope is
-#   0.2 (but the `LeakyReLU` layer's is 0.3), `hard_sigmoid` changed its formula in Keras 3.
-# - `log(softmax(x))` written by hand is unstable; use `log_softmax` or a loss with `from_logits`.
-# - `sparsemax` in the pinned Keras 3.15.1 is wrong whenever two or more entries stay positive
-#   (proved in How); use a corrected version until your Keras has the fix.
+# - Defaults differ from papers and Keras 2: `leaky_relu`'s slope is 0.2 (the `LeakyReLU` layer's
+#   0.3), `hard_sigmoid` changed its formula (deep dive).
+# - `sparsemax` in the pinned Keras 3.15.1 is wrong when two or more entries stay positive (deep dive).
 
 # %% [markdown]
 # ## Picture
 #
-# ### Every elementwise activation, by family, with its derivative
+# ### The four activations you will meet most, with their derivatives
 #
-# Each figure shows the curves (left) and their derivatives (right) on the same x axis, so you can
-# compare shapes within a family. The derivatives are computed by the active backend's autodiff
-# (`helpers.autodiff.derivative`), not typed in. The next cell checks a few of them against NumPy
-# central finite differences first, so the picture is trustworthy.
+# Curves on the left, derivatives on the right, on the same x axis. The derivatives are computed by
+# the active backend's autodiff (`helpers.autodiff.derivative`), not typed in; the deep dive checks
+# them against NumPy finite differences.
 
 # %%
-grid = np.linspace(-5, 5, 401).astype("float32")
-off_kink = grid[np.abs(grid) > 0.05]  # finite differences are meaningless at a kink
-for name in ["tanh", "gelu", "mish", "softsign", "squareplus"]:
-    f64 = {
-        "tanh": np.tanh,
-        "gelu": lambda t: 0.5 * t * (1 + erf(t / np.sqrt(2))),
-        "mish": lambda t: t * np.tanh(np.logaddexp(0, t)),
-        "softsign": lambda t: t / (1 + np.abs(t)),
-        "squareplus": lambda t: (t + np.sqrt(t**2 + 4)) / 2,
-    }[name]
-    h = 1e-4
-    numeric = (f64(off_kink.astype("float64") + h) - f64(off_kink.astype("float64") - h)) / (2 * h)
-    np.testing.assert_allclose(derivative(getattr(act, name), off_kink), numeric, rtol=1e-4, atol=1e-5)
-
-# %%
-explorer.figure(explorer.FAMILIES["ReLU-like"][:-1], x_range=(-5, 8), title="ReLU-like activations")
-
-# %% [markdown]
-# (`threshold` is drawn with the shrinkage family below.) `relu6` is `relu` until its cap at 6.
-# `elu`, `selu` and `celu` bend smoothly to a negative floor instead of cutting to 0, so their
-# derivative for x < 0 is positive, not 0. `selu` is `elu` scaled by λ ≈ 1.0507 with α ≈ 1.6733,
-# hence its slope of 1.05 for x > 0.
-
-# %%
-explorer.figure(explorer.FAMILIES["smooth ReLU-like"], title="Smooth ReLU-like activations")
-
-# %% [markdown]
-# `silu`, `gelu` and `mish` dip below zero for negative x: each falls to a minimum (at
-# x ≈ −1.28, −0.75 and −1.19) and rises again, so its derivative is negative only left of the
-# minimum and positive between it and 0. For x > 0 their slope overshoots 1 a little (by at most
-# 13 %) before settling at 1 (proved below). `hard_silu` and `sparse_plus` follow the same
-# idea with quadratic pieces: their derivative is a ramp between flat parts (continuous for
-# `sparse_plus`, with jumps at ±3 for `hard_silu`).
-
-# %%
-explorer.figure(explorer.FAMILIES["saturating"][:-1], title="Saturating activations")
-
-# %% [markdown]
-# The right panel is the story of vanishing gradients: `sigmoid`'s derivative never exceeds 0.25,
-# `tanh`'s reaches 1 only at 0, and the derivatives of the bounded ones are near 0 (at most 0.04)
-# for |x| ≥ 4. The hard versions are flat (exactly 0 gradient) outside [-3, 3] or [-1, 1]. The
-# exception is `log_sigmoid`: its derivative σ(−x) is near 0 on the right but tends to **1** on the
-# left, where the curve is the line y = x. (`exponential`, left out to keep the scale, is its own
-# derivative.) The next cell asserts these slopes and those of the smooth ReLU-likes above.
-
-# %%
-far_left, far_right = grid[grid <= -4], grid[grid >= 4]
-for name in ("sigmoid", "tanh", "softsign", "hard_sigmoid", "hard_tanh", "sparse_sigmoid"):
-    fn = getattr(act, name)
-    assert np.abs(derivative(fn, np.concatenate([far_left, far_right]))).max() <= 0.04 + 1e-6, name
-assert derivative(act.log_sigmoid, far_right).max() < 0.02
-assert derivative(act.log_sigmoid, far_left).min() > 0.98  # fails if every saturating slope vanished
-# silu, gelu, mish: negative slope only left of the minimum, positive between it and 0, peak slope in (1, 1.13]
-for name, lowest_at in {"silu": -1.278, "gelu": -0.752, "mish": -1.192}.items():
-    fn = getattr(act, name)
-    slope = derivative(fn, np.array([lowest_at - 0.05, lowest_at + 0.05, -0.5], "float32"))
-    assert slope[0] < 0 < slope[1] and slope[2] > 0, (name, slope)  # fails if negative for every x < 0
-    assert 1.0 < derivative(fn, grid[grid > 0]).max() <= 1.13, name
-
-# %%
-explorer.figure(["hard_shrink", "soft_shrink", "tanh_shrink", "threshold"], title="Shrinkage and threshold")
-
-# %% [markdown]
-# ### Vector-valued activations, seen through two entries
-#
-# A vector-valued activation has no single curve, but with two entries `[x, 0]` it becomes a
-# function of x. The cell proves the identities the picture shows: `softmax([x, 0])[0]` is
-# `sigmoid(x)`, `log_softmax([x, 0])[0]` is `log_sigmoid(x)`, `sparsemax([x, 0])[0]` is
-# `sparse_sigmoid(x)` (for the corrected sparsemax; the dotted curve is the pinned Keras, whose
-# bug shows for |x| < 1), and `glu([x, x])` is `silu(x)` (each checked against its NumPy formula).
-
-# %%
-def pair(t):
-    return ops.stack([t, ops.zeros_like(t)], axis=-1)  # the vector [x, 0] for every x
-
-
-vector_views = {
-    "softmax([x, 0])[0]": lambda t: act.softmax(pair(t))[..., 0],
-    "log_softmax([x, 0])[0]": lambda t: act.log_softmax(pair(t))[..., 0],
-    "sparsemax([x, 0])[0], corrected": lambda t: sparsemax_fixed(pair(t))[..., 0],
-    "sparsemax([x, 0])[0], Keras 3.15.1": lambda t: act.sparsemax(pair(t))[..., 0],
-    "glu([x, x])": lambda t: act.glu(ops.stack([t, t], axis=-1))[..., 0],
-}
-g64 = grid.astype("float64")
-numpy_views = {
-    "softmax([x, 0])[0]": 1 / (1 + np.exp(-g64)),
-    "log_softmax([x, 0])[0]": -np.logaddexp(0, -g64),
-    "sparsemax([x, 0])[0], corrected": np.clip((g64 + 1) / 2, 0, 1),
-    "sparsemax([x, 0])[0], Keras 3.15.1": numpy_sparsemax(np.stack([g64, 0 * g64], -1),
-                                                          keras_bug=SPARSEMAX_BUG)[:, 0],
-    "glu([x, x])": g64 / (1 + np.exp(-g64)),
-}
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), sharex=True)
-for name, fn in vector_views.items():
-    values = to_numpy(fn(ops.convert_to_tensor(grid)))
-    np.testing.assert_allclose(values, numpy_views[name], rtol=1e-5, atol=1e-6, err_msg=name)
-    style = ":" if "Keras 3.15.1" in name else "-"
-    (line,) = left.plot(grid, values, style, label=name)
-    right.plot(grid, derivative(fn, grid), style, color=line.get_color())
-left.set(title="vector-valued activations on [x, 0]", xlabel="x", ylabel="first output")
-right.set(title="derivative (backend autodiff)", xlabel="x", ylabel="d output / dx")
-left.legend(fontsize=8)
-fig.tight_layout()
-plt.close(fig)
-fig
+plots.show(
+    explorer.figure(["relu", "gelu", "sigmoid", "tanh"], title="relu, gelu, sigmoid and tanh"),
+    "Notice that relu's derivative jumps from 0 to 1 at x = 0, gelu's dips below 0 for negative x, and "
+    "the derivatives of sigmoid and tanh peak at x = 0 (at 0.25 and 1) and fade towards 0 on both sides.",
+)
 
 # %% [markdown]
 # ## Table
 #
-# σ(x) = 1/(1+e⁻ˣ) is the sigmoid. Every row is checked against NumPy in the Proof section.
+# σ(x) = 1/(1+e⁻ˣ) is the sigmoid. Every row is checked against NumPy in the deep dive.
 #
 # | Activation | Formula (Keras 3) | Options (default) | Range |
 # |---|---|---|---|
-# | `relu` | max(x, 0); in general: (x if x > threshold else 0), clipped to [0, max_value] when `max_value` is set, minus negative_slope·max(threshold − x, 0) | `negative_slope=0`, `max_value=None`, `threshold=0` | [0, ∞) |
+# | `relu` | max(x, 0) with the defaults (the general formula is in the deep dive) | `negative_slope=0`, `max_value=None`, `threshold=0` | [0, ∞) |
 # | `leaky_relu` | x if x > 0 else negative_slope·x | `negative_slope=0.2` | ℝ |
 # | `relu6` | min(max(x, 0), 6) | | [0, 6] |
 # | `elu` | x if x > 0 else α(eˣ − 1) | `alpha=1.0` | (−α, ∞) |
@@ -483,7 +377,7 @@ fig
 # | `threshold` | x if x > threshold else default_value | both required | |
 # | `softplus` | ln(1 + eˣ) | | (0, ∞) |
 # | `silu` = `swish` | x·σ(x) | | [−0.278, ∞) |
-# | `gelu` | ½x(1 + erf(x/√2)); with `approximate=True`: ½x(1 + tanh(√(2/π)(x + 0.044715x³))) | `approximate=False` | [−0.170, ∞) |
+# | `gelu` | ½x(1 + erf(x/√2)); a tanh formula with `approximate=True` (Proof) | `approximate=False` | [−0.170, ∞) |
 # | `mish` | x·tanh(softplus(x)) | | [−0.309, ∞) |
 # | `hard_silu` = `hard_swish` | x·relu6(x + 3)/6 (0 below −3, x above 3, x(x+3)/6 between) | | [−0.375, ∞) |
 # | `squareplus` | (x + √(x² + b))/2 | `b=4` | (0, ∞) |
@@ -501,40 +395,31 @@ fig
 # | `tanh_shrink` | x − tanh(x) | | ℝ |
 # | `softmax` | e^{xᵢ}/Σⱼ e^{xⱼ} along `axis` | `axis=-1` | simplex |
 # | `log_softmax` | xᵢ − max − ln Σⱼ e^{xⱼ − max} | `axis=-1` | (−∞, 0] |
-# | `sparsemax` | max(xᵢ − τ, 0), τ chosen so the outputs sum to 1 (Keras 3.15.1 gets τ wrong when ≥ 2 entries survive) | `axis=-1` | simplex, exact zeros |
+# | `sparsemax` | max(xᵢ − τ, 0), τ chosen so the outputs sum to 1 | `axis=-1` | simplex, exact zeros |
 # | `glu` | a·σ(b), where [a, b] = the two halves of `axis` | `axis=-1` | ℝ, half the size |
-# | `get` / `serialize` / `deserialize` | name ↔ function; `get(None)` is `linear` | | |
 
 # %% [markdown]
 # ## Example
 #
 # ### Example 1 · Explore the curves yourself
 #
-# Pick activations, move a parameter, and the figure redraws: curve on the left, autodiff derivative
-# on the right. Impossible settings (a `celu` α of 0 or below, a negative shrink threshold, a
-# negative `squareplus` b) print a one-line message instead of failing. Where widgets do not render
-# (a static page, a PDF), the static figure below shows what the explorer starts with, with the
-# parameters moved away from their defaults so you can compare.
+# Pick activations, move a parameter, and the figure redraws. Impossible settings (a `celu` α ≤ 0,
+# a negative shrink threshold) print a one-line message instead of failing. Where widgets do not
+# render (a static page, a PDF), the first figure shows four parameters moved from their defaults.
 
 # %%
-explorer.figure(
+moved = explorer.figure(
     ["elu", "celu", "leaky_relu", "squareplus"],
     {"elu": {"alpha": 0.5}, "celu": {"alpha": 2.0}, "leaky_relu": {"negative_slope": 0.05},
      "squareplus": {"b": 1.0}},
     title="Parameters moved: elu α=0.5, celu α=2, leaky slope 0.05, squareplus b=1",
 )
+plots.show(moved, "Notice that elu with α = 0.5 levels off near −0.5 while celu with α = 2 heads towards −2, "
+                  "leaky_relu with slope 0.05 is almost flat for x < 0, and squareplus with b = 1 is 0.5 at x = 0.")
 
 # %%
 activation_explorer = explorer.explore(selected=("relu", "leaky_relu", "elu", "gelu"))
 activation_explorer
-
-# %% [markdown]
-# The explorer's one-line messages come from the same checks the plain function runs:
-
-# %%
-for bad in [{"celu": {"alpha": 0.0}}, {"soft_shrink": {"threshold": -1.0}}]:
-    error = expect_error(explorer.ExplorerError, lambda bad=bad: explorer.curves(list(bad), bad))
-    print(error)
 
 # %% [markdown]
 # ### Example 2 · Output activations give outputs a meaning
@@ -553,10 +438,311 @@ assert np.all(p_soft > 0) and np.sum(p_sparse == 0) == 3  # sparsemax: exact zer
 print("softmax", p_soft.round(4), "| sigmoid", p_sig.round(4), "| sparsemax", p_sparse.round(4))
 
 # %% [markdown]
-# ### Example 3 · `Activation` layers and `activation=` in a functional model
+# ## Proof
 #
-# A tiny two-output model: one head with a `sigmoid` via `activation=`, another with a separate
-# `Activation("softmax")` layer. Both are just the functions applied to the logits.
+# Two proofs that change how you write code, each on a case where the wrong belief gives another
+# number. (The deep dive checks every activation against its NumPy formula.)
+#
+# ### `gelu`: exact by default, the tanh formula only with `approximate=True`
+#
+# The two formulas differ by at most about 5·10⁻⁴, far above float32 rounding, so the proof can
+# tell them apart: Keras's default matches the erf formula and **not** the tanh one.
+
+# %%
+v = xs.astype("float64")  # NumPy computes in float64, Keras in float32
+gelu_exact = 0.5 * v * (1 + erf(v / np.sqrt(2)))
+gelu_tanh = 0.5 * v * (1 + np.tanh(np.sqrt(2 / np.pi) * (v + 0.044715 * v**3)))
+gap = np.max(np.abs(gelu_exact - gelu_tanh))
+default, approx = to_numpy(act.gelu(xs)), to_numpy(act.gelu(xs, approximate=True))
+np.testing.assert_allclose(default, gelu_exact, rtol=1e-5, atol=1e-6)
+np.testing.assert_allclose(approx, gelu_tanh, rtol=1e-5, atol=1e-6)
+assert np.max(np.abs(default - gelu_tanh)) > 100 * 1e-6  # fails if the default were the tanh formula
+print(f"largest gap between exact and tanh GELU: {gap:.2e}")
+
+# %% [markdown]
+# ### `log_softmax` is finite where `log(softmax(x))` is −∞
+#
+# With logits `[0, −1000]`, the second probability e⁻¹⁰⁰⁰ underflows to exactly 0, so
+# `log(softmax(x))` is −∞ and its gradient is NaN: one such example poisons a training step.
+# `log_softmax` computes `x − max − log Σ e^{x − max}`: the exact −1000, with a finite gradient
+# (the one-hot vector minus the softmax).
+
+# %%
+far = np.array([[0.0, -1000.0], [3.0, 1.0]], dtype="float32")
+naive = to_numpy(ops.log(act.softmax(far)))
+stable = to_numpy(act.log_softmax(far))
+f64 = far.astype("float64")
+shifted = f64 - f64.max(axis=1, keepdims=True)
+numpy_stable = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+assert np.isneginf(naive[0, 1])  # the infinity
+np.testing.assert_allclose(stable, numpy_stable, rtol=1e-6)  # the fix: exactly -1000 (and row 2 as usual)
+(naive_grad,) = gradients(lambda t: ops.sum(ops.log(act.softmax(t))[:, 1]), [far])
+(stable_grad,) = gradients(lambda t: ops.sum(act.log_softmax(t)[:, 1]), [far])
+assert np.isnan(naive_grad[0]).all()  # the gradient of the naive version is NaN
+np.testing.assert_allclose(stable_grad, np.array([[0, 1], [0, 1]]) - np.exp(numpy_stable), rtol=1e-5,
+                           atol=1e-6)
+print("log(softmax):", naive[0], " log_softmax:", stable[0], " stable gradient:", stable_grad[0])
+
+# %% [markdown]
+# ## Application
+#
+# ### Dying ReLUs: a too-large learning rate switches units off for good
+#
+# A one-hidden-layer ReLU network (64 units) fits y = sin(2x₁) + x₂ by full-batch gradient descent,
+# 20 steps, from the same start at three learning rates. A unit is **dead** when its pre-activation
+# `x @ W + b` is ≤ 0 for **every** training input: its output is then 0 everywhere, and so is the
+# gradient with respect to its incoming weights, so gradient descent can never revive it.
+
+# %%
+x_train = rng.normal(size=(256, 4)).astype("float32")
+y_train = (np.sin(2 * x_train[:, :1]) + x_train[:, 1:2]).astype("float32")
+init = np.random.default_rng(1)
+start_params = [
+    (init.normal(size=(4, 64)) * np.sqrt(2 / 4)).astype("float32"),  # He's variance 2/4, plain (untruncated) normal
+    np.full(64, 0.1, dtype="float32"),
+    (init.normal(size=(64, 1)) / 8).astype("float32"),
+    np.zeros(1, dtype="float32"),
+]
+x_t, y_t = ops.convert_to_tensor(x_train), ops.convert_to_tensor(y_train)
+
+
+def mse(w1, b1, w2, b2):
+    hidden = act.relu(ops.matmul(x_t, w1) + b1)
+    return ops.mean((ops.matmul(hidden, w2) + b2 - y_t) ** 2)
+
+
+def descend(params, learning_rate, steps):
+    for _ in range(steps):
+        params = [p - learning_rate * g for p, g in zip(params, gradients(mse, params), strict=True)]
+    return params
+
+
+def dead_units(params):
+    return np.all(x_train @ params[0] + params[1] <= 0, axis=0)  # NumPy, independent of Keras
+
+
+rates = [0.01, 0.03, 0.1]
+trained = {lr: descend(start_params, lr, 20) for lr in rates}
+dead_fraction = {lr: dead_units(p).mean() for lr, p in trained.items()}
+print({lr: f"{f:.0%} dead" for lr, f in dead_fraction.items()})
+assert dead_units(start_params).mean() == 0  # everybody alive at the start
+assert dead_fraction[0.01] == 0 and dead_fraction[0.03] == 0
+assert dead_fraction[0.1] > 0.25  # a too-large step kills a quarter or more
+
+# %% [markdown]
+# Now the "for good": the gradient with respect to every dead unit's incoming weights and bias is
+# exactly 0, so 20 further steps at a gentle learning rate leave those weights bit-for-bit unchanged,
+# and the units stay dead.
+
+# %%
+damaged = trained[0.1]
+dead = dead_units(damaged)
+g_w1, g_b1, _, _ = gradients(mse, damaged)
+assert np.all(g_w1[:, dead] == 0) and np.all(g_b1[dead] == 0)
+assert np.any(g_w1[:, ~dead] != 0)  # the living units do learn
+recovered = descend(damaged, 0.01, 20)
+np.testing.assert_array_equal(recovered[0][:, dead], damaged[0][:, dead])  # not one bit moved
+assert np.all(dead_units(recovered)[dead])  # the dead stay dead
+
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+left.bar([str(lr) for lr in rates], [100 * dead_fraction[lr] for lr in rates],
+         color=["#4c72b0", "#4c72b0", plots.ACCENT])
+left.set(title="Dead ReLU units after 20 steps", xlabel="learning rate", ylabel="dead units (%)",
+         ylim=(0, 100))
+for i, lr in enumerate(rates):
+    left.text(i, 100 * dead_fraction[lr] + 2, f"{dead_fraction[lr]:.0%}", ha="center")
+bins = np.linspace(-1.5, 6.5, 33)
+for lr, colour in [(0.01, "#4c72b0"), (0.1, plots.ACCENT)]:
+    peak = (x_train @ trained[lr][0] + trained[lr][1]).max(axis=0)  # each unit's largest pre-activation
+    right.hist(np.clip(peak, -1.5, 6.5), bins=bins, alpha=0.6, color=colour, label=f"learning rate {lr}")
+right.axvspan(-1.5, 0, color="grey", alpha=0.15)
+right.text(-1.4, right.get_ylim()[1] * 0.95, "dead:\nnever\npositive", va="top")
+right.set(title="Largest pre-activation of each unit over the data", xlabel="max over inputs of x·w + b",
+          ylabel="units")
+right.legend()
+fig.tight_layout()
+plt.close(fig)
+plots.show(fig, f"Notice that only the largest learning rate, 0.1, leaves dead units ({dead_fraction[0.1]:.0%} of "
+                "them), and that a dead unit's largest pre-activation over the whole data set is at most 0.")
+
+# %% [markdown]
+# ### Saturating gradients: a deep sigmoid stack starves its first layers
+#
+# Three 15-layer stacks of 32 units, normal weights with LeCun's variance (std 1/√32; He's, √2 times
+# larger, for ReLU), the loss the mean squared output. Autodiff gives the gradient for every layer's
+# weights. Each backward step multiplies it by the activation's derivative (at most 1/4 for
+# `sigmoid`) and by the weights, so the sigmoid stack's first layer gets a gradient about a billion
+# (10⁹) times smaller than its last. `tanh'` reaches 1 near 0 and `relu'` is 1 for active units,
+# so their gradients keep their size.
+
+# %%
+depth, width = 15, 32
+deep_init = np.random.default_rng(3)
+standard = [deep_init.normal(size=(width, width)) for _ in range(depth)]
+deep_x = deep_init.normal(size=(64, width)).astype("float32")
+stacks = {"sigmoid": 1.0, "tanh": 1.0, "relu": np.sqrt(2.0)}  # activation: weight gain
+
+
+def deep_loss(name):
+    fn = getattr(act, name)
+
+    def loss(*weights):
+        h = ops.convert_to_tensor(deep_x)
+        for w in weights:
+            h = fn(ops.matmul(h, w))
+        return ops.mean(ops.sum(h**2, axis=1))
+
+    return loss
+
+
+grad_norms = {}
+for name, gain in stacks.items():
+    weights = [(gain * w / np.sqrt(width)).astype("float32") for w in standard]
+    grad_norms[name] = np.array([np.linalg.norm(g) for g in gradients(deep_loss(name), weights)])
+
+ratio = {name: norms[0] / norms[-1] for name, norms in grad_norms.items()}
+print({name: f"first/last = {r:.1e}" for name, r in ratio.items()})
+assert ratio["sigmoid"] < 1e-6  # vanished
+assert 0.1 < ratio["tanh"] < 10 and 0.1 < ratio["relu"] < 10  # kept their size
+assert np.max(derivative(act.sigmoid, grid)) <= 0.25 + 1e-7  # the reason: sigmoid' <= 1/4 everywhere
+np.testing.assert_allclose(np.max(derivative(act.sigmoid, grid)), 0.25, rtol=1e-6)
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 4))
+for name, norms in grad_norms.items():
+    ax.semilogy(np.arange(1, depth + 1), norms, marker="o", label=f"{name} (first/last = {ratio[name]:.0e})")
+ax.set(title="Gradient size per layer in a 15-layer stack", xlabel="layer (1 = closest to the input)",
+       ylabel="‖∂loss/∂W‖ (log scale)")
+ax.legend()
+plt.close(fig)
+plots.show(fig, f"Notice that the sigmoid stack's gradient shrinks layer after layer, to {ratio['sigmoid']:.0e} of "
+                "the last layer's at the first, while the tanh and relu stacks keep theirs within a factor of 10.")
+
+# %% [markdown]
+# ## Key terms
+#
+# - **Activation**: the non-linear function a layer applies after `x @ W + b`; **elementwise**
+#   (`relu`) or **vector-valued** (`softmax`: a whole axis at once).
+# - **Derivative f'(x)**: the factor by which the activation scales gradients flowing back through
+#   it; **autodiff** computes it exactly from the code.
+# - **Saturation / vanishing gradient**: flat regions where f' ≈ 0, and the shrinking of gradients
+#   with depth that small f' causes.
+# - **Dead ReLU**: a unit whose pre-activation is ≤ 0 for every input; its gradient is 0 for good.
+# - **Logits**: unnormalized scores fed to `softmax`/`sigmoid`, or to a loss with `from_logits=True`.
+
+# %% [markdown]
+# ## Summary
+#
+# - Without activations, stacked layers collapse to one matrix. Use the 30 functions of
+#   `keras.activations` by name, as functions, via `Activation` layers, or with `get` in your layer.
+# - Options change the formula (`relu`'s `max_value`, `leaky_relu`'s `negative_slope=0.2`, `gelu`'s
+#   `approximate=False`); each equals its NumPy formula.
+# - Use `log_softmax` (or a loss with `from_logits=True`), never `log(softmax(x))`.
+# - ReLUs die under too-large steps; sigmoids saturate (f' ≤ 1/4), so gradients shrink with depth.
+#   Leaky variants, sensible learning rates and good initialization (notebook 03) help.
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise prints its task and how you know you are done; `ex.check(...)` tells you what is
+# right and what is not yet. Uncomment `ex.hint()` or `ex.solution()` only when you want them.
+#
+# ### Exercise 02.1 · `selu` is a scaled `elu`
+#
+# The Table says `selu(x) = λ·elu(x, α)`; build it from `keras.activations.elu`.
+
+# %%
+ex = exercise("02.1")  # prints the task and how you know you are done
+
+
+def selu_from_elu(x):
+    ...  # your code here: use act.elu and the constants λ and α
+
+
+ex.check(selu_from_elu)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 02.2 · Count the dead ReLUs
+#
+# The Application section's test for a dead unit, written for any layer.
+
+# %%
+ex = exercise("02.2")
+
+
+def dead_fraction(x, kernel, bias):
+    ...  # your code here: NumPy is enough
+
+
+ex.check(dead_fraction)
+# ex.hint()
+# ex.solution()
+
+# %% [markdown]
+# ### Exercise 02.3 · A `log_softmax` that never returns −∞
+#
+# Write in NumPy what Keras's `log_softmax` does, so that the Proof section's logits `[0, −1000]`
+# and logits near 1000 both come out finite.
+
+# %%
+ex = exercise("02.3")
+
+
+def stable_log_softmax(z):
+    ...  # your code here: z is a NumPy array, softmax along the last axis
+
+
+ex.check(stable_log_softmax)
+# ex.hint()
+# ex.solution()
+
+# %% [markdown]
+# ## Deep dive (optional)
+#
+# Proofs that are here for trust rather than for understanding: every activation against NumPy,
+# every option, the exact minima and slopes the pictures show, a bug in Keras 3.15.1's `sparsemax`,
+# the round trip of every name, what changed since Keras 2, and two more checks of the
+# deep-stack experiment. Each part can be read on its own; the cells reuse names from above.
+#
+# ### Autodiff derivatives agree with finite differences
+#
+# The pictures' derivatives come from the backend's autodiff. This checks five of them against
+# NumPy central differences, away from kinks, so you can trust the right-hand panels.
+
+# %%
+off_kink = grid[np.abs(grid) > 0.05]  # finite differences are meaningless at a kink
+for name in ["tanh", "gelu", "mish", "softsign", "squareplus"]:
+    f64 = {
+        "tanh": np.tanh,
+        "gelu": lambda t: 0.5 * t * (1 + erf(t / np.sqrt(2))),
+        "mish": lambda t: t * np.tanh(np.logaddexp(0, t)),
+        "softsign": lambda t: t / (1 + np.abs(t)),
+        "squareplus": lambda t: (t + np.sqrt(t**2 + 4)) / 2,
+    }[name]
+    h = 1e-4
+    numeric = (f64(off_kink.astype("float64") + h) - f64(off_kink.astype("float64") - h)) / (2 * h)
+    np.testing.assert_allclose(derivative(getattr(act, name), off_kink), numeric, rtol=1e-4, atol=1e-5)
+
+# %% [markdown]
+# ### The explorer's messages come from the plain function
+#
+# This shows that an impossible setting in the explorer of Example 1 is refused by the same check
+# the plain `explorer.curves` runs, so the widget cannot draw a curve Keras would not compute:
+
+# %%
+for bad in [{"celu": {"alpha": 0.0}}, {"soft_shrink": {"threshold": -1.0}}]:
+    error = expect_error(explorer.ExplorerError, lambda bad=bad: explorer.curves(list(bad), bad))
+    print(error)
+
+# %% [markdown]
+# ### `Activation` layers and `activation=` in a functional model
+#
+# This proves, on a tiny two-output model, that an activation does the same job wherever it sits:
+# one head with a `sigmoid` via `activation=`, another with a separate `Activation("softmax")`
+# layer, both just the functions applied to the logits.
 
 # %%
 keras.utils.set_random_seed(2)
@@ -565,20 +751,37 @@ hidden = keras.layers.Dense(8, activation="silu")(inputs)
 yes_no = keras.layers.Dense(1, activation="sigmoid", name="yes_no")(hidden)
 class_logits = keras.layers.Dense(3, name="class_logits")(hidden)
 classes = keras.layers.Activation("softmax", name="classes")(class_logits)
-model = keras.Model(inputs, [yes_no, classes])
+model = keras.Model(inputs, [yes_no, classes, class_logits])  # the logits too, to check the softmax
 x = rng.normal(size=(6, 4)).astype("float32")
-p_yes, p_class = (to_numpy(t) for t in model(x))
-logit_model = keras.Model(inputs, class_logits)
-z = to_numpy(logit_model(x))
+p_yes, p_class, z = (to_numpy(t) for t in model(x))
 np.testing.assert_allclose(p_class, np.exp(z) / np.exp(z).sum(axis=1, keepdims=True), rtol=1e-5, atol=1e-6)
 assert np.all((p_yes > 0) & (p_yes < 1)) and p_class.shape == (6, 3)
 
 # %% [markdown]
-# ## Proof
+# ### The slopes the family pictures show
 #
+# The How section says the bounded activations' derivatives are at most 0.04 for |x| ≥ 4, that
+# `log_sigmoid`'s tends to 1 on the left, and that `silu`, `gelu` and `mish` have a negative slope
+# only left of their minimum and a peak slope between 1 and 1.13. Each claim, asserted:
+
+# %%
+far_left, far_right = grid[grid <= -4], grid[grid >= 4]
+for name in ("sigmoid", "tanh", "softsign", "hard_sigmoid", "hard_tanh", "sparse_sigmoid"):
+    fn = getattr(act, name)
+    assert np.abs(derivative(fn, np.concatenate([far_left, far_right]))).max() <= 0.04 + 1e-6, name
+assert derivative(act.log_sigmoid, far_right).max() < 0.02
+assert derivative(act.log_sigmoid, far_left).min() > 0.98  # fails if every saturating slope vanished
+# silu, gelu, mish: negative slope only left of the minimum, positive between it and 0, peak slope in (1, 1.13]
+for name, lowest_at in {"silu": -1.278, "gelu": -0.752, "mish": -1.192}.items():
+    fn = getattr(act, name)
+    slope = derivative(fn, np.array([lowest_at - 0.05, lowest_at + 0.05, -0.5], "float32"))
+    assert slope[0] < 0 < slope[1] and slope[2] > 0, (name, slope)  # fails if negative for every x < 0
+    assert 1.0 < derivative(fn, grid[grid > 0]).max() <= 1.13, name
+
+# %% [markdown]
 # ### Every activation equals its NumPy formula, from −50 to 50 and at exactly 0
 #
-# The grid holds 0 exactly, the kinks (±0.5, ±1, ±3, 6) and large magnitudes (up to ±50).
+# The grid `xs` holds 0 exactly, the kinks (±0.5, ±1, ±3, 6) and large magnitudes (up to ±50).
 # NumPy computes in float64; Keras in float32. (±50 cannot catch an overflow: `exp` overflows in
 # float32 only above about 88.7. The next cell tests the overflow claim at ±100.)
 
@@ -706,28 +909,131 @@ for name, stated in stated_minimum.items():
     assert abs(lowest - stated) < 1e-3 and abs(lowest - numpy_curves[name].min()) < 1e-5, (name, lowest)
     print(f"{name:>9}: min {lowest:.4f} at x = {fine[np.argmin(numpy_curves[name])]:.3f}")
 
+
 # %% [markdown]
-# ### `gelu`: exact by default, the tanh formula only with `approximate=True`
+# ### A bug in `sparsemax` (Keras 3.15.1), proved, and a correct version
 #
-# The two formulas differ by at most about 5·10⁻⁴, far above float32 rounding, so the proof can
-# tell them apart: Keras's default matches the erf formula and **not** the tanh one.
+# `sparsemax(z)` is the point of the probability simplex closest to `z`: `max(zᵢ − τ, 0)`, where,
+# with the entries sorted in decreasing order and `k` the number that stay positive,
+# τ = (z₍₁₎ + … + z₍ₖ₎ − 1)/k. The pinned Keras (3.15.1, all backends) computes τ from the **sum of
+# the cumulative sums** over the support instead of the k-th cumulative sum. The two agree when a
+# single entry survives (`k = 1`, as with the logits above), and differ as soon as two or more do:
+# the output then does not even sum to 1. This is keras-team/keras issue #23425, fixed upstream by
+# pull request #23469 after 3.15.1. The cell reproduces the bug in NumPy, proves that Keras does
+# exactly that, and writes a correct `sparsemax` with `keras.ops`, proved against the textbook
+# algorithm. The bug is asserted only on the Keras versions known to have it (listed in
+# `helpers.known_bugs`); on any other Keras the cell asserts the correct sparsemax instead, and
+# fails with a message if the bug is still there.
 
 # %%
-gelu_exact = 0.5 * v * (1 + erf(v / np.sqrt(2)))
-gelu_tanh = 0.5 * v * (1 + np.tanh(np.sqrt(2 / np.pi) * (v + 0.044715 * v**3)))
-gap = np.max(np.abs(gelu_exact - gelu_tanh))
-default, approx = to_numpy(act.gelu(xs)), to_numpy(act.gelu(xs, approximate=True))
-np.testing.assert_allclose(default, gelu_exact, rtol=1e-5, atol=1e-6)
-np.testing.assert_allclose(approx, gelu_tanh, rtol=1e-5, atol=1e-6)
-assert np.max(np.abs(default - gelu_tanh)) > 100 * 1e-6  # fails if the default were the tanh formula
-print(f"largest gap between exact and tanh GELU: {gap:.2e}")
+def numpy_sparsemax(z, axis=-1, keras_bug=False):
+    """Martins & Astudillo (2016); keras_bug=True reproduces Keras 3.15.1's threshold."""
+    z = np.moveaxis(np.asarray(z, dtype="float64"), axis, -1)
+    s = -np.sort(-z, axis=-1)  # descending
+    cumulative = np.cumsum(s, axis=-1)
+    support = 1 + np.arange(1, z.shape[-1] + 1) * s > cumulative  # the entries that stay positive
+    k = support.sum(axis=-1, keepdims=True)
+    top = np.sum(np.where(support, cumulative, 0), axis=-1, keepdims=True) if keras_bug else \
+        np.take_along_axis(cumulative, k - 1, axis=-1)
+    return np.moveaxis(np.maximum(z - (top - 1) / k, 0), -1, axis)
+
+
+def sparsemax_fixed(x, axis=-1):
+    """A correct sparsemax in keras.ops: tau from the sum of the sorted logits over the support."""
+    z = ops.moveaxis(ops.convert_to_tensor(x), axis, -1)
+    s = ops.flip(ops.sort(z, axis=-1), axis=-1)
+    rank = ops.arange(1, z.shape[-1] + 1, dtype=z.dtype)
+    support = ops.cast(1 + rank * s > ops.cumsum(s, axis=-1), z.dtype)
+    tau = (ops.sum(s * support, axis=-1, keepdims=True) - 1) / ops.sum(support, axis=-1, keepdims=True)
+    return ops.moveaxis(ops.maximum(z - tau, 0), -1, axis)
+
+
+close = np.array([[0.25, 0.0], [0.0, 0.5], [1.0, 0.5], [0.1, 0.2]], dtype="float32")  # supports of size 2
+keras_out = to_numpy(act.sparsemax(close))
+assert not np.allclose(numpy_sparsemax(close, keras_bug=True), numpy_sparsemax(close), atol=0.05)  # they differ
+SPARSEMAX_BUG = assert_known_bug(
+    "sparsemax_threshold",
+    bug=lambda: np.testing.assert_allclose(keras_out, numpy_sparsemax(close, keras_bug=True), rtol=1e-5, atol=1e-6),
+    documented=lambda: np.testing.assert_allclose(keras_out, numpy_sparsemax(close), rtol=1e-5, atol=1e-6),
+)
+np.testing.assert_allclose(to_numpy(sparsemax_fixed(close)), numpy_sparsemax(close), rtol=1e-5, atol=1e-6)
+np.testing.assert_allclose(to_numpy(act.sparsemax(logits)), numpy_sparsemax(logits), rtol=1e-6)  # k = 1: fine
+print("Keras sparsemax:", keras_out.round(4).tolist(), "row sums", keras_out.sum(axis=-1).round(4).tolist())
+print("correct        :", to_numpy(sparsemax_fixed(close)).round(4).tolist())
+
+
+# %% [markdown]
+# ### Vector-valued activations, seen through two entries
+#
+# This proves that the vector-valued activations are old friends in disguise: with two entries
+# `[x, 0]` each becomes a function of x, and `softmax([x, 0])[0]` is `sigmoid(x)`,
+# `log_softmax([x, 0])[0]` is `log_sigmoid(x)` and `glu([x, x])` is `silu(x)`, each checked against
+# its NumPy formula.
+
+# %%
+def pair(t):
+    return ops.stack([t, ops.zeros_like(t)], axis=-1)  # the vector [x, 0] for every x
+
+
+vector_views = {
+    "softmax([x, 0])[0]": lambda t: act.softmax(pair(t))[..., 0],
+    "log_softmax([x, 0])[0]": lambda t: act.log_softmax(pair(t))[..., 0],
+    "glu([x, x])": lambda t: act.glu(ops.stack([t, t], axis=-1))[..., 0],
+}
+g64 = grid.astype("float64")
+numpy_views = {
+    "softmax([x, 0])[0]": 1 / (1 + np.exp(-g64)),
+    "log_softmax([x, 0])[0]": -np.logaddexp(0, -g64),
+    "glu([x, x])": g64 / (1 + np.exp(-g64)),
+}
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), sharex=True)
+for name, fn in vector_views.items():
+    values = to_numpy(fn(ops.convert_to_tensor(grid)))
+    np.testing.assert_allclose(values, numpy_views[name], rtol=1e-5, atol=1e-6, err_msg=name)
+    (line,) = left.plot(grid, values, label=name)
+    right.plot(grid, derivative(fn, grid), color=line.get_color())
+left.set(title="vector-valued activations on [x, 0]", xlabel="x", ylabel="first output")
+right.set(title="derivative (backend autodiff)", xlabel="x", ylabel="d output / dx")
+left.legend(fontsize=8)
+fig.tight_layout()
+plt.close(fig)
+plots.show(fig, "Notice that softmax([x, 0])[0] is an S-curve from 0 to 1 like the sigmoid, log_softmax "
+                "follows the line y = x on the left and flattens at 0 on the right, and glu([x, x]) dips "
+                "below 0 like silu.")
+
+# %% [markdown]
+# Seen through two entries, as above: `sparsemax([x, 0])[0]` should be
+# `sparse_sigmoid(x)` = clip((x + 1)/2, 0, 1). The corrected version is; the pinned Keras is not
+# for |x| < 1, where both entries stay positive.
+
+# %%
+sparse_views = {
+    "corrected": lambda t: sparsemax_fixed(pair(t))[..., 0],
+    "Keras " + keras.__version__: lambda t: act.sparsemax(pair(t))[..., 0],
+}
+numpy_sparse_views = {
+    "corrected": np.clip((g64 + 1) / 2, 0, 1),
+    "Keras " + keras.__version__: numpy_sparsemax(np.stack([g64, 0 * g64], -1), keras_bug=SPARSEMAX_BUG)[:, 0],
+}
+fig, ax = plt.subplots(figsize=(6, 3.6))
+for (name, fn), style in zip(sparse_views.items(), ["-", ":"], strict=True):
+    values = to_numpy(fn(ops.convert_to_tensor(grid)))
+    np.testing.assert_allclose(values, numpy_sparse_views[name], rtol=1e-5, atol=1e-6, err_msg=name)
+    ax.plot(grid, values, style, lw=2, label=f"sparsemax([x, 0])[0], {name}")
+ax.set(title="sparsemax on two entries", xlabel="x", ylabel="first output")
+ax.legend(fontsize=8)
+plt.close(fig)
+plots.show(fig, "Notice that the Keras curve (dotted) leaves the corrected ramp (x + 1)/2 between x = −1 and 1, "
+                "where both entries stay positive, and agrees with it outside." if SPARSEMAX_BUG else
+                "Notice that this Keras's sparsemax lies on the corrected ramp (x + 1)/2 everywhere: the bug is fixed.")
+
 
 # %% [markdown]
 # ### Vector-valued activations along a chosen axis
 #
 # On a 4×4 matrix, `axis=0` normalizes each **column** and `axis=-1` each **row**; the results
 # differ, and each matches NumPy along its axis. `sparsemax` is checked against the NumPy algorithm
-# of the How section (Keras with its bug; the corrected `sparsemax_fixed` without it).
+# above (Keras with its bug; the corrected `sparsemax_fixed` without it).
 
 # %%
 def numpy_softmax(z, axis):
@@ -755,30 +1061,6 @@ assert not np.allclose(to_numpy(act.softmax(m32, axis=0)),
 sparse = to_numpy(sparsemax_fixed(m32))
 np.testing.assert_allclose(sparse.sum(axis=-1), 1.0, rtol=1e-5)
 print("exact zeros in sparsemax rows:", (sparse == 0).sum(axis=-1))
-
-# %% [markdown]
-# ### `log_softmax` is finite where `log(softmax(x))` is −∞
-#
-# With logits `[0, −1000]`, the second probability e⁻¹⁰⁰⁰/(1 + e⁻¹⁰⁰⁰) underflows to exactly 0 in
-# float32 (and float64), so `log(softmax(x))` is −∞ and its gradient (from autodiff) is NaN: one
-# such example poisons a whole training step. `log_softmax` computes `x − max − log Σ e^{x − max}`
-# and returns the exact −1000, with a finite gradient: the one-hot vector minus the softmax.
-
-# %%
-far = np.array([[0.0, -1000.0], [3.0, 1.0]], dtype="float32")
-naive = to_numpy(ops.log(act.softmax(far)))
-stable = to_numpy(act.log_softmax(far))
-f64 = far.astype("float64")
-shifted = f64 - f64.max(axis=1, keepdims=True)
-numpy_stable = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-assert np.isneginf(naive[0, 1])  # the infinity
-np.testing.assert_allclose(stable, numpy_stable, rtol=1e-6)  # the fix: exactly -1000 (and row 2 as usual)
-(naive_grad,) = gradients(lambda t: ops.sum(ops.log(act.softmax(t))[:, 1]), [far])
-(stable_grad,) = gradients(lambda t: ops.sum(act.log_softmax(t)[:, 1]), [far])
-assert np.isnan(naive_grad[0]).all()  # the gradient of the naive version is NaN
-np.testing.assert_allclose(stable_grad, np.array([[0, 1], [0, 1]]) - np.exp(numpy_stable), rtol=1e-5,
-                           atol=1e-6)
-print("log(softmax):", naive[0], " log_softmax:", stable[0], " stable gradient:", stable_grad[0])
 
 # %% [markdown]
 # ### `hard_silu` is piecewise quadratic, with the derivative autodiff finds
@@ -825,9 +1107,9 @@ assert keras.layers.Dense.from_config(config).activation is scaled_tanh
 print("custom activation stored as:", stored)
 
 # %% [markdown]
-# ### Keras 2 → 3, and the seed's errors, proved
+# ### Keras 2 → 3, and common claims, proved
 #
-# Older Keras code and our seed notes say several things that are not true of Keras 3. Each cell
+# Keras 2 code and many tutorials say several things that are not true of Keras 3. Each cell
 # below would fail under the wrong statement.
 #
 # **`hard_sigmoid` changed.** Keras 2 used `max(0, min(1, 0.2x + 0.5))`; Keras 3 uses
@@ -845,7 +1127,7 @@ print(f"hard_sigmoid(1) = {got[4]:.4f} (Keras 2: {keras2[4]:.1f});",
 
 # %% [markdown]
 # **`leaky_relu(x, alpha=0.1)` → `leaky_relu(x, negative_slope=0.1)`.** The function has no `alpha`
-# (a `TypeError`, so the seed's demo crashes); its default slope is 0.2. The `LeakyReLU` **layer**
+# (a `TypeError`, so Keras 2 code that passes `alpha` to the function crashes); its default slope is 0.2. The `LeakyReLU` **layer**
 # still accepts `alpha` with a deprecation `UserWarning`, and its default slope is 0.3.
 
 # %%
@@ -859,8 +1141,8 @@ assert old_style.negative_slope == 0.1
 assert any(issubclass(w.category, UserWarning) and "negative_slope" in str(w.message) for w in caught)
 
 # %% [markdown]
-# **GELU in Keras is exact by default** (proved above), not the tanh formula the seed gives.
-# **`hard_silu` is piecewise quadratic**, not piecewise linear (proved above).
+# **GELU in Keras is exact by default** (proved in the Proof section), not the tanh formula many
+# tutorials give. **`hard_silu` is piecewise quadratic**, not piecewise linear (proved above).
 #
 # **Softmax does not need hand-scaled logits.** `softmax` subtracts the maximum first, so logits
 # `[1000, 1001, 1002]` give the same finite probabilities as `[0, 1, 2]`; the naive NumPy formula
@@ -891,8 +1173,8 @@ nll = -np.mean(np.log(numpy_softmax(scores.astype("float64"), -1))[np.arange(5),
 np.testing.assert_allclose(loss, nll, rtol=1e-5)
 
 # %% [markdown]
-# **Activations return backend tensors, not NumPy arrays.** The seed's
-# `softmax(x.reshape(-1, 1), axis=0).flatten()` fails on TensorFlow (an `EagerTensor` has no
+# **Activations return backend tensors, not NumPy arrays.** Code written as if they were, such as
+# `softmax(x.reshape(-1, 1), axis=0).flatten()`, fails on TensorFlow (an `EagerTensor` has no
 # `.flatten()`); convert first, which works on every backend.
 
 # %%
@@ -904,145 +1186,32 @@ flat = to_numpy(out).flatten()
 np.testing.assert_allclose(flat, numpy_softmax(column[:, 0].astype("float64"), 0), rtol=1e-5)
 
 # %% [markdown]
-# ## Application
+# ### The deep sigmoid stack: the weights count too, and one autodiff number by hand
 #
-# ### Dying ReLUs: a too-large learning rate switches units off for good
-#
-# A one-hidden-layer ReLU network (64 units) fits y = sin(2x₁) + x₂ by plain full-batch gradient
-# descent, 20 steps, from the same start at three learning rates. Gradients come from autodiff.
-# A unit is **dead** when its pre-activation `x @ W + b` is ≤ 0 for **every** training input
-# (computed in NumPy): its output is then 0 everywhere, and so is the gradient of the loss with
-# respect to its incoming weights, so gradient descent can never revive it.
+# This proves that the Application's stacks compute what it says (a NumPy forward pass) and that the
+# 1/4 bound on `sigmoid'` bounds only the activation's factor per layer; the weights multiply
+# the gradient too. With weights 4 times larger, the same stack loses only about 2× per layer, far
+# from 4×. The Application's weights are a plain (untruncated) NumPy normal: unlike Keras's
+# `LecunNormal`/`HeNormal`, which are truncated normals (notebook 03), they have values beyond
+# 2.274σ.
 
 # %%
-x_train = rng.normal(size=(256, 4)).astype("float32")
-y_train = (np.sin(2 * x_train[:, :1]) + x_train[:, 1:2]).astype("float32")
-init = np.random.default_rng(1)
-start_params = [
-    (init.normal(size=(4, 64)) * np.sqrt(2 / 4)).astype("float32"),  # He's variance 2/4, plain (untruncated) normal
-    np.full(64, 0.1, dtype="float32"),
-    (init.normal(size=(64, 1)) / 8).astype("float32"),
-    np.zeros(1, dtype="float32"),
-]
-x_t, y_t = ops.convert_to_tensor(x_train), ops.convert_to_tensor(y_train)
-
-
-def mse(w1, b1, w2, b2):
-    hidden = act.relu(ops.matmul(x_t, w1) + b1)
-    return ops.mean((ops.matmul(hidden, w2) + b2 - y_t) ** 2)
-
-
-def descend(params, learning_rate, steps):
-    for _ in range(steps):
-        params = [p - learning_rate * g for p, g in zip(params, gradients(mse, params), strict=True)]
-    return params
-
-
-def dead_units(params):
-    return np.all(x_train @ params[0] + params[1] <= 0, axis=0)  # NumPy, independent of Keras
-
-
-rates = [0.01, 0.03, 0.1]
-trained = {lr: descend(start_params, lr, 20) for lr in rates}
-dead_fraction = {lr: dead_units(p).mean() for lr, p in trained.items()}
-print({lr: f"{f:.0%} dead" for lr, f in dead_fraction.items()})
-assert dead_units(start_params).mean() == 0  # everybody alive at the start
-assert dead_fraction[0.01] == 0 and dead_fraction[0.03] == 0
-assert dead_fraction[0.1] > 0.25  # a too-large step kills a quarter or more
-
-# %% [markdown]
-# Now the "for good": the gradient with respect to every dead unit's incoming weights and bias is
-# exactly 0, so 20 further steps at a gentle learning rate leave those weights bit-for-bit unchanged,
-# and the units stay dead.
-
-# %%
-damaged = trained[0.1]
-dead = dead_units(damaged)
-g_w1, g_b1, _, _ = gradients(mse, damaged)
-assert np.all(g_w1[:, dead] == 0) and np.all(g_b1[dead] == 0)
-assert np.any(g_w1[:, ~dead] != 0)  # the living units do learn
-recovered = descend(damaged, 0.01, 20)
-np.testing.assert_array_equal(recovered[0][:, dead], damaged[0][:, dead])  # not one bit moved
-assert np.all(dead_units(recovered)[dead])  # the dead stay dead
-
-# %%
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
-left.bar([str(lr) for lr in rates], [100 * dead_fraction[lr] for lr in rates],
-         color=["#4c72b0", "#4c72b0", plots.ACCENT])
-left.set(title="Dead ReLU units after 20 steps", xlabel="learning rate", ylabel="dead units (%)",
-         ylim=(0, 100))
-for i, lr in enumerate(rates):
-    left.text(i, 100 * dead_fraction[lr] + 2, f"{dead_fraction[lr]:.0%}", ha="center")
-bins = np.linspace(-1.5, 6.5, 33)
-for lr, colour in [(0.01, "#4c72b0"), (0.1, plots.ACCENT)]:
-    peak = (x_train @ trained[lr][0] + trained[lr][1]).max(axis=0)  # each unit's largest pre-activation
-    right.hist(np.clip(peak, -1.5, 6.5), bins=bins, alpha=0.6, color=colour, label=f"learning rate {lr}")
-right.axvspan(-1.5, 0, color="grey", alpha=0.15)
-right.text(-1.4, right.get_ylim()[1] * 0.95, "dead:\nnever\npositive", va="top")
-right.set(title="Largest pre-activation of each unit over the data", xlabel="max over inputs of x·w + b",
-          ylabel="units")
-right.legend()
-fig.tight_layout()
-plt.close(fig)
-fig
-
-# %% [markdown]
-# ### Saturating gradients: a deep sigmoid stack starves its first layers
-#
-# Three 15-layer stacks of 32 units, the same random inputs, plain (untruncated) NumPy normal
-# weights with LeCun's variance (std 1/√32; He's, √2 times larger, for ReLU). They are not Keras's
-# `LecunNormal`/`HeNormal`, which are truncated normals (notebook 03). The loss is the mean squared output norm. Autodiff gives
-# the gradient with respect to every layer's weight matrix; the plot shows its norm per layer.
-# Each backward step multiplies the gradient by the activation's derivative (at most 1/4 for
-# `sigmoid`) and by the weights, so the sigmoid stack's first layer receives a gradient about 10⁹
-# times smaller than its last. The 1/4 bounds only the activation's factor: with weights 4 times
-# larger, the same stack loses only about 2× per layer, far from 4× (asserted below). `tanh'` reaches 1 near 0 and `relu'` is exactly 1 for active units, so their gradients keep
-# their size through the depth.
-
-# %%
-depth, width = 15, 32
-deep_init = np.random.default_rng(3)
-standard = [deep_init.normal(size=(width, width)) for _ in range(depth)]
-deep_x = deep_init.normal(size=(64, width)).astype("float32")
-stacks = {"sigmoid": 1.0, "tanh": 1.0, "relu": np.sqrt(2.0)}  # activation: weight gain
 numpy_act = {"sigmoid": lambda h: 1 / (1 + np.exp(-h)), "tanh": np.tanh, "relu": lambda h: np.maximum(h, 0)}
-
-
-def deep_loss(name):
-    fn = getattr(act, name)
-
-    def loss(*weights):
-        h = ops.convert_to_tensor(deep_x)
-        for w in weights:
-            h = fn(ops.matmul(h, w))
-        return ops.mean(ops.sum(h**2, axis=1))
-
-    return loss
-
-
-grad_norms = {}
-for name, gain in stacks.items():
+for name, gain in stacks.items():  # the network is what the Application says it is: a NumPy forward pass
     weights = [(gain * w / np.sqrt(width)).astype("float32") for w in standard]
-    h = deep_x.astype("float64")  # NumPy forward pass: the network is what we say it is
+    h = deep_x.astype("float64")
     for w in weights:
         h = numpy_act[name](h @ w)
     np.testing.assert_allclose(to_numpy(deep_loss(name)(*weights)), np.mean(np.sum(h**2, axis=1)), rtol=1e-4)
-    grad_norms[name] = np.array([np.linalg.norm(g) for g in gradients(deep_loss(name), weights)])
-
-ratio = {name: norms[0] / norms[-1] for name, norms in grad_norms.items()}
-print({name: f"first/last = {r:.1e}" for name, r in ratio.items()})
-assert ratio["sigmoid"] < 1e-6  # vanished
-assert 0.1 < ratio["tanh"] < 10 and 0.1 < ratio["relu"] < 10  # kept their size
-assert np.max(derivative(act.sigmoid, grid)) <= 0.25 + 1e-7  # the reason: sigmoid' <= 1/4 everywhere
-# ... but the weights count too: per-layer factor (first/last)^(1/14) with weights ×1 and ×4
+# per-layer factor (first/last)^(1/14) with weights ×1 and ×4
 louder = [(4 * w / np.sqrt(width)).astype("float32") for w in standard]
 louder_norms = np.array([np.linalg.norm(g) for g in gradients(deep_loss("sigmoid"), louder)])
-per_layer = {"×1": ratio["sigmoid"] ** (1 / (depth - 1)), "×4": (louder_norms[0] / louder_norms[-1]) ** (1 / (depth - 1))}
+per_layer = {"×1": ratio["sigmoid"] ** (1 / (depth - 1)),
+             "×4": (louder_norms[0] / louder_norms[-1]) ** (1 / (depth - 1))}
 assert per_layer["×1"] < 0.25 < 0.4 < per_layer["×4"], per_layer  # fails for "at least 4× smaller per layer"
 all_weights = np.concatenate([w.ravel() for w in standard])
 assert np.mean(np.abs(all_weights) > 2 / 0.8796) > 0.01  # plain normals: Keras's truncated ones never exceed 2.274σ
 print("gradient factor per layer, sigmoid stack:", {k: round(float(f), 2) for k, f in per_layer.items()})
-np.testing.assert_allclose(np.max(derivative(act.sigmoid, grid)), 0.25, rtol=1e-6)
 
 # %% [markdown]
 # An independent check of one autodiff number: the gradient of the sigmoid stack's loss with respect
@@ -1067,65 +1236,3 @@ minus[-1][0, 0] -= step
 numeric = (numpy_deep_loss(plus) - numpy_deep_loss(minus)) / (2 * step)
 autodiff_value = gradients(deep_loss("sigmoid"), sig_weights)[-1][0, 0]
 np.testing.assert_allclose(autodiff_value, numeric, rtol=1e-3)
-
-# %%
-fig, ax = plt.subplots(figsize=(7, 4))
-for name, norms in grad_norms.items():
-    ax.semilogy(np.arange(1, depth + 1), norms, marker="o", label=f"{name} (first/last = {ratio[name]:.0e})")
-ax.set(title="Gradient size per layer in a 15-layer stack", xlabel="layer (1 = closest to the input)",
-       ylabel="‖∂loss/∂W‖ (log scale)")
-ax.legend()
-plt.close(fig)
-fig
-
-# %% [markdown]
-# ## Key terms
-#
-# - **Activation**: the (usually elementwise) non-linear function a layer applies after `x @ W + b`.
-# - **Elementwise / vector-valued**: one number in, one out (`relu`) versus a whole axis at once
-#   (`softmax`, `log_softmax`, `sparsemax`, `glu`).
-# - **Derivative f'(x)**: the factor by which the activation scales gradients flowing back through it.
-# - **Autodiff**: automatic differentiation; the backend computes exact derivatives of the code
-#   (`GradientTape`, `jax.grad`, `torch.autograd`).
-# - **Saturation**: the flat regions of a bounded activation, where f' ≈ 0.
-# - **Vanishing gradient**: gradients that shrink geometrically with depth because every layer
-#   multiplies them by a small f'.
-# - **Dead ReLU**: a unit whose pre-activation is ≤ 0 for every input; its gradient is 0 for good.
-# - **Logits**: unnormalized scores fed to `softmax`/`sigmoid`, or to a loss with `from_logits=True`.
-# - **Log-sum-exp / max shift**: computing `log Σ eˣ` as `max + log Σ e^{x − max}` to avoid overflow
-#   and `log 0`.
-# - **Sparsemax**: a softmax-like projection onto the probability simplex that can output exact zeros.
-# - **Gated linear unit (GLU)**: `a · σ(b)`, one half of the input gating the other.
-# - **Alias**: a second name for the same object (`swish` is `silu`).
-
-# %% [markdown]
-# ## Summary
-#
-# - `keras.activations` has 30 functions (plus the aliases `swish` = `silu`, `hard_swish` =
-#   `hard_silu`); use them by name (`activation="gelu"`), as functions, or via `Activation` layers.
-# - Each equals its textbook formula in Keras 3 (proved against NumPy from −50 to 50), with options:
-#   `relu(negative_slope, max_value, threshold)`, `leaky_relu(negative_slope=0.2)`, `elu/celu(alpha)`,
-#   `gelu(approximate=False)`, shrink `threshold`, `squareplus(b)`, `axis` for the vector-valued ones.
-# - Keras 3 changed `hard_sigmoid` to `relu6(x + 3)/6`; `gelu` is exact unless `approximate=True`;
-#   Keras 3.15.1's `sparsemax` has a threshold bug (issue #23425) when ≥ 2 entries survive.
-# - Use `log_softmax` (or a loss with `from_logits=True`), never `log(softmax(x))`: the latter gives
-#   −∞ and NaN gradients.
-# - ReLUs die under too-large steps (zero gradient, for good); sigmoids saturate: their derivative
-#   is at most 1/4, so with weights of the usual scale the gradient shrinks with depth (about 10⁹
-#   over 15 layers here; how much per layer depends on the weights too). Smooth or leaky variants,
-#   sensible learning rates and good initialization help.
-# - `get`/`serialize`/`deserialize` map names to functions and back; register custom activations
-#   to save them.
-
-# %% [markdown]
-# ## Exercises
-#
-# For self-study; each can be checked the way the Proof section checks its claims.
-#
-# 1. Prove that `selu` is `λ·elu(x, α)` with the λ and α of the table, using `keras.activations.elu`.
-# 2. Use `helpers.autodiff.derivative` to find, on a fine grid, where `silu`'s derivative is
-#    largest, and assert that its maximum exceeds 1.
-# 3. Repeat the dying-ReLU experiment with `leaky_relu` (`negative_slope=0.1`): assert that no unit
-#    has a zero gradient after the large learning rate.
-# 4. Prove that `softmax(x + c)` equals `softmax(x)` for a constant `c`, and that `sparsemax` has
-#    the same property.
