@@ -338,7 +338,8 @@ def series_of(fig: Figure) -> list[list[list[str]]]:
         for line in ax.get_lines():
             label = line.get_label()
             if label and not label.startswith("_"):
-                series.append([to_hex(line.get_color()), str(line.get_linestyle()), str(line.get_marker()), label])
+                style = [str(line.get_linestyle()), str(line.get_marker())]
+                series.append([to_hex(line.get_color()), *style, label])
         for collection in ax.collections:
             label = collection.get_label()
             colours = collection.get_facecolor()

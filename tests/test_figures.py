@@ -1,0 +1,40 @@
+"""Figures stay readable: the course palette and every shown figure's series, for colour-blind readers."""
+
+from __future__ import annotations
+
+from figure_checks import MIN_DELTA_E, closest_view, palette_problems, series_problems
+
+from helpers import plots
+
+
+def test_the_course_palette_is_colour_blind_safe():
+    assert not palette_problems(plots.PALETTE), palette_problems(plots.PALETTE)
+    assert [c.lower() for c in plots.COURSE_STYLE["axes.prop_cycle"].by_key()["color"]] == [
+        c.lower() for c in plots.PALETTE]
+
+
+def test_the_check_catches_matplotlibs_default_orange_and_green():
+    distance, view = closest_view("#ff7f0e", "#2ca02c")  # matplotlib's C1 and C2
+    assert distance < MIN_DELTA_E and view != "normal"
+    assert closest_view("#ff7f0e", "#2ca02c")[0] < 3 < closest_view("#0072B2", "#E69F00")[0]
+    assert palette_problems(["#ff7f0e", "#2ca02c"])
+
+
+def test_series_must_differ_in_more_than_colour():
+    two_solid_lines = [[["#0072B2", "-", "None", "train"], ["#E69F00", "-", "None", "test"]]]
+    assert "differ only in colour" in series_problems(two_solid_lines)[0]
+    dashed = [[["#0072B2", "-", "None", "train"], ["#E69F00", "--", "None", "test"]]]
+    assert not series_problems(dashed)
+    red_green_bars = [[["#d62728", "none", "bar", "before"], ["#2ca02c", "none", "bar", "after"]]]
+    assert "deuteranomaly" in series_problems(red_green_bars)[0]
+    safe_bars = [[["#0072B2", "none", "bar", "before"], ["#E69F00", "none", "bar", "after"]]]
+    assert not series_problems(safe_bars)
+
+
+def test_show_records_the_series_it_draws():
+    plots.use_course_style()
+    fig, ax = plots._new_figure()
+    ax.plot([0, 1], label="relu")
+    ax.plot([1, 0], "--", label="tanh")
+    ax.plot([0, 0], label="_hidden")
+    assert plots.series_of(fig) == [[["#0072b2", "-", "None", "relu"], ["#e69f00", "--", "None", "tanh"]]]
