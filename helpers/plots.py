@@ -313,14 +313,25 @@ def loss_curve(history: Mapping[str, Sequence[float]], title: str = "Loss per ep
 def show(fig: Figure, notice: str, alt: str | None = None) -> None:
     """Display `fig` with its reading under it: one "Notice that …" sentence, the thing to see.
 
-    The sentence is also the image's text alternative (`alt`, which nbconvert, the website and
-    JupyterLab read from the output's metadata) unless a fuller `alt` is given.
+    The sentence is also the image's text alternative unless a fuller `alt` is given. It goes where
+    each reader looks for it: the PNG output's metadata (nbconvert), and an HTML `<img alt>` in the
+    same output, which JupyterLab, Colab and the website render (JupyterLab 4 ignores the metadata).
     """
+    from html import escape
+
+    from IPython.core.pylabtools import print_figure
     from IPython.display import Markdown, display  # here: helpers must import without IPython
 
     if not notice.startswith("Notice that ") or len(notice) < 40:
         raise ValueError(f"a figure's reading starts with 'Notice that ' and says what to see: {notice!r}")
-    display(fig, metadata={"image/png": {"alt": alt or notice}, "series": series_of(fig)})
+    text = alt or notice
+    png = print_figure(fig, "png", base64=True)
+    bundle = {
+        "image/png": png,
+        "text/html": f'<img src="data:image/png;base64,{png}" alt="{escape(text)}"/>',
+        "text/plain": f"<Figure: {text}>",
+    }
+    display(bundle, raw=True, metadata={"image/png": {"alt": text}, "series": series_of(fig)})
     display(Markdown(f"*{notice}*"))
 
 
