@@ -71,6 +71,20 @@ def test_section_pages_carry_figures_and_both_links(site):
             assert "<img" in page, f"{path.name}: no figure on its page"
 
 
+def test_every_figure_has_its_reading_as_alt_text(site):
+    """Figures carry the author's description (plots.show), never a file name or nothing."""
+    bad = []
+    for path in website.section_notebooks():
+        page = (site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
+        for tag in re.findall(r"<img\b[^>]*>", page):
+            alt = re.search(r'\balt="([^"]*)"', tag)
+            if "/_static/" in tag or "colab-badge" in tag:
+                continue  # the theme's logo and badges are not figures
+            if not alt or len(alt.group(1)) < 40 or alt.group(1).endswith((".png", ".svg")):
+                bad.append(f"{path.name}: {alt.group(1) if alt else '(no alt)'}"[:160])
+    assert not bad, "figures without a description:\n" + "\n".join(bad)
+
+
 def test_every_internal_link_and_image_resolves(site):
     broken = []
     for page in site.rglob("*.html"):
