@@ -48,6 +48,9 @@ def test_notebook_runs_in_jupyterlab_in_chromium(lab, relative, record_time):
         images = page.eval_on_selector_all(
             ".jp-OutputArea-output img", "els => els.filter(e => e.naturalWidth > 0).length"
         )
+        # What a screen reader announces for each figure: its accessible name, from the <img alt>.
+        named = page.get_by_role("img", name=re.compile(r"^Notice that .{28,}")).count()
     assert not errors, f"error or stderr output in the browser: {errors}"
     assert images >= 1, "no rendered plot image in the browser"
+    assert named == images, f"{images} figures, {named} with their reading as accessible name"
     assert len(shown) >= 10, f"only {len(shown)} code cells rendered"
