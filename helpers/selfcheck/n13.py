@@ -29,8 +29,8 @@ def _check_attention(attention):
         ("no mask", None, {}),
         ("a causal mask (query t sees keys 0..t)", np.tril(np.ones((5, 5), bool))[None].repeat(2, 0),
          {"causal": True}),
-        ("a padding mask (the last 2 keys of sequence 1 masked)", np.broadcast_to(key_mask[:, None, :], (2, 5, 5)),
-         {"key_mask": key_mask}),
+        ("a padding mask (the last 2 keys of sequence 1 masked)",
+         np.broadcast_to(key_mask[:, None, :], (2, 5, 5)), {"key_mask": key_mask}),
     ]
     for name, mask, options in cases:
         result = attention(q, k, v) if mask is None else attention(q, k, v, mask)
@@ -42,9 +42,9 @@ def _check_attention(attention):
             raise NotYet(f"with {name}: weights should have shape (batch, T, S) = {want_weights.shape}, "
                          f"got {weights.shape}")
         if not np.allclose(weights.sum(-1), 1, atol=1e-4):
-            raise NotYet(f"with {name}: each row of weights must sum to 1 over the keys (last axis); yours sum to "
-                         f"{np.round(weights.sum(-1)[0], 3)}: take the softmax over the last axis, and mask "
-                         "the scores (set them to -inf) before the softmax, not the weights after it")
+            raise NotYet(f"with {name}: each row of weights must sum to 1 over the keys (last axis); yours "
+                         f"sum to {np.round(weights.sum(-1)[0], 3)}: take the softmax over the last axis, "
+                         "and mask the scores (set them to -inf) before the softmax, not the weights after")
         if not np.allclose(weights, want_weights, atol=1e-4):
             unscaled = np.allclose(weights, _keras_attention(q * np.sqrt(16), k, v, **options)[1], atol=1e-4)
             raise NotYet(f"with {name}: the weights differ from Keras's scaled dot-product attention"
@@ -53,17 +53,17 @@ def _check_attention(attention):
         if output.shape != want_out.shape or not np.allclose(output, want_out, atol=1e-4):
             raise NotYet(f"with {name}: the weights are right but the output is not: it is weights @ v, "
                          f"shape {want_out.shape}")
-    return ("your attention equals Keras's scaled dot-product attention without a mask, with a causal mask and "
-            "with a padding mask.")
+    return ("your attention equals Keras's scaled dot-product attention without a mask, with a causal mask "
+            "and with a padding mask.")
 
 
 register(Exercise(
     key="13.1", title="Scaled dot-product attention in NumPy", minutes=20, objectives=(1, 3),
-    task="Write attention(q, k, v, mask=None) in NumPy for q (batch, T, d), k (batch, S, d), v (batch, S, d_v) "
-         "and an optional boolean mask (batch, T, S), True = may attend. Return (output, weights): weights = "
-         "softmax over the keys of q·kᵀ/√d, with masked pairs at weight 0, and output = weights @ v. Done when "
-         "the check prints ✓: it compares with Keras's Attention layer, scaled by 1/√d, without a mask, with "
-         "a causal mask and with a padding mask.",
+    task="Write attention(q, k, v, mask=None) in NumPy for q (batch, T, d), k (batch, S, d), "
+         "v (batch, S, d_v) and an optional boolean mask (batch, T, S), True = may attend. Return "
+         "(output, weights): weights = softmax over the keys of q·kᵀ/√d, with masked pairs at weight 0, and "
+         "output = weights @ v. Done when the check prints ✓: it compares with Keras's Attention layer, "
+         "scaled by 1/√d, without a mask, with a causal mask and with a padding mask.",
     answer="attention",
     check_answer=_check_attention,
     hint="scores = q @ k.transpose(0, 2, 1) / np.sqrt(d); where the mask is False set the score to -np.inf "
@@ -148,8 +148,8 @@ register(Exercise(
     task="Write mha_weight_shapes(d_q, d_v, num_heads, key_dim, value_dim=None, output_shape=None) returning "
          "the shape of each of the eight weights of MultiHeadAttention(num_heads, key_dim, value_dim, "
          "output_shape) called on a query of width d_q and a value (and key) of width d_v: a dict such as "
-         "{'query/kernel': (d_q, num_heads, key_dim), ...}. output_shape may be None, an int or a tuple. Done "
-         "when the check prints ✓ for the four settings it builds in Keras.",
+         "{'query/kernel': (d_q, num_heads, key_dim), ...}. output_shape may be None, an int or a tuple. "
+         "Done when the check prints ✓ for the four settings it builds in Keras.",
     answer="mha_weight_shapes",
     check_answer=_check_mha_shapes,
     hint="value_dim defaults to key_dim, output_shape to d_q. Biases drop the kernel's input axis, and the "
@@ -157,7 +157,8 @@ register(Exercise(
     solution='''
 def mha_weight_shapes(d_q, d_v, num_heads, key_dim, value_dim=None, output_shape=None):
     value_dim = key_dim if value_dim is None else value_dim
-    out = (d_q,) if output_shape is None else tuple(output_shape) if isinstance(output_shape, tuple) else (output_shape,)
+    out = (d_q,) if output_shape is None else tuple(output_shape) if isinstance(output_shape, tuple) \
+        else (output_shape,)
     return {
         "query/kernel": (d_q, num_heads, key_dim), "query/bias": (num_heads, key_dim),
         "key/kernel": (d_v, num_heads, key_dim), "key/bias": (num_heads, key_dim),
@@ -179,7 +180,8 @@ def mha_weight_shapes(d_q, d_v, num_heads, key_dim, value_dim=None, output_shape
         ('''
 def mha_weight_shapes(d_q, d_v, num_heads, key_dim, value_dim=None, output_shape=None):
     value_dim = key_dim if value_dim is None else value_dim
-    out = (d_q,) if output_shape is None else tuple(output_shape) if isinstance(output_shape, tuple) else (output_shape,)
+    out = (d_q,) if output_shape is None else tuple(output_shape) if isinstance(output_shape, tuple) \
+        else (output_shape,)
     return {
         "query/kernel": (d_q, num_heads, key_dim), "query/bias": (num_heads, key_dim),
         "key/kernel": (d_v, num_heads, key_dim), "key/bias": (num_heads, key_dim),
@@ -224,8 +226,9 @@ def _check_window(sliding_window_mask):
         if not np.array_equal(got, want):
             t, s = np.argwhere(got != want)[0]
             allowed = "may" if want[t, s] else "may not"
-            raise NotYet(f"{call}: query {t} {allowed} attend to key {s} in GroupQueryAttention, your mask says "
-                         f"the opposite. Keras's pattern for this case (1 = may attend):\n{want.astype(int)}")
+            raise NotYet(f"{call}: query {t} {allowed} attend to key {s} in GroupQueryAttention, your mask "
+                         "says the opposite. Keras's pattern for this case (1 = may attend):\n"
+                         f"{want.astype(int)}")
     return ("your mask is the pattern GroupQueryAttention(sliding_window=...) applies, with and without the "
             "causal mask.")
 
