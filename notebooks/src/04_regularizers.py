@@ -12,11 +12,9 @@
 # # 04 · Layer weight regularizers
 #
 # A **regularizer** turns a layer's weights into a number, a penalty, that Keras adds to the loss
-# `fit` minimizes. Large penalties for large weights keep a network from memorizing noise. In this
-# notebook you compute every built-in penalty (`L1`, `L2`, `L1L2`, `OrthogonalRegularizer`) by hand
-# and see Keras agree, find the penalty in `layer.losses`, `model.losses` and in the loss `fit` and
-# `evaluate` report, save a model that uses a regularizer of your own, and watch L1 and L2 tame a
-# small network that overfits. A slider lets you set the strength and see the trained weights change.
+# `fit` minimizes. Large penalties for large weights keep a network from memorizing noise. You
+# compute every built-in penalty by hand and see Keras agree, find the penalties in the losses Keras
+# reports, save a regularizer of your own, and watch L1 and L2 tame a small network that overfits.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/04_regularizers.ipynb)
 
@@ -51,6 +49,7 @@ import numpy as np
 from helpers import plots
 from helpers.explorers import regularization as explorer
 from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 rng = np.random.default_rng(0)
@@ -85,7 +84,7 @@ print(f"penalty = 0.1 · Σ kernel² = {0.1 * np.sum(kernel ** 2):.4f}")
 # - **In a layer**: the `kernel_regularizer`, `bias_regularizer` and `activity_regularizer`
 #   arguments of `Dense`, `Conv*`, recurrent layers (which also have `recurrent_regularizer`) and
 #   others; `Embedding` names its weight's argument `embeddings_regularizer` (it rejects
-#   `kernel_regularizer`, proved in the Proof section); in your own layer,
+#   `kernel_regularizer`, proved in the deep dive); in your own layer,
 #   `add_weight(regularizer=...)`.
 # - **In training**: the penalties reach the optimizer through `model.losses`, which `fit` adds to
 #   the loss of every batch.
@@ -185,11 +184,8 @@ print(f"L1L2(0.05, 0.02)(W) = {penalty:.5f}; L1L2()(W) = 0")
 # For a `Dense` kernel of shape (inputs, units), the **columns** are the units' weight vectors, so
 # `mode="columns"` is the one that makes units differ. It accepts rank-2 weights only.
 #
-# One trap: give it a **tensor**, as a layer does. On a NumPy array, `mode="columns"` goes wrong in
-# Keras 3.15, because the NumPy branch of `keras.utils.normalize` replaces `axis=0` by `-1`
-# (`axis = axis or -1`): on a non-square array it raises, and on a **square** one it silently
-# returns a wrong penalty (it scales the rows instead of the columns). The last cell of this
-# subsection shows both.
+# Give it a **tensor**, as a layer does: on a NumPy array, `mode="columns"` goes wrong in Keras 3.15
+# (the deep dive shows how).
 
 # %%
 def orthogonal_penalty(w, factor, mode):
@@ -210,23 +206,6 @@ for mode in ("rows", "columns"):
 assert not np.isclose(orthogonal_penalty(W, 0.1, "rows"), orthogonal_penalty(W, 0.1, "columns"))
 rank_error = expect_error(ValueError, lambda: R.OrthogonalRegularizer(0.1)(np.ones((2, 3, 4), "float32")))
 print("rank 3:", rank_error)
-
-# %%
-numpy_error = expect_error(ValueError, lambda: R.OrthogonalRegularizer(0.1, mode="columns")(W))
-assert "broadcast" in str(numpy_error)
-expect_error(ValueError, lambda: keras.utils.normalize(W, axis=0))  # the culprit, on a NumPy array
-by_column = to_numpy(keras.utils.normalize(W_tensor, axis=0))  # the tensor branch is right
-np.testing.assert_allclose(by_column, W / np.linalg.norm(W, axis=0, keepdims=True), rtol=1e-5)
-print("columns mode on a non-square NumPy array:", numpy_error)
-
-square = rng.normal(size=(4, 4)).astype("float32")
-true_columns = orthogonal_penalty(square, 0.1, "columns")
-from_numpy = float(to_numpy(R.OrthogonalRegularizer(0.1, mode="columns")(square)))
-from_tensor = float(to_numpy(R.OrthogonalRegularizer(0.1, mode="columns")(keras.ops.convert_to_tensor(square))))
-np.testing.assert_allclose(from_tensor, true_columns, rtol=1e-5)
-assert abs(from_numpy - true_columns) > 1e-3 * true_columns  # square NumPy input: no error, wrong number
-print(f"square 4×4, columns mode: NumPy input {from_numpy:.5f}, tensor input {from_tensor:.5f}, "
-      f"true {true_columns:.5f}")
 
 # %% [markdown]
 # ### `Regularizer`: the base class
@@ -253,50 +232,6 @@ for lower, cls in pairs.items():
 assert type(R.l1(0.05)) is R.L1 and type(R.l1_l2(l1=0.1)) is R.L1L2
 assert type(R.l2(0.05)) is R.L2 and type(R.orthogonal_regularizer(0.1)) is R.OrthogonalRegularizer
 print({lower: cls.__name__ for lower, cls in pairs.items()})
-
-# %% [markdown]
-# ### `serialize`, `deserialize` and `get`
-#
-# `serialize(reg)` gives a JSON-friendly dict (module, class name, config); `deserialize(dict)`
-# rebuilds an equal regularizer. `get` accepts what a layer argument may be: `None`, an instance
-# (returned as is), a dict (deserialized), or a name string (the class with its default factor).
-
-# %%
-for reg in (R.L1(0.05), R.L2(0.05), R.L1L2(l1=0.05, l2=0.02), R.OrthogonalRegularizer(0.1, mode="columns")):
-    config = reg.get_config()
-    stored = json.loads(json.dumps(R.serialize(reg)))  # what a .keras file holds
-    rebuilt = R.deserialize(stored)
-    assert type(rebuilt) is type(reg) and rebuilt.get_config() == config
-    assert type(R.get(stored)) is type(reg)
-    np.testing.assert_allclose(to_numpy(rebuilt(W_tensor)), to_numpy(reg(W_tensor)), rtol=1e-6)
-    print(stored)
-
-same = R.L2(0.3)
-assert R.get(same) is same and R.get(None) is None
-by_name = {"l1": R.L1, "L2": R.L2, "l1l2": R.L1L2, "orthogonal_regularizer": R.OrthogonalRegularizer}
-for name, cls in by_name.items():
-    assert type(R.get(name)) is cls
-assert R.get("l2").get_config() == {"l2": 0.01}
-print(expect_error(ValueError, lambda: R.get("no_such_penalty")))
-
-# %% [markdown]
-# ### Keras 2 → 3
-#
-# - **Strings**: the string for `L1L2` is `"l1l2"`, not `"l1_l2"`, even though `l1_l2` is the
-#   Python name (Keras's own docstring still shows `kernel_regularizer='l1_l2'`, which raises).
-#   In Keras 2, `l1_l2()` was a function defaulting to 0.01 and 0.01; in Keras 3, `l1_l2` is the
-#   class `L1L2`, whose defaults are 0 and 0.
-# - **Validation**: Keras 3 rejects a negative or non-finite factor when you build the regularizer.
-# - **Stored precision**: `L1` and `OrthogonalRegularizer` keep their factor as a float32 tensor, so
-#   their config says 0.0099999998 for 0.01 (`L2` and `L1L2` keep a Python float).
-
-# %%
-expect_error(ValueError, lambda: R.get("l1_l2"))
-assert R.l1_l2().get_config() == {"l1": 0.0, "l2": 0.0}
-expect_error(ValueError, lambda: keras.layers.Dense(3, kernel_regularizer="l1_l2"))
-print(expect_error(ValueError, lambda: R.L1(-0.01)))
-assert R.L1(0.01).get_config()["l1"] == float(np.float32(0.01)) != 0.01
-assert R.L2(0.01).get_config()["l2"] == 0.01
 
 # %% [markdown]
 # ## Pros
@@ -342,7 +277,9 @@ slope_ax.set(xlabel="weight w", ylabel="d penalty / dw", title="Its slope: the e
 for ax in (value_ax, slope_ax):
     ax.legend()
 fig.tight_layout()
-plt.show()
+plt.close(fig)
+plots.show(fig, "Notice that L1's slope stays at ±0.5 right up to w = 0, pushing a small weight as hard as a "
+           "big one, while L2's slope shrinks linearly to 0 there.")
 
 # %% [markdown]
 # ## Table
@@ -390,7 +327,9 @@ print(f"GroupLasso(0.2)(W) = {to_numpy(group(W)):.5f}")
 
 # %% [markdown]
 # Saved inside a model to a `.keras` file and loaded back, the regularizer keeps its class and its
-# factor, and the reloaded model's penalty is the same number.
+# factor, and the reloaded model's penalty is the same number. Both parts of the recipe matter:
+# without `get_config` the model trains but cannot be saved, and without registration (or
+# `custom_objects`) it saves but cannot be loaded; the deep dive proves both.
 
 # %%
 grouped = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, kernel_regularizer=GroupLasso(0.2))])
@@ -408,9 +347,342 @@ np.testing.assert_allclose(to_numpy(reloaded.losses[0]), expected, rtol=1e-5)
 print("reloaded:", keras.saving.get_registered_name(type(reloaded_reg)), reloaded_reg.get_config())
 
 # %% [markdown]
-# ### Keras 2 → 3: without `get_config`, training works but saving fails
+# ## Proof
 #
-# A subclass with only `__init__` and `__call__` (what the seed describes) trains, because training
+# ### `layer.losses` holds one entry per regularized weight, and the activity penalty per sample
+#
+# A `Dense` layer with all three regularizers: the kernel and bias penalties match their formulas,
+# and the activity penalty is `L2` of the outputs **divided by the batch size** (here 4), so that the
+# balance between penalties does not change with the batch size.
+
+# %%
+layer = keras.layers.Dense(
+    3, kernel_regularizer=R.L1(0.05), bias_regularizer=R.L2(0.1), activity_regularizer=R.L2(0.01),
+    bias_initializer=keras.initializers.Constant(0.5),
+)
+x = rng.normal(size=(4, 5)).astype("float32")
+out = to_numpy(layer(x))
+kernel, bias = (to_numpy(v) for v in (layer.kernel, layer.bias))
+expected = sorted([0.05 * np.abs(kernel).sum(), 0.1 * np.sum(bias**2), 0.01 * np.sum(out**2) / len(x)])
+got = sorted(float(to_numpy(v)) for v in layer.losses)
+np.testing.assert_allclose(got, expected, rtol=1e-5)
+assert not np.isclose(0.01 * np.sum(out**2), expected).any()  # fails if not divided by the batch size
+print("layer.losses:", np.round(got, 5))
+
+# %% [markdown]
+# ### `model.losses` gathers every layer's penalties
+
+# %%
+first = keras.layers.Dense(4, kernel_regularizer=R.L2(0.1))
+second = keras.layers.Dense(1, kernel_regularizer=R.L1(0.2))
+model = keras.Sequential([keras.Input((5,)), first, second])
+k1, k2 = to_numpy(first.kernel), to_numpy(second.kernel)
+assert len(model.losses) == 2
+np.testing.assert_allclose(
+    sum(to_numpy(v) for v in model.losses), 0.1 * np.sum(k1**2) + 0.2 * np.abs(k2).sum(), rtol=1e-5
+)
+print("model.losses:", [round(float(to_numpy(v)), 5) for v in model.losses])
+
+# %% [markdown]
+# ### The loss `evaluate` and `fit` report includes the penalties
+#
+# Two models with the **same weights**, one with an `L2(0.1)` kernel penalty and one without. The
+# regularized model's `evaluate` loss is NumPy's MSE plus NumPy's penalty; the plain one's is the
+# MSE alone. A `fit` with learning rate 0 (weights unchanged, one full batch) reports the same
+# total, so `fit` adds the penalty too.
+
+# %%
+def linear_model(regularizer):
+    return keras.Sequential([keras.Input((5,)), keras.layers.Dense(1, kernel_regularizer=regularizer)])
+
+
+y = rng.normal(size=(len(x), 1)).astype("float32")
+with_penalty, without = linear_model(R.L2(0.1)), linear_model(None)
+without.set_weights(with_penalty.get_weights())
+kernel, bias = with_penalty.get_weights()
+mse = np.mean((x @ kernel + bias - y) ** 2)
+penalty = 0.1 * np.sum(kernel**2)
+
+for m in (with_penalty, without):
+    m.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="mse")
+evaluated_with = with_penalty.evaluate(x, y, batch_size=len(x), verbose=0)
+evaluated_without = without.evaluate(x, y, batch_size=len(x), verbose=0)
+fitted_with = with_penalty.fit(x, y, batch_size=len(x), epochs=1, verbose=0).history["loss"][0]
+np.testing.assert_allclose(evaluated_with, mse + penalty, rtol=1e-5)
+np.testing.assert_allclose(evaluated_without, mse, rtol=1e-5)
+np.testing.assert_allclose(fitted_with, mse + penalty, rtol=1e-5)
+print(f"MSE {mse:.4f} + penalty {penalty:.4f} = {mse + penalty:.4f}; "
+      f"evaluate: with {evaluated_with:.4f}, without {evaluated_without:.4f}; fit: {fitted_with:.4f}")
+
+# %% [markdown]
+# ### A scaled orthogonal matrix costs (almost) nothing: Keras does not compute $\sum(W^\top W - I)^2$
+#
+# A common description of `OrthogonalRegularizer` is $\lambda\sum(W^\top W - I)^2$ (a fine penalty
+# of its own, just not Keras's). Take an orthogonal 4×4 matrix `Q` and multiply it by 3. Its
+# columns are perpendicular, so every cosine is 0 and Keras's penalty is ~0; the common formula
+# charges a lot, because $W^\top W = 9I$. Keras measures **directions**, not lengths.
+
+# %%
+q, _ = np.linalg.qr(rng.normal(size=(4, 4)))
+scaled = (3.0 * q).astype("float32")
+keras_penalty = float(to_numpy(
+    R.OrthogonalRegularizer(0.1, mode="columns")(keras.ops.convert_to_tensor(scaled))
+))
+gram_formula = 0.1 * np.sum((scaled.T @ scaled - np.eye(4)) ** 2)
+assert keras_penalty < 1e-6 and gram_formula > 25  # fails if Keras used the Gram-minus-identity formula
+print(f"Keras: {keras_penalty:.2e}   the common formula: {gram_formula:.1f}")
+
+# %% [markdown]
+# ## Application
+#
+# ### Taming a network that overfits
+#
+# The data: 40 training samples, 20 features of which only 3 matter
+# ($y = 2x_0 - x_1 + 0.5x_2 + \text{noise}$), and 400 validation samples. A network with 32 hidden
+# units has 704 weights for 40 samples: without a penalty it memorizes the noise.
+#
+# `explorer.precompute()` trains this network once for every penalty and strength (no penalty, and
+# `L1`, `L2`, `L1L2` at seven strengths each) with 300 full-batch Adam steps, and keeps the results
+# for the explorer below. To be quick it trains all of them side by side in one `fit`; the deep dive
+# proves that each one ends exactly as it would trained alone.
+
+# %%
+x_train, y_train, x_val, y_val = explorer.make_problem(seed=0)
+table = explorer.precompute()  # one fit: 1 + 3 × 7 networks, 300 full-batch Adam steps each
+print("training inputs", x_train.shape, "| validation inputs", x_val.shape)
+
+# %% [markdown]
+# Four of those networks: no penalty, `L1(0.01)`, `L2(0.03)` and `L1L2(0.01, 0.01)` (L2's pull fades
+# near zero, so it gets a larger factor). Training and validation **MSE** are the data error without
+# the penalty, computed in NumPy from the weights every 30 steps, so the four are comparable.
+
+# %%
+demo = {"none": ("none", 0.0), "L1": ("l1", 0.01), "L2": ("l2", 0.03), "L1L2": ("l1_l2", 0.01)}
+kernels = {name: table.kernels[key] for name, key in demo.items()}
+final = {
+    name: {"train": table.train_loss[key], "val": table.val_loss[key],
+           "near_zero": float(np.mean(np.abs(table.kernels[key]) < explorer.NEAR_ZERO))}
+    for name, key in demo.items()
+}
+for name, row in final.items():
+    print(f"{name:5s} train MSE {row['train']:.3f}  validation MSE {row['val']:.3f}  "
+          f"near-zero weights {row['near_zero']:.0%}")
+
+fig, axes = plt.subplots(1, 4, figsize=(13, 3.4), sharey=True)
+for ax, (name, key) in zip(axes, demo.items(), strict=True):
+    step, train, val = np.array(table.curves[key]).T
+    ax.plot(step, train, label="training MSE")
+    ax.plot(step, val, label="validation MSE")
+    ax.set(title=f"penalty: {name}", xlabel="Adam step", yscale="log")
+axes[0].set_ylabel("MSE (log scale)")
+axes[0].legend()
+fig.tight_layout()
+plt.close(fig)
+plots.show(fig, "Notice that without a penalty the training MSE plunges towards 0 while the validation MSE stays "
+           "flat and high; under each penalty the training MSE levels off and the validation MSE keeps "
+           "falling, to several times lower.")
+
+# %% [markdown]
+# Without a penalty the training error falls towards zero (the network memorizes the noise) while
+# the validation error stalls high; each penalty trades a little training error for a much lower
+# validation error. The hidden kernels (log scale, so the tails stay visible; "near zero" means
+# |w| < 0.02): L1 piles most weights up at zero, L2 narrows the whole distribution.
+
+# %%
+fig, axes = plt.subplots(1, 4, figsize=(13, 3.2), sharex=True, sharey=True)
+bins = np.linspace(-1.0, 1.0, 51)
+for ax, (name, k) in zip(axes, kernels.items(), strict=True):
+    ax.hist(np.clip(k.ravel(), -1, 1), bins=bins, color=plots.ACCENT if name != "none" else "#888888")
+    ax.set(title=f"{name}: {final[name]['near_zero']:.0%} near zero", xlabel="hidden weight (clipped to ±1)",
+           yscale="log")
+axes[0].set_ylabel("number of weights")
+fig.tight_layout()
+plt.close(fig)
+plots.show(fig, "Notice that under L1 the single bin at zero holds most of the hidden weights, while under L2 "
+           "they spread over the neighbouring bins too, in a distribution much narrower than without a penalty.")
+
+# %% [markdown]
+# L1 also tells you which inputs matter. Add up the size of the weights leaving each input feature:
+# under L1 the two strong features keep by far the largest, and the weak feature beats the average
+# useless one.
+
+# %%
+row_size = np.abs(kernels["L1"]).sum(axis=1)  # total weight leaving each input feature
+assert set(np.argsort(row_size)[-2:]) == {0, 1}, row_size.round(2)  # the strong features 2·x0 and −x1
+assert row_size[2] > row_size[3:].mean(), row_size.round(2)  # the weak 0.5·x2 beats the useless ones
+print("row sizes, features 0-2:", row_size[:3].round(2), "| useless, mean:", row_size[3:].mean().round(2))
+
+# %% [markdown]
+# ### Explorer: slide the strength, see the trained weights
+#
+# The explorer shows the whole grid trained above (every kind at strengths 0 to 0.1), cached, so
+# moving the slider only draws a histogram. The static figure below it shows the whole grid, for readers without widgets.
+
+# %%
+explorer.explorer(table)
+
+# %%
+plots.show(explorer.summary_figure(table), "Notice that the share of near-zero weights climbs with the "
+           "strength, much faster for L1 and L1L2 than for L2, and that at strengths of 0.01 and above "
+           "every penalty's validation MSE is far below the no-penalty value at 0.")
+
+# %% [markdown]
+# ## Key terms
+#
+# - **Regularizer**: a function from a weight (or an output) to a scalar penalty added to the loss.
+# - **Penalty factor / strength**: the multiplier (`l1`, `l2`, `factor`); must be ≥ 0.
+# - **L1 (lasso)** and **L2 (ridge, weight decay)**: the sum of |w| and of w²; constant pull to zero
+#   versus a pull proportional to the weight.
+# - **Group lasso**: the sum of the lengths of groups of weights; switches off whole groups.
+# - **Activity regularizer**: a penalty on a layer's output, divided by the batch size.
+# - **Overfitting**: low training error, high error on new data.
+
+# %% [markdown]
+# ## Summary
+#
+# - `L1`: l1·Σ|W|; `L2`: l2·ΣW² (no ½); `L1L2`: both, defaults 0; all sums, not means.
+# - `OrthogonalRegularizer`: factor × mean |cos| between unit rows (or columns with
+#   `mode="columns"`), not Σ(WᵀW − I)²; rank 2 only; scale does not matter.
+# - Lower-case names (`l1`, `l2`, …) are the same classes.
+# - Penalties appear in `layer.losses` and `model.losses`; `fit` and `evaluate` report data loss +
+#   penalties; activity penalties are divided by the batch size.
+# - A custom `Regularizer` needs `get_config` to be saved, and registration (or `custom_objects`)
+#   to be loaded.
+# - On a small noisy problem, every penalty lowered validation error; L1 made most weights near zero
+#   and kept the useful inputs.
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise prints its task and how you know you are done; `ex.check(...)` says what is right and
+# what is not yet. A hint and a solution are there when you ask for them.
+
+# %% [markdown]
+# ### Exercise 04.1 · Predict every penalty a layer lists
+#
+# The layer of the Proof section, with all three regularizers: compute its `layer.losses` in NumPy.
+
+# %%
+ex = exercise("04.1")  # prints the task and how you know you are done
+
+
+def layer_penalty(kernel, bias, outputs):
+    ...  # your code here
+
+
+ex.check(layer_penalty)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 04.2 · A regularizer that switches off whole units
+#
+# The Example's `GroupLasso` penalizes rows (inputs); this one penalizes columns (units).
+
+# %%
+ex = exercise("04.2")
+
+
+class UnitGroupLasso(keras.regularizers.Regularizer):
+    def __init__(self, factor=0.01):
+        ...  # your code here
+
+    def __call__(self, weights):
+        ...  # your code here
+
+
+ex.check(UnitGroupLasso)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ## Deep dive (optional)
+#
+# Proofs that are here for trust rather than understanding: a Keras bug to avoid, save/load round
+# trips, Keras 2 differences, when penalties are computed, and two longer training runs. Each
+# subsection says what it proves; they reuse names from the core path, so run that first.
+
+# %% [markdown]
+# ### `OrthogonalRegularizer` on a NumPy array: a Keras 3.15 bug
+#
+# This proves why the How section insists on giving `OrthogonalRegularizer` a tensor: useful if you
+# call a regularizer by hand in a test. The NumPy branch of `keras.utils.normalize` replaces
+# `axis=0` by `-1` (`axis = axis or -1`), so `mode="columns"` on a NumPy array raises on a
+# non-square array and, on a **square** one, silently returns a wrong penalty (it scales the rows
+# instead of the columns).
+
+# %%
+numpy_error = expect_error(ValueError, lambda: R.OrthogonalRegularizer(0.1, mode="columns")(W))
+assert "broadcast" in str(numpy_error)
+expect_error(ValueError, lambda: keras.utils.normalize(W, axis=0))  # the culprit, on a NumPy array
+by_column = to_numpy(keras.utils.normalize(W_tensor, axis=0))  # the tensor branch is right
+np.testing.assert_allclose(by_column, W / np.linalg.norm(W, axis=0, keepdims=True), rtol=1e-5)
+print("columns mode on a non-square NumPy array:", numpy_error)
+
+square = rng.normal(size=(4, 4)).astype("float32")
+true_columns = orthogonal_penalty(square, 0.1, "columns")
+from_numpy = float(to_numpy(R.OrthogonalRegularizer(0.1, mode="columns")(square)))
+from_tensor = float(to_numpy(R.OrthogonalRegularizer(0.1, mode="columns")(keras.ops.convert_to_tensor(square))))
+np.testing.assert_allclose(from_tensor, true_columns, rtol=1e-5)
+assert abs(from_numpy - true_columns) > 1e-3 * true_columns  # square NumPy input: no error, wrong number
+print(f"square 4×4, columns mode: NumPy input {from_numpy:.5f}, tensor input {from_tensor:.5f}, "
+      f"true {true_columns:.5f}")
+
+# %% [markdown]
+# ### `serialize`, `deserialize` and `get`
+#
+# This proves that every built-in regularizer survives the trip to a saved file and back, and
+# which strings a layer argument accepts: useful when you load a model or write
+# `kernel_regularizer="l2"`.
+#
+# `serialize(reg)` gives a JSON-friendly dict (module, class name, config); `deserialize(dict)`
+# rebuilds an equal regularizer. `get` accepts what a layer argument may be: `None`, an instance
+# (returned as is), a dict (deserialized), or a name string (the class with its default factor).
+
+# %%
+for reg in (R.L1(0.05), R.L2(0.05), R.L1L2(l1=0.05, l2=0.02), R.OrthogonalRegularizer(0.1, mode="columns")):
+    config = reg.get_config()
+    stored = json.loads(json.dumps(R.serialize(reg)))  # what a .keras file holds
+    rebuilt = R.deserialize(stored)
+    assert type(rebuilt) is type(reg) and rebuilt.get_config() == config
+    assert type(R.get(stored)) is type(reg)
+    np.testing.assert_allclose(to_numpy(rebuilt(W_tensor)), to_numpy(reg(W_tensor)), rtol=1e-6)
+    print(stored)
+
+same = R.L2(0.3)
+assert R.get(same) is same and R.get(None) is None
+by_name = {"l1": R.L1, "L2": R.L2, "l1l2": R.L1L2, "orthogonal_regularizer": R.OrthogonalRegularizer}
+for name, cls in by_name.items():
+    assert type(R.get(name)) is cls
+assert R.get("l2").get_config() == {"l2": 0.01}
+print(expect_error(ValueError, lambda: R.get("no_such_penalty")))
+
+# %% [markdown]
+# ### Keras 2 → 3: strings, defaults, validation, stored precision
+#
+# This proves four differences that break Keras 2 code or surprise a reader of a saved config.
+#
+# - **Strings**: the string for `L1L2` is `"l1l2"`, not `"l1_l2"`, even though `l1_l2` is the
+#   Python name (Keras's own docstring still shows `kernel_regularizer='l1_l2'`, which raises).
+#   In Keras 2, `l1_l2()` was a function defaulting to 0.01 and 0.01; in Keras 3, `l1_l2` is the
+#   class `L1L2`, whose defaults are 0 and 0.
+# - **Validation**: Keras 3 rejects a negative or non-finite factor when you build the regularizer.
+# - **Stored precision**: `L1` and `OrthogonalRegularizer` keep their factor as a float32 tensor, so
+#   their config says 0.0099999998 for 0.01 (`L2` and `L1L2` keep a Python float).
+
+# %%
+expect_error(ValueError, lambda: R.get("l1_l2"))
+assert R.l1_l2().get_config() == {"l1": 0.0, "l2": 0.0}
+expect_error(ValueError, lambda: keras.layers.Dense(3, kernel_regularizer="l1_l2"))
+print(expect_error(ValueError, lambda: R.L1(-0.01)))
+assert R.L1(0.01).get_config()["l1"] == float(np.float32(0.01)) != 0.01
+assert R.L2(0.01).get_config()["l2"] == 0.01
+
+# %% [markdown]
+# ### Without `get_config` saving fails; without registration loading fails
+#
+# This proves the two halves of the Example's recipe, for anyone tempted to skip one. A subclass
+# with only `__init__` and `__call__` (what many Keras 2 tutorials write) trains, because training
 # only calls the penalty. Saving asks for the config, and the base class raises.
 
 # %%
@@ -459,8 +731,8 @@ print("saved without registration; loaded only with custom_objects")
 # %% [markdown]
 # ### Keras 2 → 3: `Dense(64, input_dim=10)` → `keras.Input((10,))`
 #
-# The seed's examples give `Dense` an `input_dim`. Keras 3 still accepts it but warns; every model in
-# this notebook starts with `keras.Input`.
+# This proves that Keras 2 style `input_dim` still works but warns. Older tutorials give the first
+# `Dense` an `input_dim`; every model in this notebook starts with `keras.Input` instead.
 
 # %%
 with warnings.catch_warnings(record=True) as caught:
@@ -470,32 +742,10 @@ assert any("Input(shape)" in str(w.message) for w in caught)
 print(str(caught[0].message)[:100], "...")
 
 # %% [markdown]
-# ## Proof
-#
-# ### `layer.losses` holds one entry per regularized weight, and the activity penalty per sample
-#
-# A `Dense` layer with all three regularizers: the kernel and bias penalties match their formulas,
-# and the activity penalty is `L2` of the outputs **divided by the batch size** (here 4), so that the
-# balance between penalties does not change with the batch size.
-
-# %%
-layer = keras.layers.Dense(
-    3, kernel_regularizer=R.L1(0.05), bias_regularizer=R.L2(0.1), activity_regularizer=R.L2(0.01),
-    bias_initializer=keras.initializers.Constant(0.5),
-)
-x = rng.normal(size=(4, 5)).astype("float32")
-out = to_numpy(layer(x))
-kernel, bias = (to_numpy(v) for v in (layer.kernel, layer.bias))
-expected = sorted([0.05 * np.abs(kernel).sum(), 0.1 * np.sum(bias**2), 0.01 * np.sum(out**2) / len(x)])
-got = sorted(float(to_numpy(v)) for v in layer.losses)
-np.testing.assert_allclose(got, expected, rtol=1e-5)
-assert not np.isclose(0.01 * np.sum(out**2), expected).any()  # fails if not divided by the batch size
-print("layer.losses:", np.round(got, 5))
-
-# %% [markdown]
 # ### Weight penalties are computed when `losses` is read; activity penalties come from the last call
 #
-# A built layer that was never called already lists its kernel penalty. Assigning new weights
+# This proves when `layer.losses` is computed, which matters if you read it outside `fit` (in a
+# callback or a test). A built layer that was never called already lists its kernel penalty. Assigning new weights
 # changes it at once, still without a call (fails if the penalties were those of the last forward
 # pass). The activity penalty appears only after a call. A frozen layer (`trainable = False`)
 # contributes no weight penalty: only trainable weights are regularized.
@@ -518,7 +768,8 @@ print("built, no call:", "penalty listed; after assign: 1.2; frozen: only the ac
 # %% [markdown]
 # ### `Embedding` takes `embeddings_regularizer`, not `kernel_regularizer`
 #
-# Its weight is called `embeddings`, and so is its regularizer argument; `kernel_regularizer` is
+# This proves the one exception to the argument names of the Where section. `Embedding`'s weight
+# is called `embeddings`, and so is its regularizer argument; `kernel_regularizer` is
 # an unknown keyword there (fails if `Embedding` accepted the `Dense` names).
 
 # %%
@@ -531,90 +782,19 @@ assert "kernel_regularizer" in str(unknown)
 print(str(unknown)[:90])
 
 # %% [markdown]
-# ### `model.losses` gathers every layer's penalties
+# ### The side-by-side grid trains each network exactly as it would train alone
+#
+# This proves that the explorer's shortcut changes no result. `helpers.explorers.regularization`
+# trains the whole grid in **one `fit`**: one layer holds one copy of the network per
+# (kind, strength) side by side, and the loss is the sum of the copies' losses. Each copy's weights
+# appear only in its own term, and Adam updates each weight from its own gradient, so every copy
+# trains as it would alone. The cell checks one copy: a plain `Sequential` model with
+# `kernel_regularizer=L2(0.03)` on both `Dense` layers, started from that copy's initial weights and
+# trained with the same 300 full-batch Adam steps, ends with the same kernel.
+# (`explorer.one_torch_thread()` does nothing on TensorFlow and JAX; on PyTorch it trains these tiny
+# models on one CPU thread, which is much faster.)
 
 # %%
-first = keras.layers.Dense(4, kernel_regularizer=R.L2(0.1))
-second = keras.layers.Dense(1, kernel_regularizer=R.L1(0.2))
-model = keras.Sequential([keras.Input((5,)), first, second])
-k1, k2 = to_numpy(first.kernel), to_numpy(second.kernel)
-assert len(model.losses) == 2
-np.testing.assert_allclose(
-    sum(to_numpy(v) for v in model.losses), 0.1 * np.sum(k1**2) + 0.2 * np.abs(k2).sum(), rtol=1e-5
-)
-print("model.losses:", [round(float(to_numpy(v)), 5) for v in model.losses])
-
-# %% [markdown]
-# ### The loss `evaluate` and `fit` report includes the penalties
-#
-# Two models with the **same weights**, one with an `L2(0.1)` kernel penalty and one without. The
-# regularized model's `evaluate` loss is NumPy's MSE plus NumPy's penalty; the plain one's is the
-# MSE alone. A `fit` with learning rate 0 (weights unchanged, one full batch) reports the same
-# total, so `fit` adds the penalty too.
-
-# %%
-def linear_model(regularizer):
-    return keras.Sequential([keras.Input((5,)), keras.layers.Dense(1, kernel_regularizer=regularizer)])
-
-
-y = rng.normal(size=(len(x), 1)).astype("float32")
-with_penalty, without = linear_model(R.L2(0.1)), linear_model(None)
-without.set_weights(with_penalty.get_weights())
-kernel, bias = with_penalty.get_weights()
-mse = np.mean((x @ kernel + bias - y) ** 2)
-penalty = 0.1 * np.sum(kernel**2)
-
-for m in (with_penalty, without):
-    m.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="mse")
-evaluated_with = with_penalty.evaluate(x, y, batch_size=len(x), verbose=0)
-evaluated_without = without.evaluate(x, y, batch_size=len(x), verbose=0)
-fitted_with = with_penalty.fit(x, y, batch_size=len(x), epochs=1, verbose=0).history["loss"][0]
-np.testing.assert_allclose(evaluated_with, mse + penalty, rtol=1e-5)
-np.testing.assert_allclose(evaluated_without, mse, rtol=1e-5)
-np.testing.assert_allclose(fitted_with, mse + penalty, rtol=1e-5)
-print(f"MSE {mse:.4f} + penalty {penalty:.4f} = {mse + penalty:.4f}; "
-      f"evaluate: with {evaluated_with:.4f}, without {evaluated_without:.4f}; fit: {fitted_with:.4f}")
-
-# %% [markdown]
-# ### A scaled orthogonal matrix costs (almost) nothing; the seed's formula says otherwise
-#
-# Take an orthogonal 4×4 matrix `Q` and multiply it by 3. Its columns are perpendicular, so every
-# cosine is 0 and Keras's penalty is ~0. The seed's $\lambda\sum|W^\top W - I|^2$ would charge a
-# lot, because $W^\top W = 9I$. Keras measures **directions**, not lengths.
-
-# %%
-q, _ = np.linalg.qr(rng.normal(size=(4, 4)))
-scaled = (3.0 * q).astype("float32")
-keras_penalty = float(to_numpy(
-    R.OrthogonalRegularizer(0.1, mode="columns")(keras.ops.convert_to_tensor(scaled))
-))
-seed_formula = 0.1 * np.sum((scaled.T @ scaled - np.eye(4)) ** 2)
-assert keras_penalty < 1e-6 and seed_formula > 25  # fails if Keras used the seed's formula
-print(f"Keras: {keras_penalty:.2e}   seed's formula: {seed_formula:.1f}")
-
-# %% [markdown]
-# ## Application
-#
-# ### Taming a network that overfits
-#
-# The data: 40 training samples, 20 features of which only 3 matter
-# ($y = 2x_0 - x_1 + 0.5x_2 + \text{noise}$), and 400 validation samples. A network with 32 hidden
-# units has 704 weights for 40 samples: without a penalty it memorizes the noise.
-#
-# We need the same network trained with many penalties (here, and for the explorer below), so
-# `helpers.explorers.regularization` trains them **all in one `fit`**: one layer holds one copy of the
-# network per (kind, strength) side by side, and the loss is the sum of the copies' losses. Each
-# copy's weights appear only in its own term, and Adam updates each weight from its own gradient, so
-# every copy trains exactly as it would alone. The next cell trains the grid, then proves that
-# claim on one copy: a plain `Sequential` model with `kernel_regularizer=L2(0.03)` on both `Dense`
-# layers, started from that copy's initial weights and trained with the same 300 full-batch Adam
-# steps, ends with the same kernel. (`explorer.one_torch_thread()` does nothing on TensorFlow and
-# JAX; on PyTorch it trains these tiny models on one CPU thread, which is much faster.)
-
-# %%
-x_train, y_train, x_val, y_val = explorer.make_problem(seed=0)
-table = explorer.precompute()  # one fit: 1 + 3 × 7 networks, 300 full-batch Adam steps each
-
 setting = ("l2", 0.03)
 single = keras.Sequential([
     keras.Input((explorer.FEATURES,)),
@@ -633,55 +813,14 @@ gap = np.abs(alone - table.kernels[setting]).max()
 print(f"largest difference, trained alone vs inside the stack: {gap:.1e}")
 
 # %% [markdown]
-# Four of those copies: no penalty, `L1(0.01)`, `L2(0.03)` and `L1L2(0.01, 0.01)` (L2's pull fades
-# near zero, so it gets a larger factor). Training and validation **MSE** are the data error without
-# the penalty, computed in NumPy from the weights every 30 steps, so the four are comparable.
-
-# %%
-demo = {"none": ("none", 0.0), "L1": ("l1", 0.01), "L2": ("l2", 0.03), "L1L2": ("l1_l2", 0.01)}
-kernels = {name: table.kernels[key] for name, key in demo.items()}
-final = {
-    name: {"train": table.train_loss[key], "val": table.val_loss[key],
-           "near_zero": float(np.mean(np.abs(table.kernels[key]) < explorer.NEAR_ZERO))}
-    for name, key in demo.items()
-}
-for name, row in final.items():
-    print(f"{name:5s} train MSE {row['train']:.3f}  validation MSE {row['val']:.3f}  "
-          f"near-zero weights {row['near_zero']:.0%}")
-
-fig, axes = plt.subplots(1, 4, figsize=(13, 3.4), sharey=True)
-for ax, (name, key) in zip(axes, demo.items(), strict=True):
-    step, train, val = np.array(table.curves[key]).T
-    ax.plot(step, train, label="training MSE")
-    ax.plot(step, val, label="validation MSE")
-    ax.set(title=f"penalty: {name}", xlabel="Adam step", yscale="log")
-axes[0].set_ylabel("MSE (log scale)")
-axes[0].legend()
-fig.tight_layout()
-plt.show()
-
-# %% [markdown]
-# Without a penalty the training error falls towards zero (the network memorizes the noise) while
-# the validation error stalls high; each penalty trades a little training error for a much lower
-# validation error. The hidden kernels (log scale, so the tails stay visible; "near zero" means
-# |w| < 0.02): L1 piles most weights up at zero, L2 narrows the whole distribution.
-
-# %%
-fig, axes = plt.subplots(1, 4, figsize=(13, 3.2), sharex=True, sharey=True)
-bins = np.linspace(-1.0, 1.0, 51)
-for ax, (name, k) in zip(axes, kernels.items(), strict=True):
-    ax.hist(np.clip(k.ravel(), -1, 1), bins=bins, color=plots.ACCENT if name != "none" else "#888888")
-    ax.set(title=f"{name}: {final[name]['near_zero']:.0%} near zero", xlabel="hidden weight (clipped to ±1)",
-           yscale="log")
-axes[0].set_ylabel("number of weights")
-fig.tight_layout()
-plt.show()
-
-# %% [markdown]
-# Each claimed direction, asserted: the unregularized network fits the training set best and the
+# ### The Application's claims, asserted
+#
+# This proves what the Application's figures are read as saying, so that a change in Keras that
+# altered them would fail here: the unregularized network fits the training set best and the
 # validation set worst; L1 leaves the largest share of weights near zero (and more than L2 does);
-# every penalty makes the weights smaller on average. Under L1, the rows of the two strong
-# features keep by far the largest weights, and the weak feature's row beats the useless ones'.
+# every penalty makes the weights smaller on average; along the grid, the near-zero share rises
+# with the L1 strength and every penalty at 0.01 beats no penalty on validation data; and the
+# explorer answers a slider move at once and refuses a negative strength.
 
 # %%
 for name in ("L1", "L2", "L1L2"):
@@ -690,15 +829,23 @@ for name in ("L1", "L2", "L1L2"):
     assert np.abs(kernels[name]).mean() < np.abs(kernels["none"]).mean(), name
 assert final["L1"]["near_zero"] > 0.5 > final["none"]["near_zero"]
 assert final["L1"]["near_zero"] > final["L2"]["near_zero"]
-row_size = np.abs(kernels["L1"]).sum(axis=1)  # total weight leaving each input feature
-assert set(np.argsort(row_size)[-2:]) == {0, 1}, row_size.round(2)  # the strong features 2·x0 and −x1
-assert row_size[2] > row_size[3:].mean(), row_size.round(2)  # the weak 0.5·x2 beats the useless ones
-print("row sizes, features 0-2:", row_size[:3].round(2), "| useless, mean:", row_size[3:].mean().round(2))
+near = [explorer.weight_distribution("l1", s, table)["near_zero"] for s in explorer.STRENGTHS]
+assert near[-1] > near[0] and near[-1] > 0.9, near
+for kind in ("l1", "l2", "l1_l2"):
+    assert explorer.weight_distribution(kind, 0.01, table)["val_loss"] < table.val_loss[("none", 0.0)], kind
+print("L1 near-zero share by strength:", [f"{v:.0%}" for v in near])
+
+started = time.perf_counter()
+answer = explorer.weight_distribution("l1", 0.01, table)
+assert time.perf_counter() - started < 1.0  # a slider move answers at once
+assert explorer.weight_distribution("l2", -0.01, table)["message"].startswith("A strength of -0.01")
+print(explorer.weight_distribution("l2", -0.01, table)["message"])
 
 # %% [markdown]
 # ### `OrthogonalRegularizer`: units that stop duplicating each other
 #
-# Eight hidden units learn a target that depends on a single direction of the input, so plain
+# This shows the orthogonality penalty doing its job in training, for readers who use it to keep
+# units (or embeddings) from duplicating each other. Eight hidden units learn a target that depends on a single direction of the input, so plain
 # training turns many units towards that same direction: the off-diagonal cosines of the kernel's
 # columns ($\hat W^\top \hat W$, columns scaled to unit length) grow. With
 # `OrthogonalRegularizer(1.0, mode="columns")` they shrink instead. Both runs start from the same
@@ -718,7 +865,7 @@ def mean_abs_cosine(kernel):
 
 
 # Two networks side by side in one model (independent branches whose losses add up, the same
-# argument as the stacked grid above), so both train in one `fit` from the same starting weights.
+# argument as the side-by-side grid of the Application), so both train in one `fit` from the same starting weights.
 runs = {"no penalty": None, "OrthogonalRegularizer": R.OrthogonalRegularizer(1.0, mode="columns")}
 inputs = keras.Input((8,))
 hidden_layers = {
@@ -755,71 +902,6 @@ for ax, (name, gram) in zip(axes, grams.items(), strict=True):
     ax.set(title=f"{name}\nmean off-diagonal |cos| = {cosines[name]:.2f}", xlabel="unit", ylabel="unit")
     ax.grid(False)
 fig.colorbar(image, ax=axes, label="|cos| between unit weight vectors")
-plt.show()
-
-# %% [markdown]
-# ### Explorer: slide the strength, see the trained weights
-#
-# The explorer shows the whole grid trained above (every kind at strengths 0 to 0.1), cached, so
-# moving the slider only draws a histogram. The static figure below it shows the whole grid, for readers without widgets.
-
-# %%
-started = time.perf_counter()
-answer = explorer.weight_distribution("l1", 0.01, table)
-assert time.perf_counter() - started < 1.0  # a slider move answers at once
-assert explorer.weight_distribution("l2", -0.01, table)["message"].startswith("A strength of -0.01")
-print(explorer.weight_distribution("l2", -0.01, table)["message"])
-explorer.explorer(table)
-
-# %%
-explorer.summary_figure(table)
-
-# %% [markdown]
-# Along the grid: the share of near-zero weights rises with the L1 strength, and every penalty at
-# 0.01 beats no penalty on validation data.
-
-# %%
-near = [explorer.weight_distribution("l1", s, table)["near_zero"] for s in explorer.STRENGTHS]
-assert near[-1] > near[0] and near[-1] > 0.9, near
-for kind in ("l1", "l2", "l1_l2"):
-    assert explorer.weight_distribution(kind, 0.01, table)["val_loss"] < table.val_loss[("none", 0.0)], kind
-print("L1 near-zero share by strength:", [f"{v:.0%}" for v in near])
-
-# %% [markdown]
-# ## Key terms
-#
-# - **Regularizer**: a function from a weight (or an output) to a scalar penalty added to the loss.
-# - **Penalty factor / strength**: the multiplier (`l1`, `l2`, `factor`); must be ≥ 0.
-# - **L1 (lasso)**: $\sum|w|$; constant pull to zero; sparse weights.
-# - **L2 (ridge, weight decay)**: $\sum w^2$; pull proportional to the weight; small weights.
-# - **Group lasso**: the sum of the lengths of groups of weights; switches off whole groups.
-# - **Orthogonality penalty**: Keras's mean |cosine| between rows or columns.
-# - **Activity regularizer**: a penalty on a layer's output, divided by the batch size.
-# - **`layer.losses` / `model.losses`**: the penalties, which `fit` adds to the data loss: those
-#   of the trainable weights computed from their current values when read, those of the outputs
-#   from the last call.
-# - **Overfitting**: low training error, high error on new data.
-
-# %% [markdown]
-# ## Summary
-#
-# - `L1`: $l_1\sum|W|$; `L2`: $l_2\sum W^2$ (no ½); `L1L2`: both, defaults 0; all sums, not means.
-# - `OrthogonalRegularizer`: factor × mean |cos| between unit rows (or columns with
-#   `mode="columns"`), not $\sum|W^\top W - I|^2$; rank 2 only; scale does not matter.
-# - Lower-case names are the same classes; `get`, `serialize`, `deserialize` round-trip them; the
-#   string for `L1L2` is `"l1l2"`.
-# - Penalties appear in `layer.losses` and `model.losses`; `fit` and `evaluate` report data loss +
-#   penalties; activity penalties are divided by the batch size.
-# - A custom `Regularizer` needs `get_config` to be saved, and registration (or `custom_objects`)
-#   to be loaded.
-# - On a small noisy problem, every penalty lowered validation error; L1 made most weights near zero
-#   and kept the useful inputs.
-
-# %% [markdown]
-# ## Exercises
-#
-# 1. Prove that `L1L2(l1=a, l2=b)(W)` equals `L1(a)(W) + L2(b)(W)` for three different `W`.
-# 2. Give `GroupLasso` an `axis` argument (rows or columns), update `get_config`, and prove the
-#    round trip through a `.keras` file.
-# 3. In the overfitting demo, find (with the explorer) the smallest L2 strength whose validation MSE
-#    is within 10 % of the best one.
+plt.close(fig)
+plots.show(fig, "Notice that without a penalty many off-diagonal cells are light (units pointing in similar "
+           "directions), while under OrthogonalRegularizer almost all of them are dark, near 0.")
