@@ -521,14 +521,14 @@ df = np.array([sum(token in doc for doc in docs) for token in by_count], dtype="
 idf = np.log(1 + N / (1 + df))
 idf_with_unk = np.concatenate([[idf.mean()], idf])  # [UNK] gets the mean idf
 query_counts = Counter(standardize(query[0]).split())
-tf = np.array([sum(c for t, c in query_counts.items() if t not in by_count)]
-              + [query_counts.get(t, 0) for t in by_count], dtype="float64")
+term_counts = np.array([sum(c for t, c in query_counts.items() if t not in by_count)]
+                       + [query_counts.get(t, 0) for t in by_count], dtype="float64")
 keras_tfidf = to_numpy(bag["tf_idf"](query))[0]
-np.testing.assert_allclose(keras_tfidf, tf * idf_with_unk, rtol=1e-5)
+np.testing.assert_allclose(keras_tfidf, term_counts * idf_with_unk, rtol=1e-5)
 for name, wrong_idf in {"sklearn": np.log((1 + N) / (1 + df)) + 1, "plain": np.log(N / df)}.items():
-    assert not np.allclose(keras_tfidf[1:], tf[1:] * wrong_idf, rtol=1e-3), name
-np.testing.assert_array_equal(to_numpy(bag["count"](query))[0], tf)
-np.testing.assert_array_equal(to_numpy(bag["multi_hot"](query))[0], tf > 0)
+    assert not np.allclose(keras_tfidf[1:], term_counts[1:] * wrong_idf, rtol=1e-3), name
+np.testing.assert_array_equal(to_numpy(bag["count"](query))[0], term_counts)
+np.testing.assert_array_equal(to_numpy(bag["multi_hot"](query))[0], term_counts > 0)
 print("idf per token:", dict(zip(by_count, idf.round(3), strict=True)))
 
 # %% [markdown]

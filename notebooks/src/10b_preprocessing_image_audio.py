@@ -11,13 +11,11 @@
 # %% [markdown]
 # # 10b · Preprocessing layers: images, audio, and where preprocessing runs
 #
-# Images arrive in every size and with pixels in 0–255; audio arrives as a long waveform. This
-# second part of section 10 covers the layers that make them model-ready: `Resizing` (with its
-# interpolation methods and `crop_to_aspect_ratio`), `Rescaling` and `CenterCrop` for images;
-# `STFTSpectrogram` and `MelSpectrogram` for audio; and `Pipeline`, the layer that chains
-# preprocessing steps so they can run either inside the model or in a `tf.data` input pipeline on
-# any backend. Each layer is checked against NumPy on shapes *and* values, on TensorFlow, JAX and
-# PyTorch (part 10a covers text and tabular features, part 10c augmentation).
+# Images arrive in every size with pixels in 0–255; audio arrives as a long waveform. This part
+# covers the layers that make them model-ready: `Resizing`, `Rescaling` and `CenterCrop` for
+# images, `STFTSpectrogram` and `MelSpectrogram` for audio, and `Pipeline`, which chains them so
+# they run inside the model or in a `tf.data` input pipeline on any backend. Part 10a covers text
+# and tabular features, part 10c augmentation.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/10b_preprocessing_image_audio.ipynb)
 
@@ -48,6 +46,7 @@ from sklearn.datasets import load_sample_image
 
 from helpers import plots
 from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 layers = keras.layers
@@ -224,6 +223,35 @@ assert mel_db.shape == (40, 1 + RATE // 128)
 print("mel spectrogram:", mel_db.shape, "| dB range:", mel_db.min().round(1), "to", mel_db.max().round(1))
 
 # %% [markdown]
+# The chirp three ways. Its frequency rises linearly, from 200 Hz to 3200 Hz over one second: the
+# STFT has a linear frequency axis, the mel spectrogram a perceptual one.
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(15, 3.6))
+axes[0].plot(t[:800] * 1000, chirp[:800])
+axes[0].set(title="waveform (first 100 ms)", xlabel="time (ms)", ylabel="amplitude")
+frame_times = (np.arange(magnitude.shape[0]) * 128 + 128) / RATE
+image = axes[1].imshow(20 * np.log10(magnitude.T + 1e-6), origin="lower", aspect="auto", cmap="magma",
+                       extent=[frame_times[0], frame_times[-1], 0, RATE / 2])
+axes[1].plot(t, 200 + 3000 * t, "c--", linewidth=1, label="instantaneous frequency")
+axes[1].set(title="STFTSpectrogram (magnitude, dB)", xlabel="time (s)", ylabel="frequency (Hz)", ylim=(0, RATE / 2))
+axes[1].legend(loc="upper left", fontsize=8, labelcolor="white", frameon=False)
+fig.colorbar(image, ax=axes[1], label="dB")
+image = axes[2].imshow(mel_db, origin="lower", aspect="auto", cmap="magma", extent=[0, 1, 0, 40])
+axes[2].set(title="MelSpectrogram (40 mel bins, dB)", xlabel="time (s)", ylabel="mel bin")
+fig.colorbar(image, ax=axes[2], label="dB")
+plt.tight_layout()
+plt.close(fig)
+loudest_hz = magnitude.argmax(axis=1) * RATE / 256  # the loudest STFT bin of each frame, in Hz
+assert np.abs(loudest_hz - (200 + 3000 * frame_times)).max() < 100  # on the instantaneous frequency
+mel_peak = mel_db[:, 4:-4].argmax(axis=0)  # the loudest mel bin per frame (edge frames left out)
+half = len(mel_peak) // 2
+assert mel_peak[half] - mel_peak[0] > mel_peak[-1] - mel_peak[half] > 0  # climbs fast, then slower
+plots.show(fig, "Notice that the chirp is a straight line in the STFT, right on the dashed instantaneous "
+           "frequency, but a curve in the mel spectrogram that climbs fast at first and flattens towards "
+           "the top, because the mel scale compresses high frequencies.")
+
+# %% [markdown]
 # ### `Pipeline`: chaining preprocessing layers
 #
 # `Pipeline([layer, layer, ...])` calls the layers in order. Compared with `Sequential` it is
@@ -296,31 +324,10 @@ for ax in axes.ravel():
     ax.set_yticks([])
 fig.suptitle(f"Resizing, cropping and interpolation ({BACKEND} backend)")
 plt.tight_layout()
-plt.show()
-
-# %% [markdown]
-# ### The chirp as a waveform, an STFT and a mel spectrogram
-#
-# The chirp's frequency rises linearly, from 200 Hz to 3200 Hz over one second: a straight line
-# in the STFT (linear frequency axis), a bent curve in the mel spectrogram (the mel scale
-# compresses high frequencies).
-
-# %%
-fig, axes = plt.subplots(1, 3, figsize=(15, 3.6))
-axes[0].plot(t[:800] * 1000, chirp[:800])
-axes[0].set(title="waveform (first 100 ms)", xlabel="time (ms)", ylabel="amplitude")
-frame_times = (np.arange(magnitude.shape[0]) * 128 + 128) / RATE
-image = axes[1].imshow(20 * np.log10(magnitude.T + 1e-6), origin="lower", aspect="auto", cmap="magma",
-                       extent=[frame_times[0], frame_times[-1], 0, RATE / 2])
-axes[1].plot(t, 200 + 3000 * t, "c--", linewidth=1, label="instantaneous frequency")
-axes[1].set(title="STFTSpectrogram (magnitude, dB)", xlabel="time (s)", ylabel="frequency (Hz)", ylim=(0, RATE / 2))
-axes[1].legend(loc="upper left", fontsize=8, labelcolor="white", frameon=False)
-fig.colorbar(image, ax=axes[1], label="dB")
-image = axes[2].imshow(mel_db, origin="lower", aspect="auto", cmap="magma", extent=[0, 1, 0, 40])
-axes[2].set(title="MelSpectrogram (40 mel bins, dB)", xlabel="time (s)", ylabel="mel bin")
-fig.colorbar(image, ax=axes[2], label="dB")
-plt.tight_layout()
-plt.show()
+plt.close(fig)
+plots.show(fig, "Notice that Resizing(40, 40) squashes the photo sideways, crop_to_aspect_ratio keeps its "
+           "proportions by dropping the left and right edges, pad_to_aspect_ratio keeps the whole photo "
+           "between black bands, and nearest upsampling is blocky where bilinear and bicubic are smooth.")
 
 # %% [markdown]
 # ## Table
@@ -415,46 +422,6 @@ assert not np.allclose(down2, corner_aligned, atol=1e-3)
 print("×2 bilinear = 2×2 block mean; ×3 nearest = centre pixel")
 
 # %% [markdown]
-# ### `Resizing` bilinear ×2.5 up, against a NumPy bilinear interpolation
-#
-# A NumPy implementation of half-pixel bilinear resizing (source coordinate
-# $(i+0.5)\cdot s - 0.5$, clamped to the image, linear weights between the two neighbours) matches
-# Keras on a random 4 × 6 image resized to 10 × 15.
-
-# %%
-def numpy_bilinear(image, out_h, out_w):
-    """Half-pixel-centre bilinear resize of an (H, W, C) array."""
-    def axis_weights(n_in, n_out):
-        src = np.clip((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)
-        low = np.floor(src).astype(int)
-        high = np.minimum(low + 1, n_in - 1)
-        return low, high, src - low
-    r0, r1, wr = axis_weights(image.shape[0], out_h)
-    c0, c1, wc = axis_weights(image.shape[1], out_w)
-    rows = image[r0] * (1 - wr)[:, None, None] + image[r1] * wr[:, None, None]
-    return rows[:, c0] * (1 - wc)[None, :, None] + rows[:, c1] * wc[None, :, None]
-
-
-small = rng.uniform(0, 1, size=(4, 6, 3)).astype("float32")
-np.testing.assert_allclose(to_numpy(layers.Resizing(10, 15)(small)), numpy_bilinear(small, 10, 15), rtol=1e-5, atol=1e-5)
-print("bilinear upsampling matches the NumPy half-pixel formula")
-
-# %% [markdown]
-# ### `crop_to_aspect_ratio=True` = central square crop, then resize
-#
-# On the 52 × 80 photo, `Resizing(40, 40, crop_to_aspect_ratio=True)` equals a plain resize of
-# columns 14–65 (the central 52 × 52 window). *Fails if the crop were taken from the left edge*.
-# With `pad_to_aspect_ratio=True`, 14 rows of zeros appear above and below (80 × 80 before the
-# resize, i.e. 7 rows at 40 × 40).
-
-# %%
-offset = (80 - 52) // 2
-np.testing.assert_allclose(cropped_first, to_numpy(layers.Resizing(40, 40)(photo[:, offset:offset + 52])), rtol=1e-5, atol=1e-3)
-assert not np.allclose(cropped_first, to_numpy(layers.Resizing(40, 40)(photo[:, :52])), atol=1.0)
-assert np.all(padded_first[:6] == 0) and np.all(padded_first[-6:] == 0) and padded_first[8:32].min(axis=(0, 1)).max() > 0
-print("crop offset:", offset, "columns; padded rows of zeros at the top:", int((padded_first.max(axis=(1, 2)) == 0).sum() // 2))
-
-# %% [markdown]
 # ### No antialiasing by default
 #
 # A one-pixel checkerboard (0/1) has mean 0.5 everywhere at any coarser scale. Resized ×2 down
@@ -473,118 +440,6 @@ smooth = to_numpy(layers.Resizing(16, 16, antialias=True)(checker))
 assert np.abs(smooth[2:-2, 2:-2] - 0.5).max() < 0.15
 print("default ×3 values:", np.unique(aliased.round(3)), "| antialiased interior range:",
       smooth[2:-2, 2:-2].min().round(3), "to", smooth[2:-2, 2:-2].max().round(3))
-
-# %% [markdown]
-# ### `CenterCrop` keeps rows/columns `(H−h)//2 …`; `Rescaling` is `x·scale + offset`
-#
-# An odd difference (80 − 39 = 41 columns) tests the rounding: *fails if the offset were rounded
-# up* (21 instead of 20).
-
-# %%
-crop = to_numpy(layers.CenterCrop(31, 39)(photo))
-np.testing.assert_array_equal(crop, photo[(52 - 31) // 2:(52 - 31) // 2 + 31, (80 - 39) // 2:(80 - 39) // 2 + 39])
-assert not np.array_equal(crop, photo[11:42, 21:60])
-np.testing.assert_allclose(to_numpy(layers.Rescaling(0.5, offset=3.0)(np.array([0.0, 2.0, -4.0]))), [3.0, 4.0, 1.0])
-print("CenterCrop offsets:", (52 - 31) // 2, (80 - 39) // 2)
-
-# %% [markdown]
-# ### `STFTSpectrogram` = a NumPy STFT
-#
-# NumPy frames the chirp, applies the symmetric Hann window (`np.hanning`), takes `np.fft.rfft`
-# and divides by the window's L2 norm. One detail shows up only by running it: Keras floors the
-# power at `keras.config.epsilon()` = 1e-7 before the square root, so no magnitude is below
-# √1e-7 ≈ 3.2e-4 (silent bins are not 0). With that floor, Keras matches NumPy on every frame and
-# frequency; the `"log"`
-# mode is the natural log of the same magnitude, and `"psd"` doubles every bin except DC and
-# Nyquist. *Fails if Keras used the periodic window* (`periodic=True`) or the L1 (`"spectrum"`)
-# scaling: both alternatives are checked to differ.
-
-# %%
-def numpy_stft(signal, frame_length, step, fft_length, window):
-    frames = np.stack([signal[i:i + frame_length] for i in range(0, len(signal) - frame_length + 1, step)])
-    return np.abs(np.fft.rfft(frames * window, n=fft_length)) / np.sqrt(np.sum(window**2))
-
-
-hann = np.hanning(256)  # symmetric Hann window
-reference = numpy_stft(chirp.astype("float64"), 256, 128, 256, hann)
-floor = np.sqrt(keras.config.epsilon())
-np.testing.assert_allclose(magnitude, np.maximum(reference, floor), atol=2e-4)
-assert magnitude.min() >= floor * (1 - 1e-4) and reference.min() < floor  # the floor is active here
-periodic = np.hanning(257)[:-1]
-assert np.abs(numpy_stft(chirp.astype("float64"), 256, 128, 256, periodic) - magnitude).max() > 1e-3
-assert np.abs(reference * np.sqrt(np.sum(hann**2)) / np.sum(hann) - magnitude).max() > 1e-2
-log_mode = to_numpy(layers.STFTSpectrogram(mode="log", frame_length=256, frame_step=128, fft_length=256)(chirp[None, :, None]))[0]
-np.testing.assert_allclose(np.exp(log_mode), np.maximum(reference, floor), atol=2e-4)  # log = ln(magnitude)
-psd = to_numpy(layers.STFTSpectrogram(mode="psd", frame_length=256, frame_step=128, fft_length=256)(chirp[None, :, None]))[0]
-doubled = reference**2 * np.r_[1, 2 * np.ones(127), 1]
-np.testing.assert_allclose(psd, doubled, rtol=1e-4, atol=1e-4)
-print("max |Keras − NumPy| magnitude:", np.abs(magnitude - np.maximum(reference, floor)).max())
-
-# %% [markdown]
-# ### `MelSpectrogram`: a pure tone peaks in the mel bin NumPy predicts, and `top_db` clips at 80 dB
-#
-# For a 700 Hz tone, the loudest mel bin is the one whose centre (from HTK's formula, the bins
-# equally spaced in mel between `min_freq` and `max_freq`) is closest to m(700 Hz). *Fails if Keras
-# used Slaney's mel scale* (linear below 1 kHz), whose nearest bin differs here (asserted).
-# The dB range of any output is at most `top_db` = 80.
-
-# %%
-def hz_to_mel(f):
-    return 2595 * np.log10(1 + f / 700)
-
-
-def slaney_mel(f):
-    return np.where(f < 1000, 3 * f / 200, 15 + 27 * np.log(f / 1000) / np.log(6.4))
-
-
-def nearest_bin(tone_hz, scale):
-    centres = np.linspace(scale(np.float64(50.0)), scale(np.float64(RATE / 2)), 42)[1:-1]
-    return int(np.argmin(np.abs(centres - scale(np.float64(tone_hz)))))
-
-
-tone_hz = 700.0
-tone = np.sin(2 * np.pi * tone_hz * t).astype("float32")
-tone_db = to_numpy(mel(tone[None]))[0]
-peak_bin = int(np.argmax(tone_db.mean(axis=1)))
-assert peak_bin == nearest_bin(tone_hz, hz_to_mel)
-assert nearest_bin(tone_hz, slaney_mel) != peak_bin
-for spectrum in (tone_db, mel_db):
-    assert spectrum.max() - spectrum.min() <= 80 + 1e-3
-print("peak mel bin:", peak_bin, "| Slaney would give:", nearest_bin(tone_hz, slaney_mel))
-
-# %% [markdown]
-# ### `Pipeline` = the layers applied in order; it has no weights of its own
-#
-# The pipeline output equals calling the layers one after another, in order. Order matters:
-# *fails if the pipeline ran the layers in another order* (rescaling after a crop-and-resize is
-# not the same as before, once `Rescaling` has an offset that the zero padding of
-# `pad_to_aspect_ratio` does not get).
-
-# %%
-steps = [layers.Rescaling(1 / 255, offset=0.5), layers.Resizing(40, 40, pad_to_aspect_ratio=True)]
-chain = layers.Pipeline(steps)
-by_hand = to_numpy(steps[1](steps[0](photo)))
-reversed_order = to_numpy(steps[0](steps[1](photo)))
-np.testing.assert_allclose(to_numpy(chain(photo)), by_hand, rtol=1e-6, atol=1e-6)
-assert not np.allclose(by_hand, reversed_order, atol=0.1)
-assert chain.weights == [] and chain.layers == steps
-print("Pipeline of", [type(s).__name__ for s in chain.layers])
-
-# %% [markdown]
-# ### Keras 2 → 3 and common claims, proved
-#
-# - Older tutorials give `Resizing` and `CenterCrop` a `target_size=(width, height)`. Keras 3 takes
-#   `height, width` as two positional arguments, **height first**: `Resizing(26, 40)` made a
-#   26-row, 40-column image above.
-# - In Keras 2 (`tf.keras`) these layers are `tf.keras.layers.*` since TensorFlow 2.6 (before that
-#   only `tf.keras.layers.experimental.preprocessing.*`, kept as an alias), TensorFlow only; Keras 3
-#   has them in `keras.layers`, running on all backends. `STFTSpectrogram`, `MelSpectrogram` and `Pipeline`
-#   are new in Keras 3.
-
-# %%
-assert to_numpy(layers.Resizing(26, 40)(photo)).shape[:2] == (26, 40)
-error = expect_error(TypeError, lambda: layers.Resizing(target_size=(40, 26)))
-print(type(error).__name__, ":", str(error)[:90])
 
 # %% [markdown]
 # ## Application
@@ -622,13 +477,19 @@ for ax, index, label in [(axes[0], 0, "rising"), (axes[1], 1, "falling")]:
     ax.imshow(spectrograms[index, ..., 0], origin="lower", aspect="auto", cmap="magma")
     ax.set(title=f"a {label} sweep (standardized mel dB)", xlabel="frame", ylabel="mel bin")
 plt.tight_layout()
-plt.show()
+plt.close(fig)
+for index, direction in ((0, 1), (1, -1)):  # the loudest mel bin moves up (rising) or down (falling)
+    peaks = spectrograms[index, :, 2:-2, 0].argmax(axis=0)
+    assert direction * np.corrcoef(np.arange(len(peaks)), peaks)[0, 1] > 0.8
+plots.show(fig, "Notice that the rising sweep draws a bright line climbing from low to high mel bins across "
+           "the frames and the falling sweep its mirror image: the slope is what the small CNN learns to "
+           "tell apart.")
 
 # %% [markdown]
 # ## Key terms
 #
 # - **Interpolation**: how a resized image's pixel values are computed from the original's.
-# - **Half-pixel centres**: the convention that pixel $i$ covers $[i, i+1)$ with its centre at $i+0.5$.
+# - **Half-pixel centres**: the convention that pixel i covers [i, i + 1) with its centre at i + 0.5.
 # - **Aliasing**: fine detail turning into false coarse patterns when downsampling without
 #   smoothing; `antialias=True` filters first.
 # - **Aspect ratio**: height / width; `crop_to_aspect_ratio` and `pad_to_aspect_ratio` keep it.
@@ -654,9 +515,200 @@ plt.show()
 # %% [markdown]
 # ## Exercises
 #
-# 1. Prove that `Resizing(..., interpolation="nearest")` ×2 *up* repeats every pixel twice
-#    (`np.repeat` on both axes).
-# 2. Compute `STFTSpectrogram(mode="angle")` in NumPy (`np.angle` of the rfft) and compare; mind
-#    the sign convention of the imaginary kernel.
-# 3. Build the mel filter bank in NumPy (triangles between consecutive mel points) and reproduce
-#    `MelSpectrogram(power_to_db=False)` on the chirp.
+# Each exercise prints its task; `ex.check(...)` says what is right and what is not yet.
+# `ex.hint()` and `ex.solution()` show more when you ask for them.
+
+# %% [markdown]
+# ### Exercise 10b.1 · The window `crop_to_aspect_ratio` keeps
+
+# %%
+ex = exercise("10b.1")  # prints the task and how you know you are done
+
+
+def crop_window(height, width, target_height, target_width):
+    ...  # your code here
+
+
+ex.check(crop_window)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 10b.2 · Spectrogram shapes before you run the layer
+
+# %%
+ex = exercise("10b.2")  # prints the task and how you know you are done
+
+
+def spectrogram_shapes(samples, channels, frame_length, frame_step, fft_length, num_mel_bins):
+    ...  # your code here
+
+
+ex.check(spectrogram_shapes)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ## Deep dive (optional)
+#
+# Proofs for trust rather than understanding: each layer recomputed in NumPy, and what changed
+# since Keras 2. Nothing in the exercises needs them.
+
+# %% [markdown]
+# ### `Resizing` bilinear ×2.5 up, against a NumPy bilinear interpolation
+#
+# This reimplements bilinear resizing in NumPy, for readers who must reproduce Keras's pixels
+# outside Keras (in a data tool or another framework). A NumPy implementation of half-pixel bilinear resizing (source coordinate
+# $(i+0.5)\cdot s - 0.5$, clamped to the image, linear weights between the two neighbours) matches
+# Keras on a random 4 × 6 image resized to 10 × 15.
+
+# %%
+def numpy_bilinear(image, out_h, out_w):
+    """Half-pixel-centre bilinear resize of an (H, W, C) array."""
+    def axis_weights(n_in, n_out):
+        src = np.clip((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)
+        low = np.floor(src).astype(int)
+        high = np.minimum(low + 1, n_in - 1)
+        return low, high, src - low
+    r0, r1, wr = axis_weights(image.shape[0], out_h)
+    c0, c1, wc = axis_weights(image.shape[1], out_w)
+    rows = image[r0] * (1 - wr)[:, None, None] + image[r1] * wr[:, None, None]
+    return rows[:, c0] * (1 - wc)[None, :, None] + rows[:, c1] * wc[None, :, None]
+
+
+small = rng.uniform(0, 1, size=(4, 6, 3)).astype("float32")
+np.testing.assert_allclose(to_numpy(layers.Resizing(10, 15)(small)), numpy_bilinear(small, 10, 15), rtol=1e-5, atol=1e-5)
+print("bilinear upsampling matches the NumPy half-pixel formula")
+
+# %% [markdown]
+# ### `crop_to_aspect_ratio=True` = central square crop, then resize
+#
+# This confirms the How section's description pixel by pixel, and measures the padding. On the 52 × 80 photo, `Resizing(40, 40, crop_to_aspect_ratio=True)` equals a plain resize of
+# columns 14–65 (the central 52 × 52 window). *Fails if the crop were taken from the left edge*.
+# With `pad_to_aspect_ratio=True`, 14 rows of zeros appear above and below (80 × 80 before the
+# resize, i.e. 7 rows at 40 × 40).
+
+# %%
+offset = (80 - 52) // 2
+np.testing.assert_allclose(cropped_first, to_numpy(layers.Resizing(40, 40)(photo[:, offset:offset + 52])), rtol=1e-5, atol=1e-3)
+assert not np.allclose(cropped_first, to_numpy(layers.Resizing(40, 40)(photo[:, :52])), atol=1.0)
+assert np.all(padded_first[:6] == 0) and np.all(padded_first[-6:] == 0) and padded_first[8:32].min(axis=(0, 1)).max() > 0
+print("crop offset:", offset, "columns; padded rows of zeros at the top:", int((padded_first.max(axis=(1, 2)) == 0).sum() // 2))
+
+# %% [markdown]
+# ### `CenterCrop` keeps rows/columns `(H−h)//2 …`; `Rescaling` is `x·scale + offset`
+#
+# This settles the rounding of the crop offset, which decides which pixel row is lost. An odd difference (80 − 39 = 41 columns) tests the rounding: *fails if the offset were rounded
+# up* (21 instead of 20).
+
+# %%
+crop = to_numpy(layers.CenterCrop(31, 39)(photo))
+np.testing.assert_array_equal(crop, photo[(52 - 31) // 2:(52 - 31) // 2 + 31, (80 - 39) // 2:(80 - 39) // 2 + 39])
+assert not np.array_equal(crop, photo[11:42, 21:60])
+np.testing.assert_allclose(to_numpy(layers.Rescaling(0.5, offset=3.0)(np.array([0.0, 2.0, -4.0]))), [3.0, 4.0, 1.0])
+print("CenterCrop offsets:", (52 - 31) // 2, (80 - 39) // 2)
+
+# %% [markdown]
+# ### `STFTSpectrogram` = a NumPy STFT
+#
+# This recomputes the spectrogram in NumPy, for readers who need Keras's exact window, scaling and
+# floor to compare with another audio library. NumPy frames the chirp, applies the symmetric Hann window (`np.hanning`), takes `np.fft.rfft`
+# and divides by the window's L2 norm. One detail shows up only by running it: Keras floors the
+# power at `keras.config.epsilon()` = 1e-7 before the square root, so no magnitude is below
+# √1e-7 ≈ 3.2e-4 (silent bins are not 0). With that floor, Keras matches NumPy on every frame and
+# frequency; the `"log"`
+# mode is the natural log of the same magnitude, and `"psd"` doubles every bin except DC and
+# Nyquist. *Fails if Keras used the periodic window* (`periodic=True`) or the L1 (`"spectrum"`)
+# scaling: both alternatives are checked to differ.
+
+# %%
+def numpy_stft(signal, frame_length, step, fft_length, window):
+    frames = np.stack([signal[i:i + frame_length] for i in range(0, len(signal) - frame_length + 1, step)])
+    return np.abs(np.fft.rfft(frames * window, n=fft_length)) / np.sqrt(np.sum(window**2))
+
+
+hann = np.hanning(256)  # symmetric Hann window
+reference = numpy_stft(chirp.astype("float64"), 256, 128, 256, hann)
+floor = np.sqrt(keras.config.epsilon())
+np.testing.assert_allclose(magnitude, np.maximum(reference, floor), atol=2e-4)
+assert magnitude.min() >= floor * (1 - 1e-4) and reference.min() < floor  # the floor is active here
+periodic = np.hanning(257)[:-1]
+assert np.abs(numpy_stft(chirp.astype("float64"), 256, 128, 256, periodic) - magnitude).max() > 1e-3
+assert np.abs(reference * np.sqrt(np.sum(hann**2)) / np.sum(hann) - magnitude).max() > 1e-2
+log_mode = to_numpy(layers.STFTSpectrogram(mode="log", frame_length=256, frame_step=128, fft_length=256)(chirp[None, :, None]))[0]
+np.testing.assert_allclose(np.exp(log_mode), np.maximum(reference, floor), atol=2e-4)  # log = ln(magnitude)
+psd = to_numpy(layers.STFTSpectrogram(mode="psd", frame_length=256, frame_step=128, fft_length=256)(chirp[None, :, None]))[0]
+doubled = reference**2 * np.r_[1, 2 * np.ones(127), 1]
+np.testing.assert_allclose(psd, doubled, rtol=1e-4, atol=1e-4)
+print("max |Keras − NumPy| magnitude:", np.abs(magnitude - np.maximum(reference, floor)).max())
+
+# %% [markdown]
+# ### `MelSpectrogram`: a pure tone peaks in the mel bin NumPy predicts, and `top_db` clips at 80 dB
+#
+# This identifies which mel scale Keras uses (HTK, not Slaney), which matters when you feed the
+# layer's output to a model trained with another library's features. For a 700 Hz tone, the loudest mel bin is the one whose centre (from HTK's formula, the bins
+# equally spaced in mel between `min_freq` and `max_freq`) is closest to m(700 Hz). *Fails if Keras
+# used Slaney's mel scale* (linear below 1 kHz), whose nearest bin differs here (asserted).
+# The dB range of any output is at most `top_db` = 80.
+
+# %%
+def hz_to_mel(f):
+    return 2595 * np.log10(1 + f / 700)
+
+
+def slaney_mel(f):
+    return np.where(f < 1000, 3 * f / 200, 15 + 27 * np.log(f / 1000) / np.log(6.4))
+
+
+def nearest_bin(tone_hz, scale):
+    centres = np.linspace(scale(np.float64(50.0)), scale(np.float64(RATE / 2)), 42)[1:-1]
+    return int(np.argmin(np.abs(centres - scale(np.float64(tone_hz)))))
+
+
+tone_hz = 700.0
+tone = np.sin(2 * np.pi * tone_hz * t).astype("float32")
+tone_db = to_numpy(mel(tone[None]))[0]
+peak_bin = int(np.argmax(tone_db.mean(axis=1)))
+assert peak_bin == nearest_bin(tone_hz, hz_to_mel)
+assert nearest_bin(tone_hz, slaney_mel) != peak_bin
+for spectrum in (tone_db, mel_db):
+    assert spectrum.max() - spectrum.min() <= 80 + 1e-3
+print("peak mel bin:", peak_bin, "| Slaney would give:", nearest_bin(tone_hz, slaney_mel))
+
+# %% [markdown]
+# ### `Pipeline` = the layers applied in order; it has no weights of its own
+#
+# This proves the order of application, which you rely on whenever two steps do not commute. The
+# pipeline output equals calling the layers one after another, in order. Order matters:
+# *fails if the pipeline ran the layers in another order* (rescaling after a crop-and-resize is
+# not the same as before, once `Rescaling` has an offset that the zero padding of
+# `pad_to_aspect_ratio` does not get).
+
+# %%
+steps = [layers.Rescaling(1 / 255, offset=0.5), layers.Resizing(40, 40, pad_to_aspect_ratio=True)]
+chain = layers.Pipeline(steps)
+by_hand = to_numpy(steps[1](steps[0](photo)))
+reversed_order = to_numpy(steps[0](steps[1](photo)))
+np.testing.assert_allclose(to_numpy(chain(photo)), by_hand, rtol=1e-6, atol=1e-6)
+assert not np.allclose(by_hand, reversed_order, atol=0.1)
+assert chain.weights == [] and chain.layers == steps
+print("Pipeline of", [type(s).__name__ for s in chain.layers])
+
+# %% [markdown]
+# ### Keras 2 → 3 and common claims, proved
+#
+# This corrects argument names you may meet in older tutorials and Keras 2 code.
+#
+# - Older tutorials give `Resizing` and `CenterCrop` a `target_size=(width, height)`. Keras 3 takes
+#   `height, width` as two positional arguments, **height first**: `Resizing(26, 40)` made a
+#   26-row, 40-column image above.
+# - In Keras 2 (`tf.keras`) these layers are `tf.keras.layers.*` since TensorFlow 2.6 (before that
+#   only `tf.keras.layers.experimental.preprocessing.*`, kept as an alias), TensorFlow only; Keras 3
+#   has them in `keras.layers`, running on all backends. `STFTSpectrogram`, `MelSpectrogram` and `Pipeline`
+#   are new in Keras 3.
+
+# %%
+assert to_numpy(layers.Resizing(26, 40)(photo)).shape[:2] == (26, 40)
+error = expect_error(TypeError, lambda: layers.Resizing(target_size=(40, 26)))
+print(type(error).__name__, ":", str(error)[:90])
+
