@@ -51,6 +51,7 @@ from sklearn.datasets import load_sample_image
 from helpers import plots
 from helpers.known_bugs import assert_known_bug
 from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 # On PyTorch, Equalization calls `.T` on a 0-d tensor and PyTorch warns that this is a no-op.
@@ -151,6 +152,26 @@ for name, out in coloured.items():
     print(f"{name:>28}: values {out.min():6.1f} … {out.max():6.1f}")
 
 # %% [markdown]
+# ### What each layer does to the photo
+#
+# The temple photo after each of the layers just built, with `training=True` (random strengths,
+# drawn from each layer's seed).
+
+# %%
+panels = [("original", pair[0])] + [(name, out[0]) for name, out in coloured.items()]
+fig, axes = plt.subplots(3, 6, figsize=(16, 6.6))
+for ax, (name, image) in zip(axes.ravel(), panels, strict=True):
+    ax.imshow(np.clip(image, 0, 255).astype("uint8"))
+    ax.set_title(name, fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+fig.suptitle(f"Colour and intensity augmentation, training=True ({BACKEND} backend)")
+plt.tight_layout()
+plt.close(fig)
+plots.show(fig, "Notice that most panels keep the temple where it was and change only its values (inverted, "
+           "a few flat tones after posterization, no colour after grayscale); RandAugment's chain may also move it.")
+
+# %% [markdown]
 # ## Pros
 #
 # - Cheap (pointwise or small filters), shape-preserving, and boxes/masks need no change.
@@ -175,23 +196,6 @@ for name, out in coloured.items():
 # %% [markdown]
 # ## Picture
 #
-# ### Every colour and intensity layer on the same photo
-#
-# The temple photo after each layer with `training=True` (random strengths, seeded).
-
-# %%
-panels = [("original", pair[0])] + [(name, out[0]) for name, out in coloured.items()]
-fig, axes = plt.subplots(3, 6, figsize=(16, 6.6))
-for ax, (name, image) in zip(axes.ravel(), panels, strict=True):
-    ax.imshow(np.clip(image, 0, 255).astype("uint8"))
-    ax.set_title(name, fontsize=9)
-    ax.set_xticks([])
-    ax.set_yticks([])
-fig.suptitle(f"Colour and intensity augmentation, training=True ({BACKEND} backend)")
-plt.tight_layout()
-plt.show()
-
-# %% [markdown]
 # ### Tone curves: what the deterministic layers do to the histogram
 #
 # Histograms of the low-contrast copy of the photo (left) and after `AutoContrast`,
@@ -208,7 +212,9 @@ for ax, (name, image) in zip(axes, shown, strict=True):
     ax.set(title=name, xlabel="pixel value (channel mean)")
 axes[0].set_ylabel("pixels")
 plt.tight_layout()
-plt.show()
+plt.close(fig)
+plots.show(fig, "Notice that the input fills only 100–177, AutoContrast stretches the same two-peaked shape to "
+           "0–255, Equalization flattens it over the whole range, and CLAHE, tile by tile, widens it less.")
 
 # %% [markdown]
 # ## Table
@@ -399,61 +405,16 @@ assert np.all((ratio >= 0.5 - 1e-4) & (ratio <= 1.5 + 1e-4))
 print("contrast factor per image:", ratio[:, 0].round(3))
 
 # %% [markdown]
-# ### Seeded reproducibility
-#
-# Two fresh copies of each random layer with the same seed give identical outputs on this
-# backend. The cell reports the layers for which that fails (if any) and asserts the list is the
-# one measured for this backend in Keras 3.15.1.
-
-# %%
-NOT_REPRODUCIBLE = {"tensorflow": ["AugMix"], "jax": ["AugMix"], "torch": ["AugMix"]}  # measured, Keras 3.15.1
-not_reproducible = []
-for name, make in make_colour.items():
-    if not np.array_equal(to_numpy(make()(pair, training=True)), to_numpy(make()(pair, training=True))):
-        not_reproducible.append(name)
-print(BACKEND, "| not reproducible with a seed:", not_reproducible or "none")
-assert not_reproducible == NOT_REPRODUCIBLE[BACKEND], not_reproducible
-
-# %% [markdown]
-# ### CLAHE on PyTorch: a backend difference
-#
-# A 48 × 64 image (divisible by the default 8 × 8 tile grid) is equalised strongly on TensorFlow
-# and JAX, but left almost unchanged on PyTorch (Keras 3.15.1). The 52 × 80 photo used above is
-# not affected.
-
-# %%
-even = np.round(pair[:, :48, :64])
-clahe_change = np.abs(to_numpy(colour["CLAHE"](even)) - even).max()
-if BACKEND == "torch":
-    assert clahe_change < 2, clahe_change
-else:
-    assert clahe_change > 50, clahe_change
-print(f"{BACKEND}: max change by CLAHE on a 48×64 image = {clahe_change:.1f}")
-
-# %% [markdown]
-# ### Keras 2 → 3 and common claims, proved
-#
-# - `RandomContrast` and `RandomBrightness` are the only colour layers Keras 2 (`tf.keras`) had;
-#   Keras 3 adds the fifteen others here, on every backend.
-# - `RandomBrightness` takes `value_range` and clips to it (proved above), as `tf.keras`'s did
-#   since TensorFlow 2.9: nothing to migrate there. Its `factor` is a fraction of that range and
-#   must lie in [−1, 1]; `RandomBrightness(1.5)` is refused.
-
-# %%
-error = expect_error(ValueError, lambda: layers.RandomBrightness(1.5))
-assert "factor" in str(error) and "[-1, 1]" in str(error)  # refused for its factor, not for a value range
-print(type(error).__name__, ":", str(error)[:90])
-
-# %% [markdown]
 # ## Application
 #
-# ### Brightness robustness: augmentation closes the gap
+# ### Brightness robustness: trained on bright images, tested on dark ones
 #
 # A tiny classifier learns "bright square top-left vs bottom-right" from well-exposed images, then
 # is tested on much darker images. The model trained with `RandomBrightness` in front (active in
-# `fit` only) is asserted to stay above 90 % on the dark images; the plain model is shown beside
-# it. On this easy, linearly separable task the plain model transfers too, so the bar chart is a
-# check of the pipeline rather than a dramatic gap: 10c shows a case where augmentation matters.
+# `fit` only) is asserted to keep an accuracy of at least 0.9 on the dark images; the plain model
+# is shown beside it. On this easy, linearly separable task the plain model transfers too, so the
+# bar chart checks the pipeline rather than showing a dramatic gap: 10c shows a case where
+# augmentation matters.
 
 # %%
 rng = np.random.default_rng(0)
@@ -487,9 +448,11 @@ fig, ax = plt.subplots(figsize=(6, 2.8))
 ax.bar(list(scores), list(scores.values()), color=["tab:red", "tab:blue"])
 ax.set(title="Accuracy on darker test images", ylabel="accuracy", ylim=(0, 1))
 plt.tight_layout()
-plt.show()
+plt.close(fig)
 print(scores)
 assert scores["RandomBrightness"] >= 0.9
+plots.show(fig, f"Notice that the model trained with RandomBrightness scores {scores['RandomBrightness']:.2f} on the "
+           f"dark images and the plain one {scores['plain']:.2f}: on this easy task both transfer to darker light.")
 
 # %% [markdown]
 # ## Key terms
@@ -517,6 +480,104 @@ assert scores["RandomBrightness"] >= 0.9
 # %% [markdown]
 # ## Exercises
 #
-# 1. Prove that `RandomSaturation((0.0, 0.0))` produces a grayscale image (equal channels).
-# 2. Find the weights `RandomGrayscale` uses for R, G and B by least squares on the photo.
-# 3. Show that `Equalization` on a uniform-noise image changes it very little.
+# Each exercise cell prints its task and what counts as done; `ex.check(...)` says what is right and
+# what is not yet. Uncomment `ex.hint()` or `ex.solution()` only when you want them.
+#
+# ### Exercise 10d.1 · Posterization in NumPy
+
+# %%
+ex = exercise("10d.1")  # prints the task and how you know you are done
+
+
+def posterize(x, bits):
+    ...  # your code here
+
+
+ex.check(posterize)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 10d.2 · Brightness on any value range
+#
+# The same layer on images scaled to 0–1, 0–255 or −1–1: what does `factor` mean in each case?
+
+# %%
+ex = exercise("10d.2")
+
+
+def brightness(x, delta, value_range):
+    ...  # your code here
+
+
+ex.check(brightness)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 10d.3 · The weights RandomGrayscale uses
+
+# %%
+ex = exercise("10d.3")
+
+weights = None  # your least-squares fit here: three numbers for red, green and blue
+
+ex.check(weights)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ## Deep dive (optional)
+#
+# Checks that are there for trust rather than for understanding: reproducibility layer by layer, a
+# backend difference, and what changed since Keras 2. Nothing in the core path relies on them.
+
+# %% [markdown]
+# ### Seeded reproducibility
+#
+# This checks, layer by layer, which seeded layers repeat their draws; read it if your experiments
+# must be repeatable. Two fresh copies of each random layer with the same seed give identical outputs on this
+# backend. The cell reports the layers for which that fails (if any) and asserts the list is the
+# one measured for this backend in Keras 3.15.1.
+
+# %%
+NOT_REPRODUCIBLE = {"tensorflow": ["AugMix"], "jax": ["AugMix"], "torch": ["AugMix"]}  # measured, Keras 3.15.1
+not_reproducible = []
+for name, make in make_colour.items():
+    if not np.array_equal(to_numpy(make()(pair, training=True)), to_numpy(make()(pair, training=True))):
+        not_reproducible.append(name)
+print(BACKEND, "| not reproducible with a seed:", not_reproducible or "none")
+assert not_reproducible == NOT_REPRODUCIBLE[BACKEND], not_reproducible
+
+# %% [markdown]
+# ### CLAHE on PyTorch: a backend difference
+#
+# This shows that CLAHE's output depends on the backend; read it before training with CLAHE in a
+# model on PyTorch. A 48 × 64 image (divisible by the default 8 × 8 tile grid) is equalised strongly on TensorFlow
+# and JAX, but left almost unchanged on PyTorch (Keras 3.15.1). The 52 × 80 photo used above is
+# not affected.
+
+# %%
+even = np.round(pair[:, :48, :64])
+clahe_change = np.abs(to_numpy(colour["CLAHE"](even)) - even).max()
+if BACKEND == "torch":
+    assert clahe_change < 2, clahe_change
+else:
+    assert clahe_change > 50, clahe_change
+print(f"{BACKEND}: max change by CLAHE on a 48×64 image = {clahe_change:.1f}")
+
+# %% [markdown]
+# ### Keras 2 → 3 and common claims, proved
+#
+# This proves what changed since Keras 2 (`tf.keras`); read it if you port older augmentation code.
+#
+# - `RandomContrast` and `RandomBrightness` are the only colour layers Keras 2 (`tf.keras`) had;
+#   Keras 3 adds the fifteen others here, on every backend.
+# - `RandomBrightness` takes `value_range` and clips to it (proved above), as `tf.keras`'s did
+#   since TensorFlow 2.9: nothing to migrate there. Its `factor` is a fraction of that range and
+#   must lie in [−1, 1]; `RandomBrightness(1.5)` is refused.
+
+# %%
+error = expect_error(ValueError, lambda: layers.RandomBrightness(1.5))
+assert "factor" in str(error) and "[-1, 1]" in str(error)  # refused for its factor, not for a value range
+print(type(error).__name__, ":", str(error)[:90])
