@@ -58,6 +58,7 @@ import numpy as np
 
 from helpers import plots
 from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 rng = np.random.default_rng(17)
@@ -259,7 +260,11 @@ ax.set_yticks(range(len(LAYERS)), LAYERS)
 ax.grid(False)
 ax.set_title("Which backend accepts which backend-specific layer (measured)")
 fig.tight_layout()
-plt.show()
+plt.close(fig)
+plots.show(fig, "Notice that, on every backend installed here, each bridge runs only where its framework "
+           "lives: TFSMLayer on TensorFlow, "
+           "JaxLayer and FlaxLayer on JAX and TensorFlow, TorchModuleWrapper on PyTorch, a Lambda of "
+           "jax.numpy on JAX; every other cell is an error, never a silent wrong answer.")
 
 # %% [markdown]
 # ## Table
@@ -299,7 +304,11 @@ transfer = keras.Sequential([keras.Input((4,)), frozen_features, keras.layers.De
 transfer.compile(optimizer=keras.optimizers.Adam(0.02), loss="mse")
 frozen_before = [to_numpy(w) for w in frozen_features.weights]
 history = transfer.fit(x_train, np.sin(total + 0.5), epochs=25, batch_size=64, verbose=0)
-plots.loss_curve(history.history, title="New head on a frozen TFSMLayer: training loss (MSE)")
+losses = history.history["loss"]
+assert losses[-1] < 0.2 * losses[0]  # the head learned, on features it cannot change
+plots.show(plots.loss_curve(history.history, title="New head on a frozen TFSMLayer: training loss (MSE)"),
+           "Notice that the training loss falls to under a fifth of its first-epoch value although the "
+           "TFSMLayer below the head is frozen: the 33 weights of the new head do all the learning.")
 
 # %% [markdown]
 # ## Proof
@@ -472,3 +481,40 @@ print("the exported model is deterministic and equals the model in inference mod
 # - `keras.models.load_model` opens `.keras`/`.h5` files only; a SavedModel goes through
 #   `TFSMLayer`.
 # - A `TFSMLayer` can be frozen and used as a feature extractor under a new head.
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise prints its task; `ex.check(...)` says what is right and what is not yet.
+# `ex.hint()` and `ex.solution()` show more when you ask for them. Both checks run a SavedModel, so
+# they need this notebook's TensorFlow backend.
+
+# %% [markdown]
+# ### Exercise 17a.1 · Export a model and reload it as a layer
+
+# %%
+ex = exercise("17a.1")  # prints the task and how you know you are done
+
+
+def export_and_reload(model, directory):
+    ...  # your code here
+
+
+ex.check(export_and_reload)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 17a.2 · A new head on frozen exported features
+
+# %%
+ex = exercise("17a.2")  # prints the task and how you know you are done
+
+
+def new_head(directory, outputs):
+    ...  # your code here
+
+
+ex.check(new_head)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution

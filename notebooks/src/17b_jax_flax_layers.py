@@ -55,6 +55,7 @@ import numpy as np
 
 from helpers import plots
 from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 rng = np.random.default_rng(17)
@@ -221,7 +222,7 @@ print(jax.tree_util.tree_map(lambda leaf: tuple(leaf.shape), flax_mlp.params))
 # - **Pure functions only**: side effects inside `call_fn` run at tracing time, not per step.
 # - **Shapes on TensorFlow**: the TensorFlow backend converts the JAX function for the input shape
 #   the layer was built with. Build it on a `keras.Input` (batch size `None`), as the models here
-#   do, or a layer first called on a batch of 2 refuses a batch of 3 (proved below).
+#   do, or a layer first called on a batch of 2 refuses a batch of 3 (proved in the deep dive).
 # - **Saving a whole model** needs the functions to be importable (registered) when loading;
 #   weights alone (`save_weights`) are the simple path.
 
@@ -264,7 +265,12 @@ right.set_ylabel("prediction")
 right.set_title("The learned function, a slice")
 right.legend()
 fig.tight_layout()
-plt.show()
+plt.close(fig)
+for history, model in ((jax_history, jax_model), (flax_history, flax_model)):
+    assert history.history["loss"][-1] < 0.1 * history.history["loss"][0]  # more than ten times lower
+    assert np.abs(to_numpy(model(grid)).ravel() - np.sin(grid[:, 0])).max() < 0.2  # close to the truth
+plots.show(fig, "Notice that both training losses fall by more than a factor of ten on the log scale, and "
+           "both learned slices stay within 0.2 of the dashed sin(x₁) from x₁ = −2 to 2.")
 
 # %% [markdown]
 # ## Table
@@ -348,34 +354,6 @@ assert noisy_model.evaluate(x_big, 2.0 * x_big, verbose=0) < 1e-10  # evaluate: 
 print(f"noise std {noise.std():.4f}; loss in fit {train_loss:.4f}; in evaluate 0")
 
 # %% [markdown]
-# ### Built on a concrete batch, a `JaxLayer` keeps that batch size on TensorFlow only
-#
-# A layer first called on 2 rows accepts 3 rows on the JAX backend, but on TensorFlow the converted
-# function was fixed to 2 rows and Keras raises `ValueError`. Built on a `keras.Input`, the same
-# function accepts any batch size on both (fails if either backend behaved like the other).
-
-# %%
-def scale_call(params, inputs):
-    return inputs * params["s"]
-
-
-def accepts_three_rows(layer):
-    try:
-        layer(np.ones((3, 2), "float32"))
-    except ValueError:
-        return False
-    return True
-
-
-eager_built = keras.layers.JaxLayer(scale_call, params={"s": jnp.ones((2,))})
-eager_built(np.ones((2, 2), "float32"))  # built on a batch of exactly 2
-assert accepts_three_rows(eager_built) == (BACKEND == "jax")
-input_built = keras.layers.JaxLayer(scale_call, params={"s": jnp.ones((2,))})
-keras.Sequential([keras.Input((2,)), input_built])  # built on a symbolic batch
-assert accepts_three_rows(input_built)
-print(f"{BACKEND}: built on 2 rows, accepts 3: {accepts_three_rows(eager_built)}; built on Input: True")
-
-# %% [markdown]
 # ### `FlaxLayer` computes the module with its own parameters
 #
 # NumPy's forward pass through `params["hidden"]` and `params["out"]` equals the layer's output, and
@@ -449,3 +427,90 @@ print("weights restored into a fresh JaxLayer: identical predictions")
 # - Name arguments `rng` and `training` to receive a key and the training flag.
 # - They run on the JAX and TensorFlow backends, not PyTorch (17a).
 # - Keras layers and Flax blocks mix in one model; weights save and load as usual.
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise prints its task; `ex.check(...)` says what is right and what is not yet.
+# `ex.hint()` and `ex.solution()` show more when you ask for them. The checks run your JAX and Flax
+# code directly, so they work on both of this notebook's backends.
+
+# %% [markdown]
+# ### Exercise 17b.1 · A ReLU dense layer written in JAX
+
+# %%
+ex = exercise("17b.1")  # prints the task and how you know you are done
+
+
+def jax_dense_relu(units):
+    ...  # your code here
+
+
+ex.check(jax_dense_relu)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 17b.2 · A call_fn that knows when it trains
+
+# %%
+ex = exercise("17b.2")  # prints the task and how you know you are done
+
+
+def dropout_call(params, rng, inputs, training):
+    ...  # your code here
+
+
+ex.check(dropout_call)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 17b.3 · A Flax module ready for FlaxLayer
+#
+# Replace `TwoLayer = None` with your class.
+
+# %%
+ex = exercise("17b.3")  # prints the task and how you know you are done
+
+TwoLayer = None  # your nn.Module subclass here
+
+ex.check(TwoLayer)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ## Deep dive (optional)
+#
+# A backend internal, for readers who build layers eagerly on TensorFlow.
+
+# %% [markdown]
+# ### Built on a concrete batch, a `JaxLayer` keeps that batch size on TensorFlow only
+#
+# This shows a backend internal that explains the Cons advice to build on a `keras.Input`; it
+# matters if a layer you built eagerly refuses a new batch size on TensorFlow.
+# A layer first called on 2 rows accepts 3 rows on the JAX backend, but on TensorFlow the converted
+# function was fixed to 2 rows and Keras raises `ValueError`. Built on a `keras.Input`, the same
+# function accepts any batch size on both (fails if either backend behaved like the other).
+
+# %%
+def scale_call(params, inputs):
+    return inputs * params["s"]
+
+
+def accepts_three_rows(layer):
+    try:
+        layer(np.ones((3, 2), "float32"))
+    except ValueError:
+        return False
+    return True
+
+
+eager_built = keras.layers.JaxLayer(scale_call, params={"s": jnp.ones((2,))})
+eager_built(np.ones((2, 2), "float32"))  # built on a batch of exactly 2
+assert accepts_three_rows(eager_built) == (BACKEND == "jax")
+input_built = keras.layers.JaxLayer(scale_call, params={"s": jnp.ones((2,))})
+keras.Sequential([keras.Input((2,)), input_built])  # built on a symbolic batch
+assert accepts_three_rows(input_built)
+print(f"{BACKEND}: built on 2 rows, accepts 3: {accepts_three_rows(eager_built)}; built on Input: True")
+
