@@ -13,13 +13,11 @@
 #
 # A merging layer takes a **list of tensors** and returns one: `Add`, `Subtract`, `Multiply`,
 # `Average`, `Maximum` and `Minimum` combine them element by element, `Concatenate` joins them
-# along an axis, and `Dot` takes dot products (optionally of unit vectors, i.e. cosine
-# similarities). Each has a lower-case **functional form** (`keras.layers.add`, `subtract`, …)
-# that builds the layer and calls it in one step. They are what makes a model a graph instead of
-# a chain: residual connections, multi-input models, feature fusion, similarity heads. In this
-# notebook every one of the sixteen names is proved equal to NumPy, the shape rules (what
-# broadcasts and what raises) are tested, and a residual block and a two-input model are built,
-# drawn and trained.
+# along an axis, and `Dot` takes dot products (optionally cosine similarities). Each has a
+# lower-case **functional form** (`keras.layers.add`, …). They make a model a graph instead of a
+# chain: residual connections, multi-input models, feature fusion, similarity heads. You compute
+# each in NumPy, learn which shapes merge, and build, draw and train a residual block and a
+# two-input model.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/15_merging.ipynb)
 
@@ -38,9 +36,7 @@ ENV = start(seed=42)
 
 # %% [markdown]
 # The tools used all along: Keras, NumPy for the independent checks, matplotlib in the course style,
-# scikit-learn's digits for the application, and the two course utilities. `model_graph` draws a
-# functional model as a graph (layers as boxes, tensors as arrows) from its public `get_config()`;
-# `keras.utils.plot_model` would need pydot and graphviz, which the course does not install.
+# scikit-learn's digits for the application, and the course utilities.
 
 # %%
 import keras
@@ -50,13 +46,14 @@ from sklearn.datasets import load_digits
 
 from helpers import plots
 from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 rng = np.random.default_rng(0)
 
 
 def figure(*args, **kwargs):
-    """plt.subplots, detached from pyplot so the figure shows once, where the cell returns it."""
+    """plt.subplots, closed at once: plots.show displays the figure, once, with its reading."""
     fig, axes = plt.subplots(*args, **kwargs)
     plt.close(fig)
     return fig, axes
@@ -64,58 +61,6 @@ def figure(*args, **kwargs):
 
 def close(a, b, tol=1e-5):
     np.testing.assert_allclose(to_numpy(a), b, rtol=tol, atol=tol)
-
-
-def _sources(node_args):
-    """Names of the layers whose output tensors appear (nested anywhere) in a node's arguments."""
-    if isinstance(node_args, dict):
-        history = node_args.get("config", {}).get("keras_history") if "class_name" in node_args else None
-        return [history[0]] if history else [n for v in node_args.values() for n in _sources(v)]
-    if isinstance(node_args, list | tuple):
-        return [n for v in node_args for n in _sources(v)]
-    return []
-
-
-def model_graph(model, title):
-    """Draw a functional model: one box per layer (name, class, output shape), arrows for tensors."""
-    layers = model.get_config()["layers"]
-    parents = {spec["name"]: [n for node in spec["inbound_nodes"] for n in _sources(node["args"])]
-               for spec in layers}
-    depth = {}
-    for spec in layers:  # get_config lists layers in topological order
-        depth[spec["name"]] = 1 + max((depth[p] for p in parents[spec["name"]]), default=-1)
-    rows = {}
-    for name, d in depth.items():
-        rows.setdefault(d, []).append(name)
-    position = {name: (3.0 * (i - (len(names) - 1) / 2), -d)  # 3 units apart: boxes are 2.7 wide
-                for d, names in rows.items() for i, name in enumerate(names)}
-    width = max(len(names) for names in rows.values())
-    fig, ax = figure(figsize=(3.0 * width + 2.5, 1.25 * len(rows) + 0.8))
-    for child, ps in parents.items():
-        for p in ps:
-            (x0, y0), (x1, y1) = position[p], position[child]
-            if y0 - y1 > 1:  # a skip connection: go round the boxes in between, on the right
-                ax.annotate("", xy=(x1 + 1.35, y1), xytext=(x0 + 1.35, y0), arrowprops={
-                    "arrowstyle": "-|>", "color": plots.ACCENT, "lw": 1.5, "connectionstyle": "arc3,rad=-0.45"})
-            else:
-                ax.annotate("", xy=(x1, y1 + 0.28), xytext=(x0, y0 - 0.28),
-                            arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1.2})
-    for layer in model.layers:
-        x, y = position[layer.name]
-        weighted = bool(layer.weights)
-        colour = plots.TRAINABLE_COLOUR if weighted else ("#f3f3f3" if not parents[layer.name] else "#ffffff")
-        ax.add_patch(plt.Rectangle((x - 1.35, y - 0.27), 2.7, 0.54, facecolor=colour, edgecolor="#333333"))
-        shape = tuple(layer.output.shape)
-        ax.text(x, y + 0.09, f"{layer.name} ({type(layer).__name__})", ha="center", va="center", fontsize=8.5,
-                fontweight="bold")
-        ax.text(x, y - 0.13, f"{shape} · {layer.count_params()} params", ha="center", va="center",
-                fontsize=7.5, family="monospace")
-    ax.set_xlim(-1.5 * width - 0.3, 1.5 * width + 1.6)
-    ax.set_ylim(-len(rows) + 0.4, 0.6)
-    ax.axis("off")
-    ax.set_title(title)
-    return fig
-
 
 # %% [markdown]
 # ## What
@@ -255,54 +200,17 @@ close(keras.layers.Dot(axes=1, normalize=True)([u, w])[:, 0], cosine)
 print("cosine similarities:", np.round(cosine, 3))
 
 # %% [markdown]
-# ### The functional forms: `add`, `subtract`, `multiply`, `average`, `maximum`, `minimum`, `concatenate`, `dot`
+# ### The functional forms
 #
-# `keras.layers.add(inputs, **kwargs)` is shorthand for `keras.layers.Add(**kwargs)(inputs)`, and
-# likewise for the others (`concatenate(inputs, axis=-1)`, `dot(inputs, axes=-1, normalize=False)`).
-# Use the class when you want to name the layer or reuse the object; the function for a one-liner.
+# `keras.layers.add(inputs)` is shorthand for `keras.layers.Add()(inputs)`, and likewise
+# `subtract`, `multiply`, `average`, `maximum`, `minimum`, `concatenate(inputs, axis=-1)` and
+# `dot(inputs, axes, normalize=False)`. Use the class when you want to name the layer or reuse the
+# object, the function for a one-liner (the deep dive proves each function is its layer).
 
 # %%
-functional_forms = [
-    (keras.layers.add, keras.layers.Add, xs, np.sum(xs, axis=0)),
-    (keras.layers.subtract, keras.layers.Subtract, [x1, x2], x1 - x2),
-    (keras.layers.multiply, keras.layers.Multiply, xs, np.prod(xs, axis=0)),
-    (keras.layers.average, keras.layers.Average, xs, np.mean(xs, axis=0)),
-    (keras.layers.maximum, keras.layers.Maximum, xs, np.max(xs, axis=0)),
-    (keras.layers.minimum, keras.layers.Minimum, xs, np.min(xs, axis=0)),
-    (keras.layers.concatenate, keras.layers.Concatenate, xs, np.concatenate(xs, axis=-1)),
-    (keras.layers.dot, keras.layers.Dot, [u, w], np.sum(u * w, axis=1, keepdims=True)),
-]
-for function, cls, inputs, expected in functional_forms:
-    extra = {"axes": 1} if cls is keras.layers.Dot else {}
-    from_function = to_numpy(function(inputs, **extra))
-    from_layer = to_numpy(cls(**extra)(inputs))
-    np.testing.assert_array_equal(from_function, from_layer)  # the function is the layer
-    close(from_function, expected)  # and both are NumPy
-    symbolic_inputs = [keras.Input(t.shape[1:]) for t in inputs]
-    graph = keras.Model(symbolic_inputs, function(symbolic_inputs, **extra))
-    assert type(graph.layers[-1]) is cls  # on symbolic inputs it adds a layer of that class
-print("each of the 8 functions = its layer = NumPy; on symbolic inputs it adds a layer of that class")
-
-# %% [markdown]
-# ### Keras 2 → 3
-#
-# - A common mistake: `Dot(axes=-1)([input1, input2])` on two `Input(shape=(64, 64, 3))` tensors
-#   does not give a similarity map: `Dot` on rank-4 tensors contracts the channels and
-#   keeps **all pairs** of the other positions, an output of shape `(None, 64, 64, 64, 64)` (16.7
-#   million values per example). Proved below; for a per-pixel dot product use `Multiply` and a sum.
-# - The formula often given, $\text{Dot}(x_1, x_2) = \sum_i x_{1,i} x_{2,i}$, is right only for vectors;
-#   in general `Dot` is a batched tensor contraction (proved with `np.einsum`).
-# - Keras 1's `merge(mode="sum")` / `Merge` layer is gone; the eight classes and eight functions
-#   replace it (Keras 2 already had them; Keras 3 keeps them unchanged).
-
-# %%
-image_dot = keras.layers.Dot(axes=-1)
-big = image_dot([keras.Input((64, 64, 3)), keras.Input((64, 64, 3))])
-assert tuple(big.shape) == (None, 64, 64, 64, 64)
-a4 = rng.normal(size=(1, 3, 2, 4)).astype("float32")
-b4 = rng.normal(size=(1, 3, 2, 4)).astype("float32")
-close(keras.layers.Dot(axes=-1)([a4, b4]), np.einsum("bijc,bklc->bijkl", a4, b4))
-print("Dot(axes=-1) on (64, 64, 3) images -> output", tuple(big.shape))
+close(keras.layers.concatenate([x1, x2]), np.concatenate([x1, x2], axis=-1))
+close(keras.layers.dot([u, w], axes=1), np.sum(u * w, axis=1, keepdims=True))
+print("concatenate and dot, as functions, equal NumPy")
 
 # %% [markdown]
 # ## Pros
@@ -319,7 +227,7 @@ print("Dot(axes=-1) on (64, 64, 3) images -> output", tuple(big.shape))
 #   pooling before a merge.
 # - `Add`/`Average` of branches on very different scales lets one branch drown the other;
 #   `Concatenate` avoids that but doubles the width of the next layer.
-# - `Dot` on tensors of rank > 3 makes all-pairs outputs that grow very fast (see above).
+# - `Dot` on tensors of rank > 3 makes all-pairs outputs that grow very fast (see the deep dive).
 # - A size-1 axis broadcasts silently (see the Proof): a branch of width 1 added to one of width 64
 #   is accepted, which can hide a shape mistake.
 
@@ -350,7 +258,8 @@ for ax in axes[1]:
 for ax in axes[:, 0]:
     ax.set_ylabel("value")
 fig.suptitle("Element-wise merging layers on two signals", fontweight="bold")
-fig
+plots.show(fig, "Notice that Average is Add at half the height, Maximum follows whichever dashed signal is "
+           "higher and Minimum the lower, and Multiply is 0 wherever either signal crosses 0.")
 
 # %% [markdown]
 # ### `Dot(axes=2, normalize=True)`: a cosine-similarity matrix
@@ -373,14 +282,73 @@ ax.set_ylabel("vector i")
 ax.set_title("Dot(axes=2, normalize=True): cos(v_i, v_j)")
 ax.grid(False)
 fig.colorbar(image, ax=ax, label="cosine similarity")
-fig
+within = similarity[members[:, None] == members[None, :]].mean()
+between = similarity[members[:, None] != members[None, :]].mean()
+assert within > 0.5 > between  # clusters are similar inside, dissimilar across
+close(np.diag(similarity), np.ones(10))
+plots.show(fig, f"Notice that the diagonal is 1 (every vector is its own best match) and that the three "
+           f"clusters, vectors 0-3, 4-6 and 7-9, form blocks of high similarity: mean {within:.2f} inside a "
+           f"cluster against {between:.2f} across.")
 
 # %% [markdown]
 # ### A residual block and a two-input model, as graphs
 #
 # The residual block: `x → Dense → Dense`, then `Add` the input back. The two-input model: two
 # branches joined by `Concatenate`, then a head. Blue boxes hold weights, white boxes (the merges)
-# hold none, grey boxes are inputs; the red arc is the skip connection into `Add`.
+# hold none, grey boxes are inputs; the red arc is the skip connection into `Add`. `model_graph`
+# draws a functional model from its public `get_config()` (`keras.utils.plot_model` would need
+# pydot and graphviz, which the course does not install); you need not read it.
+
+# %%
+def _sources(node_args):
+    """Names of the layers whose output tensors appear (nested anywhere) in a node's arguments."""
+    if isinstance(node_args, dict):
+        history = node_args.get("config", {}).get("keras_history") if "class_name" in node_args else None
+        return [history[0]] if history else [n for v in node_args.values() for n in _sources(v)]
+    if isinstance(node_args, list | tuple):
+        return [n for v in node_args for n in _sources(v)]
+    return []
+
+
+def model_graph(model, title):
+    """Draw a functional model: one box per layer (name, class, output shape), arrows for tensors."""
+    layers = model.get_config()["layers"]
+    parents = {spec["name"]: [n for node in spec["inbound_nodes"] for n in _sources(node["args"])]
+               for spec in layers}
+    depth = {}
+    for spec in layers:  # get_config lists layers in topological order
+        depth[spec["name"]] = 1 + max((depth[p] for p in parents[spec["name"]]), default=-1)
+    rows = {}
+    for name, d in depth.items():
+        rows.setdefault(d, []).append(name)
+    position = {name: (3.0 * (i - (len(names) - 1) / 2), -d)  # 3 units apart: boxes are 2.7 wide
+                for d, names in rows.items() for i, name in enumerate(names)}
+    width = max(len(names) for names in rows.values())
+    fig, ax = figure(figsize=(3.0 * width + 2.5, 1.25 * len(rows) + 0.8))
+    for child, ps in parents.items():
+        for p in ps:
+            (x0, y0), (x1, y1) = position[p], position[child]
+            if y0 - y1 > 1:  # a skip connection: go round the boxes in between, on the right
+                ax.annotate("", xy=(x1 + 1.35, y1), xytext=(x0 + 1.35, y0), arrowprops={
+                    "arrowstyle": "-|>", "color": plots.ACCENT, "lw": 1.5, "connectionstyle": "arc3,rad=-0.45"})
+            else:
+                ax.annotate("", xy=(x1, y1 + 0.28), xytext=(x0, y0 - 0.28),
+                            arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1.2})
+    for layer in model.layers:
+        x, y = position[layer.name]
+        weighted = bool(layer.weights)
+        colour = plots.TRAINABLE_COLOUR if weighted else ("#f3f3f3" if not parents[layer.name] else "#ffffff")
+        ax.add_patch(plt.Rectangle((x - 1.35, y - 0.27), 2.7, 0.54, facecolor=colour, edgecolor="#333333"))
+        shape = tuple(layer.output.shape)
+        ax.text(x, y + 0.09, f"{layer.name} ({type(layer).__name__})", ha="center", va="center", fontsize=8.5,
+                fontweight="bold")
+        ax.text(x, y - 0.13, f"{shape} · {layer.count_params()} params", ha="center", va="center",
+                fontsize=7.5, family="monospace")
+    ax.set_xlim(-1.5 * width - 0.3, 1.5 * width + 1.6)
+    ax.set_ylim(-len(rows) + 0.4, 0.6)
+    ax.axis("off")
+    ax.set_title(title)
+    return fig
 
 # %%
 def residual_block(x, units, name):
@@ -391,7 +359,10 @@ def residual_block(x, units, name):
 
 block_in = keras.Input((16,), name="x")
 residual = keras.Model(block_in, residual_block(block_in, 16, "res"), name="residual_block")
-model_graph(residual, "Residual block: y = x + Dense(Dense(x))")
+assert residual.get_layer("res_add").count_params() == 0
+plots.show(model_graph(residual, "Residual block: y = x + Dense(Dense(x))"),
+           "Notice that the red arc carries the input x past both Dense layers straight into Add, and that "
+           "Add, the merge, holds 0 params while the Dense boxes hold all the weights.")
 
 # %%
 left_in = keras.Input((32,), name="top_half")
@@ -402,7 +373,10 @@ joined = keras.layers.Concatenate(name="concat")([left, right])
 hidden = residual_block(joined, 64, "res")
 scores = keras.layers.Dense(10, activation="softmax", name="digit")(hidden)
 two_input = keras.Model([left_in, right_in], scores, name="two_halves")
-model_graph(two_input, "Two-input model: two branches, Concatenate, a residual block, a head")
+assert tuple(joined.shape) == (None, 64) and tuple(hidden.shape) == (None, 64)
+plots.show(model_graph(two_input, "Two-input model: two branches, Concatenate, a residual block, a head"),
+           "Notice that each input has its own Dense branch, Concatenate joins their 32 + 32 features into "
+           "64, and the residual block keeps that width of 64 so that its Add can add x back.")
 
 # %% [markdown]
 # ## Table
@@ -476,60 +450,6 @@ print("Siamese cosine similarities:", np.round(to_numpy(siamese([ka, kb]))[:, 0]
 # %% [markdown]
 # ## Proof
 #
-# ### Every class and function equals NumPy, on inputs where the alternatives differ
-#
-# Three inputs with different signs and magnitudes, so that sum ≠ mean ≠ max ≠ product and the
-# order of `Subtract` matters (`x1 − x2 ≠ x2 − x1`). The inputs are also given in another order to
-# prove that only `Subtract` (and `Concatenate`'s order along the axis) depends on it.
-
-# %%
-p1 = np.array([[1.0, -2.0, 3.0, 0.5]], "float32")
-p2 = np.array([[-4.0, 5.0, 0.25, 2.0]], "float32")
-p3 = np.array([[2.0, 2.0, -1.0, -3.0]], "float32")
-expected = {
-    keras.layers.add: p1 + p2 + p3,
-    keras.layers.multiply: p1 * p2 * p3,
-    keras.layers.average: (p1 + p2 + p3) / 3,
-    keras.layers.maximum: np.maximum(np.maximum(p1, p2), p3),
-    keras.layers.minimum: np.minimum(np.minimum(p1, p2), p3),
-}
-for function, value in expected.items():
-    close(function([p1, p2, p3]), value)
-    close(function([p3, p1, p2]), value)  # order does not matter for these five
-assert len({v.tobytes() for v in expected.values()}) == 5  # the five answers all differ
-close(keras.layers.subtract([p1, p2]), p1 - p2)
-assert not np.allclose(p1 - p2, p2 - p1)  # fails if Subtract ignored the order
-close(keras.layers.concatenate([p2, p1]), np.hstack([p2, p1]))
-error = expect_error(ValueError, lambda: keras.layers.Subtract()([p1, p2, p3]))
-print("Subtract with 3 inputs:", str(error)[:80])
-error = expect_error(ValueError, lambda: keras.layers.Dot(axes=1)([p1, p2, p3]))
-print("Dot with 3 inputs:     ", str(error)[:80])
-
-# %% [markdown]
-# ### `Dot`: `axes` pairs and `normalize=True`
-#
-# With different axes for the two inputs, `axes=(1, 2)` contracts axis 1 of the first with axis 2
-# of the second: `np.einsum("bij,bkj->bik")` is wrong, `np.einsum("bji,bkj->bik")` right. With
-# `normalize=True`, scaling an input by a positive number does not change the output, and the
-# output is NumPy's cosine similarity.
-
-# %%
-left = rng.normal(size=(2, 5, 3)).astype("float32")
-right = rng.normal(size=(2, 4, 5)).astype("float32")
-out = to_numpy(keras.layers.Dot(axes=(1, 2))([left, right]))
-np.testing.assert_allclose(out, np.einsum("bji,bkj->bik", left, right), rtol=1e-5, atol=1e-5)
-assert out.shape == (2, 3, 4)
-
-normalized = keras.layers.Dot(axes=(1, 2), normalize=True)
-cos = to_numpy(normalized([left, right]))
-unit_left = left / np.linalg.norm(left, axis=1, keepdims=True)
-unit_right = right / np.linalg.norm(right, axis=2, keepdims=True)
-np.testing.assert_allclose(cos, np.einsum("bji,bkj->bik", unit_left, unit_right), rtol=1e-5, atol=1e-5)
-np.testing.assert_allclose(to_numpy(normalized([7.5 * left, right])), cos, rtol=1e-5, atol=1e-5)
-assert np.all(np.abs(cos) <= 1 + 1e-6) and not np.allclose(cos, out)  # bounded, and not the raw dot
-print("Dot(axes=(1, 2)) and its cosine version equal NumPy; cosine is scale-invariant")
-
-# %% [markdown]
 # ### Mismatched shapes: what raises, what broadcasts
 #
 # - Incompatible sizes (3 vs 4) raise `ValueError`, eagerly and in a functional model.
@@ -633,7 +553,9 @@ axes[1].set_ylim(0, 1)
 axes[1].set_ylabel("test accuracy")
 axes[1].set_title("The trained model needs both inputs")
 axes[1].legend()
-fig
+plots.show(fig, f"Notice that the loss falls over the 15 epochs and that the test accuracy of {both_accuracy:.0%} "
+           f"with both halves drops to {top_accuracy:.0%} without the bottom half and {bottom_accuracy:.0%} "
+           "without the top half (chance is 10%): the model uses both inputs.")
 
 # %% [markdown]
 # ## Key terms
@@ -667,8 +589,158 @@ fig
 # %% [markdown]
 # ## Exercises
 #
-# 1. Build a Siamese model that outputs $|f(a) - f(b)|$ with `subtract` and a `Lambda(abs)`; prove
-#    it equals NumPy.
-# 2. Replace `Concatenate` by `Add` in the two-input model (the branches have equal widths). How do
-#    the parameter count and the accuracy change?
-# 3. Prove that `Dot(axes=1, normalize=True)` of a vector with itself is 1.
+# Each exercise prints its task; `ex.check(...)` says what is right and what is not yet. The hint and
+# the solution are there when you ask for them.
+#
+# ### Exercise 15.1 · `Dot` in NumPy
+#
+# Vectors, sequences, an axes pair and cosine similarity: the How section and the deep dive's proof.
+
+# %%
+ex = exercise("15.1")
+
+
+def dot_numpy(a, b, axes, normalize=False):
+    ...  # your code here
+
+
+ex.check(dot_numpy)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 15.2 · A residual block
+#
+# The pattern of the Picture, written by you; the graded exercise `ex5_residual_block` builds on it.
+
+# %%
+ex = exercise("15.2")
+
+
+def residual_block(x):
+    ...  # your code here: return x + f(x), merged with keras.layers.Add
+
+
+ex.check(residual_block)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ## Deep dive (optional)
+#
+# The proofs below are there for trust rather than for understanding: every function against its
+# layer, every merge against NumPy on inputs where the alternatives differ, `Dot` with an axes pair,
+# and what Keras 2 code and older tutorials get wrong.
+
+# %% [markdown]
+# ### Each function is its layer: `add`, `subtract`, `multiply`, `average`, `maximum`, `minimum`, `concatenate`, `dot`
+#
+# This proves, for all eight, that the function gives the layer's result and adds a layer of
+# that class to a functional model.
+#
+# `keras.layers.add(inputs, **kwargs)` is shorthand for `keras.layers.Add(**kwargs)(inputs)`, and
+# likewise for the others (`concatenate(inputs, axis=-1)`, `dot(inputs, axes=-1, normalize=False)`).
+# Use the class when you want to name the layer or reuse the object; the function for a one-liner.
+
+# %%
+functional_forms = [
+    (keras.layers.add, keras.layers.Add, xs, np.sum(xs, axis=0)),
+    (keras.layers.subtract, keras.layers.Subtract, [x1, x2], x1 - x2),
+    (keras.layers.multiply, keras.layers.Multiply, xs, np.prod(xs, axis=0)),
+    (keras.layers.average, keras.layers.Average, xs, np.mean(xs, axis=0)),
+    (keras.layers.maximum, keras.layers.Maximum, xs, np.max(xs, axis=0)),
+    (keras.layers.minimum, keras.layers.Minimum, xs, np.min(xs, axis=0)),
+    (keras.layers.concatenate, keras.layers.Concatenate, xs, np.concatenate(xs, axis=-1)),
+    (keras.layers.dot, keras.layers.Dot, [u, w], np.sum(u * w, axis=1, keepdims=True)),
+]
+for function, cls, inputs, expected in functional_forms:
+    extra = {"axes": 1} if cls is keras.layers.Dot else {}
+    from_function = to_numpy(function(inputs, **extra))
+    from_layer = to_numpy(cls(**extra)(inputs))
+    np.testing.assert_array_equal(from_function, from_layer)  # the function is the layer
+    close(from_function, expected)  # and both are NumPy
+    symbolic_inputs = [keras.Input(t.shape[1:]) for t in inputs]
+    graph = keras.Model(symbolic_inputs, function(symbolic_inputs, **extra))
+    assert type(graph.layers[-1]) is cls  # on symbolic inputs it adds a layer of that class
+print("each of the 8 functions = its layer = NumPy; on symbolic inputs it adds a layer of that class")
+
+# %% [markdown]
+# ### Every class and function equals NumPy, on inputs where the alternatives differ
+#
+# This proves each merge on inputs chosen so that a plausible wrong operation gives another answer.
+#
+# Three inputs with different signs and magnitudes, so that sum ≠ mean ≠ max ≠ product and the
+# order of `Subtract` matters (`x1 − x2 ≠ x2 − x1`). The inputs are also given in another order to
+# prove that only `Subtract` (and `Concatenate`'s order along the axis) depends on it.
+
+# %%
+p1 = np.array([[1.0, -2.0, 3.0, 0.5]], "float32")
+p2 = np.array([[-4.0, 5.0, 0.25, 2.0]], "float32")
+p3 = np.array([[2.0, 2.0, -1.0, -3.0]], "float32")
+expected = {
+    keras.layers.add: p1 + p2 + p3,
+    keras.layers.multiply: p1 * p2 * p3,
+    keras.layers.average: (p1 + p2 + p3) / 3,
+    keras.layers.maximum: np.maximum(np.maximum(p1, p2), p3),
+    keras.layers.minimum: np.minimum(np.minimum(p1, p2), p3),
+}
+for function, value in expected.items():
+    close(function([p1, p2, p3]), value)
+    close(function([p3, p1, p2]), value)  # order does not matter for these five
+assert len({v.tobytes() for v in expected.values()}) == 5  # the five answers all differ
+close(keras.layers.subtract([p1, p2]), p1 - p2)
+assert not np.allclose(p1 - p2, p2 - p1)  # fails if Subtract ignored the order
+close(keras.layers.concatenate([p2, p1]), np.hstack([p2, p1]))
+error = expect_error(ValueError, lambda: keras.layers.Subtract()([p1, p2, p3]))
+print("Subtract with 3 inputs:", str(error)[:80])
+error = expect_error(ValueError, lambda: keras.layers.Dot(axes=1)([p1, p2, p3]))
+print("Dot with 3 inputs:     ", str(error)[:80])
+
+# %% [markdown]
+# ### `Dot`: `axes` pairs and `normalize=True`
+#
+# This proves which axis of each input an axes pair contracts, and what normalize does.
+#
+# With different axes for the two inputs, `axes=(1, 2)` contracts axis 1 of the first with axis 2
+# of the second: `np.einsum("bij,bkj->bik")` is wrong, `np.einsum("bji,bkj->bik")` right. With
+# `normalize=True`, scaling an input by a positive number does not change the output, and the
+# output is NumPy's cosine similarity.
+
+# %%
+left = rng.normal(size=(2, 5, 3)).astype("float32")
+right = rng.normal(size=(2, 4, 5)).astype("float32")
+out = to_numpy(keras.layers.Dot(axes=(1, 2))([left, right]))
+np.testing.assert_allclose(out, np.einsum("bji,bkj->bik", left, right), rtol=1e-5, atol=1e-5)
+assert out.shape == (2, 3, 4)
+
+normalized = keras.layers.Dot(axes=(1, 2), normalize=True)
+cos = to_numpy(normalized([left, right]))
+unit_left = left / np.linalg.norm(left, axis=1, keepdims=True)
+unit_right = right / np.linalg.norm(right, axis=2, keepdims=True)
+np.testing.assert_allclose(cos, np.einsum("bji,bkj->bik", unit_left, unit_right), rtol=1e-5, atol=1e-5)
+np.testing.assert_allclose(to_numpy(normalized([7.5 * left, right])), cos, rtol=1e-5, atol=1e-5)
+assert np.all(np.abs(cos) <= 1 + 1e-6) and not np.allclose(cos, out)  # bounded, and not the raw dot
+print("Dot(axes=(1, 2)) and its cosine version equal NumPy; cosine is scale-invariant")
+
+# %% [markdown]
+# ### Keras 2 → 3
+#
+# What older tutorials and Keras 2 code say, and what Keras 3 does, proved below.
+#
+# - A common mistake: `Dot(axes=-1)([input1, input2])` on two `Input(shape=(64, 64, 3))` tensors
+#   does not give a similarity map: `Dot` on rank-4 tensors contracts the channels and
+#   keeps **all pairs** of the other positions, an output of shape `(None, 64, 64, 64, 64)` (16.7
+#   million values per example). Proved below; for a per-pixel dot product use `Multiply` and a sum.
+# - The formula often given, $\text{Dot}(x_1, x_2) = \sum_i x_{1,i} x_{2,i}$, is right only for vectors;
+#   in general `Dot` is a batched tensor contraction (proved with `np.einsum`).
+# - Keras 1's `merge(mode="sum")` / `Merge` layer is gone; the eight classes and eight functions
+#   replace it (Keras 2 already had them; Keras 3 keeps them unchanged).
+
+# %%
+image_dot = keras.layers.Dot(axes=-1)
+big = image_dot([keras.Input((64, 64, 3)), keras.Input((64, 64, 3))])
+assert tuple(big.shape) == (None, 64, 64, 64, 64)
+a4 = rng.normal(size=(1, 3, 2, 4)).astype("float32")
+b4 = rng.normal(size=(1, 3, 2, 4)).astype("float32")
+close(keras.layers.Dot(axes=-1)([a4, b4]), np.einsum("bijc,bklc->bijkl", a4, b4))
+print("Dot(axes=-1) on (64, 64, 3) images -> output", tuple(big.shape))
