@@ -129,3 +129,26 @@ def nbgrader_menu(page) -> set[str]:
         "li.lm-Menu-item", "els => els.filter(e => e.offsetParent).map(e => e.textContent.trim())")
     page.keyboard.press("Escape")
     return {item for item in items if item}
+
+
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page, impacts=("serious", "critical"), exclude=()) -> list[str]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations of the given impacts on the open page, one line
+    each (rule, impact, how many elements, the first element's selector)."""
+    from importlib import resources
+
+    axe = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+    page.evaluate(axe)
+    context = {"exclude": [[selector] for selector in exclude]} if exclude else "document"
+    result = page.evaluate(
+        "([context, tags]) => axe.run(context === 'document' ? document : context, "
+        "{runOnly: {type: 'tag', values: tags}})",
+        [context, WCAG_AA_TAGS],
+    )
+    return [
+        f"{v['id']} ({v['impact']}, {len(v['nodes'])} elements, e.g. {v['nodes'][0]['target']}): {v['help']}"
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]

@@ -150,9 +150,14 @@ def home_page(notebook_names: dict[str, list[str]], exercises: list[str]) -> str
         "- Exercises (student versions):",
     ]
     lines += [f"  - [{stem}](exercises/{stem}.ipynb)" for stem in exercises]
+    lines += [
+        "- [How study times are estimated](docs/study_time.md)",
+        "- For instructors: [a six-week syllabus and a three-session workshop](docs/syllabus.md)",
+    ]
     toc = ["notebooks/00_index"]
     toc += [f"notebooks/{stem}" for parts in notebook_names.values() for stem, _ in parts]
     toc += ["quiz"] + [f"exercises/{stem}" for stem in exercises]
+    toc += [f"docs/{name.removesuffix('.md')}" for name in DOC_PAGES]
     lines += ["", "```{toctree}", ":hidden:", ":maxdepth: 1", "", *toc, "```", ""]
     return "\n".join(lines)
 
