@@ -335,8 +335,8 @@ plots.show(fig, "Notice that Dropout and AlphaDropout drop scattered single pixe
 #
 # Training mode, with *p* = `rate` and *m* a random keep-mask (1 with probability 1 − *p*). At
 # inference every noise layer returns its input; `ActivityRegularization` always returns its input
-# and adds its penalty on every call. On average every noise layer returns its input
-# (`AlphaDropout`: for inputs of mean 0 and variance 1, which keep that mean and variance).
+# and adds its penalty on every call. Every noise layer but `AlphaDropout` returns its input on
+# average; `AlphaDropout` instead keeps the mean 0 and variance 1 of standardized inputs.
 #
 # | Layer | Training-mode output | One random draw per | Notes |
 # |---|---|---|---|
@@ -525,7 +525,7 @@ ax_fit.legend(fontsize=8)
 ax_loss.legend()
 plots.show(fig, "Notice that the network without dropout (solid red) bends to reach the noisy training "
            "points and its training loss falls far lower, while the dropout network (dashed blue) keeps "
-           "a higher, noisier training loss and stays closer to the true curve.")
+           "a higher, noisier training loss and draws a smoother curve with the lower test error.")
 
 # %% [markdown]
 # The proof in numbers (MSEs computed in NumPy from the predictions): the plain network fits its

@@ -72,8 +72,8 @@ def figure(nrows=1, ncols=1, **kwargs):
 # 2. as a layer of its own, `ReLU()`, after a `Dense(4)` without activation;
 # 3. as a function, `keras.activations.relu`;
 # 4. inside a custom layer: `__init__` looks the function up with `keras.activations.get("relu")`
-#    (a name, a function or `None` all work) and `call` applies it to the result of the linear
-#    part. This is how `Dense` itself does it.
+#    (a name, a function, or `None` for the identity `linear`) and `call` applies it to the result
+#    of the linear part. This is how `Dense` itself does it.
 
 # %%
 class DenseWithActivation(keras.layers.Layer):
@@ -108,6 +108,8 @@ as_function = to_numpy(keras.activations.relu(pre_activation))
 in_custom_call = to_numpy(custom(x))
 for result in (as_argument, as_layer, as_function, in_custom_call):
     np.testing.assert_allclose(result, np.maximum(pre_activation, 0), rtol=1e-6, atol=1e-6)
+assert keras.activations.get("relu") is keras.activations.get(keras.activations.relu) is keras.activations.relu
+assert keras.activations.get(None) is keras.activations.linear
 print("Dense(activation='relu') == Dense then ReLU() == keras.activations.relu == custom call == np.maximum(., 0)")
 
 # %% [markdown]
@@ -523,8 +525,9 @@ for (label, history), style in zip(losses.items(), ("-", "--", "-.", (0, (1, 1))
 ax.axhline(float(np.var(y)), color="black", ls=":", label="variance of y (predicting a constant)")
 ax.set(xlabel="training step (full batch)", ylabel="MSE (log)", title="All hidden units start negative: who learns?")
 ax.legend(fontsize=8)
-plots.show(fig, "Notice that the ReLU network's loss flattens out on the dotted line, the variance of y "
-           "(the best constant), while LeakyReLU, ELU and PReLU keep falling far below it.")
+plots.show(fig, "Notice that the ReLU network's loss lies flat on the dotted line, the variance of y "
+           "(the best constant), from the first step, while LeakyReLU, ELU and PReLU, after a bumpy start, "
+           "end far below it.")
 
 # %% [markdown]
 # The proof, from the weights and NumPy: under `ReLU` the hidden kernel and bias did not move by a
@@ -541,8 +544,8 @@ print(f"variance of y {np.var(y):.4f}; final losses", {k: round(v[-1], 4) for k,
 # %% [markdown]
 # ## Key terms
 #
-# - **Affine defect**: `f(u + v) - f(u) - f(v) + f(0)`, zero for a linear (affine) layer; an
-#   activation makes it non-zero.
+# - **Affine defect**: `f(u + v) - f(u) - f(v) + f(0)`, zero for a linear (affine) layer; a
+#   non-linear activation makes it non-zero.
 # - **Activation layer**: an elementwise (or, for softmax, per-slice) function as a layer.
 # - **ReLU6 / `max_value`**: a cap on the positive side.
 # - **Threshold**: the point below which ReLU switches to its negative branch; the positive branch
@@ -555,8 +558,9 @@ print(f"variance of y {np.var(y):.4f}; final losses", {k: round(v[-1], 4) for k,
 # %% [markdown]
 # ## Summary
 #
-# - Without an activation, stacked `Dense` layers collapse into one affine map; an activation (as an
-#   argument, a layer, a function, or applied in a custom layer's `call`) makes the model non-linear.
+# - Without an activation, stacked `Dense` layers collapse into one affine map; a non-linear
+#   activation (as an argument, a layer, a function, or applied in a custom layer's `call`) breaks
+#   the collapse.
 # - `ReLU(max_value, negative_slope, threshold)`: `min(x, max_value)` above the threshold,
 #   `negative_slope · (x − threshold)` below; equal to `keras.activations.relu`.
 # - `Softmax(axis)` with `mask=` gives masked positions 0 and renormalizes the rest.
