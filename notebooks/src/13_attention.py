@@ -202,8 +202,9 @@ print("AdditiveAttention scale vector:", np.round(scale, 3))
 # | `value/kernel` | `(d_v, h, value_dim)` | one `(d_v, value_dim)` matrix per head |
 # | `attention_output/kernel` | `(h, value_dim, d_q)` | mixes all heads back to width `d_q` |
 #
-# plus a bias for each, of its kernel's shape without the input axis: `(h, key_dim)` for the query,
-# but `(d_q,)` for the output. The output has the **query's** width (or `output_shape`).
+# plus a bias for each, of its kernel's shape without the input axis, e.g. `(h, key_dim)` for the
+# query; but `attention_output/bias` has shape `(d_q,)`. The output has the **query's** width (or
+# `output_shape`).
 
 # %%
 mha = keras.layers.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=5)
@@ -903,7 +904,8 @@ print("value of width 6 with query/key of width 4 -> output", tuple(dot_out.shap
 # ### Keras 2 → 3
 #
 # What older tutorials and Keras 2 code say about these layers, and what Keras 3 does (each point is
-# proved in a cell of this notebook).
+# proved in a cell of this notebook). In Keras: `Attention` and `AdditiveAttention` since TF 2.0,
+# `MultiHeadAttention` since TF 2.4, `GroupQueryAttention` in Keras 3.
 #
 # - Older tutorials say grouped-query attention is "not standard in Keras". In Keras 3 it is a
 #   built-in layer, `keras.layers.GroupQueryAttention` (proved in How and in this deep dive).
