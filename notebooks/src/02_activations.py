@@ -119,7 +119,7 @@ class MyDense(keras.layers.Layer):
         self.activation = act.get(activation)  # a name, a function or None -> a function
 
     def call(self, inputs):
-        return self.activation(ops.matmul(inputs, kernel) + bias)
+        return self.activation(ops.add(ops.matmul(inputs, kernel), bias))
 
 
 y_own = to_numpy(MyDense("gelu")(x))
