@@ -14,12 +14,9 @@
 # A convolution layer slides a small kernel over a sequence, an image or a volume and computes the
 # same weighted sum at every position. That one idea, **local and shared weights**, is why
 # convolutional networks need thousands of parameters where a `Dense` layer would need millions.
-# This notebook covers the ten convolution layers of Keras 3 (`Conv1D/2D/3D`, `SeparableConv1D/2D`,
-# `DepthwiseConv1D/2D`, `Conv1D/2D/3DTranspose`) and their `Convolution*` aliases. We prove the
-# output-length formula over a grid of `padding`, `strides` and `dilation_rate`, rebuild every layer
-# in NumPy, show that Keras computes a **cross-correlation** (the kernel is not flipped), count
-# parameters, prove that a transposed convolution is the **adjoint** of a convolution, and finish
-# with hand-set edge and blur kernels on a real photograph.
+# The ten convolution layers of Keras 3 are rebuilt here in NumPy: Keras computes a
+# **cross-correlation** (the kernel is not flipped), and a transposed convolution runs the
+# convolution backwards. Hand-set edge and blur kernels on a photograph close the notebook.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/07_convolution.ipynb)
 
@@ -55,6 +52,7 @@ from sklearn.datasets import load_sample_image
 
 from helpers import plots
 from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 rng = np.random.default_rng(0)  # every synthetic array below comes from this generator
@@ -438,7 +436,9 @@ ratio_ax.set(xscale="log", title="Conv2D / SeparableConv2D", xlabel="channels C"
 ratio_ax.set_xticks(channels, [str(c) for c in channels])
 ratio_ax.legend()
 fig.tight_layout()
-plt.show()
+plt.close(fig)
+plots.show(fig, "Notice that on the log axes Conv2D grows like C² while DepthwiseConv2D grows like C, and the "
+           "Conv2D/SeparableConv2D ratio climbs from about 4 at 8 channels towards the k² = 9 line.")
 
 # %% [markdown]
 # ### A convolution is a banded matrix, and the transposed convolution is its transpose
@@ -476,7 +476,9 @@ for ax, matrix, title in ((axes[0], C, "Conv1D (stride 2) as a matrix C: 4 × 9"
            xticks=range(matrix.shape[1]), yticks=range(matrix.shape[0]))
     ax.grid(False)
 fig.colorbar(shown, ax=axes, shrink=0.8, label="kernel weight (1, −2, 0.5)")
-plt.show()
+plt.close(fig)
+plots.show(fig, "Notice that each row of C holds the kernel 1, −2, 0.5 two columns to the right of the row "
+           "above (stride 2), and that Cᵀ holds the same band with rows and columns swapped.")
 
 # %% [markdown]
 # ## Table
@@ -551,178 +553,8 @@ for n, k, s, d, padding in sample:
 print(f"formula holds on {len(grid)} settings; {len(sample)} of them run and matched NumPy")
 
 # %% [markdown]
-# The same for the transposed layers. The grid keeps the dilation at 1; the cell after it runs
-# dilated ones.
-
-# %%
-def transpose_length(n, k, s, padding, output_padding=None):
-    if padding == "same":
-        return n * s
-    return (n - 1) * s + (max(k, s) if output_padding is None else k + output_padding)
-
-
-transposed_grid = 0
-for n, k, s in itertools.product(range(2, 9), range(1, 6), (1, 2, 3)):
-    for padding, output_padding in [("same", None), ("valid", None)] + [("valid", p) for p in range(s)]:
-        layer = keras.layers.Conv1DTranspose(1, k, strides=s, padding=padding, output_padding=output_padding)
-        assert tuple(layer.compute_output_shape((1, n, 2)))[1] == transpose_length(n, k, s, padding, output_padding)
-        transposed_grid += 1
-assert run(keras.layers.Conv2DTranspose(1, (3, 2), strides=(2, 3), **BY_HAND), images).shape[1:3] == (
-    transpose_length(9, 3, 2, "valid"), transpose_length(10, 2, 3, "valid"))
-print(f"transposed formula holds on {transposed_grid} settings")
-
-# %% [markdown]
-# Dilated transposed convolutions (stride 1) place the kernel taps `d` apart in the scatter-add, and
-# a `"valid"` output has `n + d(k − 1)` positions. Where they run depends on the backend, and on
-# TensorFlow on its CPU library: JAX and PyTorch run them; TensorFlow's own CPU kernel refuses
-# them ("do not yet support dilation rates larger than 1"), and runs them only when TensorFlow
-# uses oneDNN, Intel's CPU library, which is on by default on x86 CPUs. The course's setup cell
-# turns oneDNN off (`TF_ENABLE_ONEDNN_OPTS=0`, set before TensorFlow loads), so here TensorFlow
-# refuses them. What Keras itself refuses on every backend, for the transposed layers as for the
-# forward ones, is `strides > 1` together with `dilation_rate > 1`.
-
-# %%
-def dilated_transpose_outcome():
-    """Run Conv1DTranspose with dilation 2 and 3 and compare with the scatter-add; or return the error."""
-    try:
-        for d in (2, 3):
-            dilated = keras.layers.Conv1DTranspose(2, 4, dilation_rate=d, **RANDOM)
-            y_dilated = run(dilated, short)
-            kernel_d, bias_d = dilated.get_weights()
-            assert y_dilated.shape == (2, 5 + d * 3, 2)  # fails if the dilation were ignored: 5 + 3
-            np.testing.assert_allclose(y_dilated, transpose_1d_numpy(short, kernel_d, 1, bias_d, dilation=d),
-                                       rtol=1e-4, atol=1e-5)
-    except Exception as error:  # noqa: BLE001 - TensorFlow's CPU error is the outcome
-        assert not isinstance(error, AssertionError), error
-        return error
-    return None
-
-
-ONEDNN = os.environ.get("TF_ENABLE_ONEDNN_OPTS") != "0"  # TensorFlow's default is on, on x86 CPUs
-dilated_error = dilated_transpose_outcome()
-if BACKEND == "tensorflow" and not ONEDNN:
-    assert "do not yet support dilation rates larger than 1" in str(dilated_error), dilated_error
-else:
-    assert dilated_error is None, dilated_error
-strided_dilated = expect_error(ValueError, lambda: keras.layers.Conv1DTranspose(2, 3, strides=2, dilation_rate=2))
-assert "not supported in conjunction with `dilation_rate > 1`" in str(strided_dilated)
-print(f"{BACKEND} (oneDNN {'on' if ONEDNN else 'off'}): dilated transposed convolution",
-      "refused" if dilated_error else "matches the scatter-add", "| strides=2 with dilation_rate=2:",
-      str(strided_dilated)[:70])
-
-# %% [markdown]
-# ### Keras 2 → 3 and a common mistake: the segmentation model that does not segment
-#
-# A segmentation example common in older tutorials takes `(128, 128, 3)` images, halves the size twice with
-# `MaxPooling2D`, then applies two `Conv2DTranspose` layers with the default `strides=1` and
-# `padding="same"`, believing they upsample. They do not: with stride 1 and `"same"`, a transposed
-# convolution keeps the size (`n · 1`), so the mask comes out `32 × 32`, a quarter of the labels'
-# size, and `fit` would fail. `strides=2` on each transposed layer restores `128 × 128`. (A formula
-# often quoted for the transposed layers, `x[i + j] · w[j]`, is that of the forward convolution;
-# the scatter-add in How is the real one. The forward formulas quoted with it also leave out the
-# stride, the dilation and the sum over input channels that the formula in What includes. And such
-# tutorials pass `input_shape=` to layers, which Keras 3 only warns about: start with
-# `keras.Input`.)
-
-# %%
-def tutorial_segmenter(transpose_strides):
-    """The tutorial's architecture (fewer filters; zero kernels, since only shapes matter here)."""
-    settings = {"activation": "relu", "padding": "same", "kernel_initializer": "zeros"}
-    return keras.Sequential([
-        keras.Input((128, 128, 3)),
-        keras.layers.Conv2D(8, 3, **settings),
-        keras.layers.MaxPooling2D(2),
-        keras.layers.Conv2D(8, 3, **settings),
-        keras.layers.MaxPooling2D(2),
-        keras.layers.Conv2DTranspose(8, 3, strides=transpose_strides, **settings),
-        keras.layers.Conv2DTranspose(8, 3, strides=transpose_strides, **settings),
-        keras.layers.Conv2D(1, 1, activation="sigmoid", kernel_initializer="zeros"),
-    ])
-
-
-assert tutorial_segmenter(1).output_shape == (None, 32, 32, 1)  # the tutorial's model: 32 x 32 masks
-assert tutorial_segmenter(2).output_shape == (None, 128, 128, 1)  # fixed
-print("tutorial:", tutorial_segmenter(1).output_shape, "| fixed:", tutorial_segmenter(2).output_shape)
-
-# %% [markdown]
 # ## Proof
 #
-# ### Keras convolution is cross-correlation, in 2-D too
-#
-# A `Conv2D` with a single asymmetric 3×3 kernel on a random image equals SciPy's `correlate2d`
-# (and our `correlate_nd`), and differs from `convolve2d`, which flips the kernel in both axes.
-
-# %%
-asymmetric = np.array([[1, 2, 0], [0, -1, 0], [3, 0, -2]], "float32")
-plane = rng.normal(size=(12, 13)).astype("float32")
-single = keras.layers.Conv2D(1, 3, use_bias=False, **BY_HAND)
-single.build((None, 12, 13, 1))
-single.set_weights([asymmetric.reshape(3, 3, 1, 1)])
-y_plane = run(single, plane.reshape(1, 12, 13, 1))[0, :, :, 0]
-np.testing.assert_allclose(y_plane, correlate2d(plane, asymmetric, mode="valid"), rtol=1e-4, atol=1e-5)
-np.testing.assert_allclose(y_plane, correlate_nd(plane[None, :, :, None], asymmetric[:, :, None, None])[0, :, :, 0],
-                           rtol=1e-4, atol=1e-5)
-assert np.abs(y_plane - convolve2d(plane, asymmetric, mode="valid")).max() > 1.0  # fails if the kernel were flipped
-# convolution == cross-correlation with the kernel rotated by 180 degrees
-np.testing.assert_allclose(convolve2d(plane, asymmetric, mode="valid"), correlate2d(plane, asymmetric[::-1, ::-1], mode="valid"),
-                           rtol=1e-5, atol=1e-5)
-print("Conv2D == correlate2d; != convolve2d")
-
-# %% [markdown]
-# ### A transposed convolution is the adjoint (and the gradient) of the convolution
-#
-# For a linear map `C`, the adjoint `Cᵀ` is defined by `⟨C x, y⟩ = ⟨x, Cᵀ y⟩` for all `x`, `y`, and
-# `Cᵀ y` is also the gradient of `⟨C x, y⟩` with respect to `x`. Here, with several channels,
-# stride 2 and 2-D images: a `Conv2D(c_out)` and a `Conv2DTranspose(c_in)` sharing **one kernel**
-# of shape `(3, 3, c_in, c_out)`. For the transposed layer that shape reads `(3, 3, filters,
-# in_channels)`, which is why the same array fits both. The left and right inner products agree for
-# random `x` and `y`; a transposed layer with a **different** random kernel (the `# fails if` case)
-# does not.
-
-# %%
-ci, co, size = 3, 4, 11
-shared = rng.normal(size=(3, 3, ci, co)).astype("float32")
-forward_2 = keras.layers.Conv2D(co, 3, strides=2, use_bias=False, **BY_HAND)
-forward_2.build((None, size, size, ci))
-forward_2.set_weights([shared])
-out_size = (size - 3) // 2 + 1
-adjoint_2 = keras.layers.Conv2DTranspose(ci, 3, strides=2, use_bias=False, **BY_HAND)
-adjoint_2.build((None, out_size, out_size, co))
-adjoint_2.set_weights([shared])
-
-x_a = rng.normal(size=(1, size, size, ci)).astype("float32")
-y_a = rng.normal(size=(1, out_size, out_size, co)).astype("float32")
-Cx, CTy = run(forward_2, x_a), run(adjoint_2, y_a)
-assert CTy.shape == x_a.shape  # (out_size - 1) * 2 + 3 == size
-left, right = float(np.sum(Cx * y_a)), float(np.sum(x_a * CTy))
-assert abs(left - right) <= 1e-4 * abs(left), (left, right)
-
-impostor = keras.layers.Conv2DTranspose(ci, 3, strides=2, use_bias=False, **BY_HAND)
-impostor.build((None, out_size, out_size, co))
-impostor.set_weights([rng.normal(size=(3, 3, ci, co)).astype("float32")])
-assert abs(float(np.sum(x_a * run(impostor, y_a))) - left) > 1.0
-print(f"<Cx, y> = {left:.4f}, <x, Cᵀy> = {right:.4f}")
-
-# %% [markdown]
-# The gradient form, computed independently in NumPy: `⟨C x, y⟩ = Σ_t Σ_window x · w · y`, so its
-# derivative with respect to each `x` entry is the sum of `w · y` over every window that entry falls
-# in, which is the scatter-add of How. For the 1-D pair built above:
-
-# %%
-def gradient_of_inner_product(y, kernel, stride, n):
-    """d/dx of sum_t y[t] * sum_i x[t*stride + i] * kernel[i] (1 channel), by the chain rule."""
-    grad = np.zeros(n, "float64")
-    for t in range(len(y)):
-        for i in range(len(kernel)):
-            grad[t * stride + i] += y[t] * kernel[i]
-    return grad
-
-
-np.testing.assert_allclose(run(backward_1, y_1.reshape(1, n_out, 1)).ravel(),
-                           gradient_of_inner_product(y_1, kernel_1, stride, n_in), rtol=1e-5, atol=1e-6)
-print("Conv1DTranspose(y) == gradient of <Conv1D(x), y> with respect to x")
-
-# %% [markdown]
 # ### Checkerboards: why `kernel_size` should be a multiple of `strides`
 #
 # Feed a constant map of ones to a transposed convolution whose kernel is all ones. With kernel 3
@@ -753,7 +585,9 @@ interior_3 = coverage(3, 2, 6)[2:-2]
 interior_4 = coverage(4, 2, 6)[2:-2]
 assert set(interior_3) == {1.0, 2.0} and set(interior_4) == {2.0}  # uneven vs even overlap
 fig.tight_layout()
-plt.show()
+plt.close(fig)
+plots.show(fig, "Notice that kernel 3 with stride 2 leaves a checkerboard of 1, 2 and 4 overlapping copies, "
+           "while kernel 4 with stride 2 covers the whole interior evenly (4 copies everywhere but the border).")
 
 # %% [markdown]
 # ## Application
@@ -805,12 +639,283 @@ for ax, (image, title, cmap) in zip(axes, panels, strict=True):
     ax.grid(False)
 fig.suptitle("One Conv2D with three hand-set kernels on china.jpg (106 × 160)", fontweight="bold")
 fig.tight_layout()
-plt.show()
+plt.close(fig)
+plots.show(fig, "Notice that Sobel x marks the pagoda's vertical edges, red or blue by the direction of the "
+           "brightness change, Sobel y its horizontal roof lines, and the box blur smooths everything.")
+
+# %% [markdown]
+# ## Key terms
+#
+# - **Kernel (filter)**: the small weight array slid over the input; shape `(*k, c_in, c_out)`.
+# - **Cross-correlation**: `Σ x[t + i] w[i]`, what Keras computes; **convolution** flips the kernel,
+#   `Σ x[t − i] w[i]`.
+# - **Stride**: the step between windows; **dilation**: the gap between kernel taps.
+# - **Padding**: `"valid"` (none), `"same"` (zeros so that output = `⌈n / s⌉`), `"causal"` (zeros on
+#   the left only, `Conv1D`).
+# - **Receptive field**: the input region one output depends on, `d(k − 1) + 1` for one layer.
+# - **Depthwise**: one spatial filter per channel, no channel mixing; **pointwise**: a 1×1
+#   convolution that only mixes channels; **separable** = depthwise then pointwise.
+# - **Groups**: channels split into independent convolutions.
+# - **Transposed convolution**: the adjoint `Cᵀ` of a convolution `C`; a learnable upsampler.
+# - **Checkerboard artefact**: uneven overlap of a transposed convolution when `k` is not a
+#   multiple of `s`.
+
+# %% [markdown]
+# ## Summary
+#
+# - Keras convolutions are **cross-correlations** (`np.correlate`): for hand-set kernels the
+#   direction matters.
+# - Output length: `valid` → `⌊(n − d(k−1) − 1)/s⌋ + 1`; `same`/`causal` → `⌈n/s⌉`; transposed
+#   `valid` → `(n−1)s + max(k, s)`, `same` → `n·s`.
+# - Parameters as in the Table (with groups only the kernel term is divided by `g`: the bias keeps
+#   `c_out`); separable layers need about `k²` times fewer for wide layers.
+# - A transposed convolution is the transpose `Cᵀ` of the convolution matrix: a scatter-add; with
+#   stride 1 it does not upsample, and `k` a multiple of `s` avoids checkerboards.
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise prints its task and how you know you are done; `ex.check(...)` tells you what is
+# right and what is not yet. Hints and solutions appear only when you uncomment their line.
+
+# %% [markdown]
+# ### Exercise 07.1 · A 1-D convolution with a loop
+#
+# Write down, in a loop, what `Conv1D` computes for one channel.
+
+# %%
+ex = exercise("07.1")  # prints the task and how you know you are done
+
+
+def conv1d(x, kernel, stride):
+    ...  # your code here
+
+
+ex.check(conv1d)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 07.2 · The receptive field of a dilated stack
+#
+# How many input samples can one output of a stack of dilated convolutions see?
+
+# %%
+ex = exercise("07.2")
+
+
+def receptive_field(stack):
+    ...  # your code here
+
+
+ex.check(receptive_field)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 07.3 · Count the weights
+#
+# Work the counts out on paper from the Table first; then let the check build the layers.
+
+# %%
+ex = exercise("07.3")
+
+predicted = None  # a dict {"a": 550, "b": ..., ...}: one weight count per layer
+
+ex.check(predicted)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ## Deep dive (optional)
+#
+# The parts below are there for trust rather than for understanding: the 2-D cross-correlation
+# check, the transposed formulas on a grid and per backend, the adjoint proof, a Keras 2 era
+# model, and a second application. Nothing in the core path depends on them.
+
+# %% [markdown]
+# ### Keras convolution is cross-correlation, in 2-D too
+#
+# This repeats the What section's proof on images, for readers who set 2-D kernels by hand and need
+# to know that they are not flipped. A `Conv2D` with a single asymmetric 3×3 kernel on a random image equals SciPy's `correlate2d`
+# (and our `correlate_nd`), and differs from `convolve2d`, which flips the kernel in both axes.
+
+# %%
+asymmetric = np.array([[1, 2, 0], [0, -1, 0], [3, 0, -2]], "float32")
+plane = rng.normal(size=(12, 13)).astype("float32")
+single = keras.layers.Conv2D(1, 3, use_bias=False, **BY_HAND)
+single.build((None, 12, 13, 1))
+single.set_weights([asymmetric.reshape(3, 3, 1, 1)])
+y_plane = run(single, plane.reshape(1, 12, 13, 1))[0, :, :, 0]
+np.testing.assert_allclose(y_plane, correlate2d(plane, asymmetric, mode="valid"), rtol=1e-4, atol=1e-5)
+np.testing.assert_allclose(y_plane, correlate_nd(plane[None, :, :, None], asymmetric[:, :, None, None])[0, :, :, 0],
+                           rtol=1e-4, atol=1e-5)
+assert np.abs(y_plane - convolve2d(plane, asymmetric, mode="valid")).max() > 1.0  # fails if the kernel were flipped
+# convolution == cross-correlation with the kernel rotated by 180 degrees
+np.testing.assert_allclose(convolve2d(plane, asymmetric, mode="valid"), correlate2d(plane, asymmetric[::-1, ::-1], mode="valid"),
+                           rtol=1e-5, atol=1e-5)
+print("Conv2D == correlate2d; != convolve2d")
+
+
+# %% [markdown]
+# ### The transposed output-length formula, over a grid of settings
+#
+# This checks the Table's transposed-layer formulas on every combination of a small grid, so you can
+# trust them beyond the cases How ran. The grid keeps the dilation at 1; the cell after it runs
+# dilated ones.
+
+# %%
+def transpose_length(n, k, s, padding, output_padding=None):
+    if padding == "same":
+        return n * s
+    return (n - 1) * s + (max(k, s) if output_padding is None else k + output_padding)
+
+
+transposed_grid = 0
+for n, k, s in itertools.product(range(2, 9), range(1, 6), (1, 2, 3)):
+    for padding, output_padding in [("same", None), ("valid", None)] + [("valid", p) for p in range(s)]:
+        layer = keras.layers.Conv1DTranspose(1, k, strides=s, padding=padding, output_padding=output_padding)
+        assert tuple(layer.compute_output_shape((1, n, 2)))[1] == transpose_length(n, k, s, padding, output_padding)
+        transposed_grid += 1
+assert run(keras.layers.Conv2DTranspose(1, (3, 2), strides=(2, 3), **BY_HAND), images).shape[1:3] == (
+    transpose_length(9, 3, 2, "valid"), transpose_length(10, 2, 3, "valid"))
+print(f"transposed formula holds on {transposed_grid} settings")
+
+# %% [markdown]
+# Where a dilated transposed convolution runs depends on the backend and on TensorFlow's CPU library,
+# which matters if one of your models uses one. Dilated transposed convolutions (stride 1) place the kernel taps `d` apart in the scatter-add, and
+# a `"valid"` output has `n + d(k − 1)` positions. Where they run depends on the backend, and on
+# TensorFlow on its CPU library: JAX and PyTorch run them; TensorFlow's own CPU kernel refuses
+# them ("do not yet support dilation rates larger than 1"), and runs them only when TensorFlow
+# uses oneDNN, Intel's CPU library, which is on by default on x86 CPUs. The course's setup cell
+# turns oneDNN off (`TF_ENABLE_ONEDNN_OPTS=0`, set before TensorFlow loads), so here TensorFlow
+# refuses them. What Keras itself refuses on every backend, for the transposed layers as for the
+# forward ones, is `strides > 1` together with `dilation_rate > 1`.
+
+# %%
+def dilated_transpose_outcome():
+    """Run Conv1DTranspose with dilation 2 and 3 and compare with the scatter-add; or return the error."""
+    try:
+        for d in (2, 3):
+            dilated = keras.layers.Conv1DTranspose(2, 4, dilation_rate=d, **RANDOM)
+            y_dilated = run(dilated, short)
+            kernel_d, bias_d = dilated.get_weights()
+            assert y_dilated.shape == (2, 5 + d * 3, 2)  # fails if the dilation were ignored: 5 + 3
+            np.testing.assert_allclose(y_dilated, transpose_1d_numpy(short, kernel_d, 1, bias_d, dilation=d),
+                                       rtol=1e-4, atol=1e-5)
+    except Exception as error:  # noqa: BLE001 - TensorFlow's CPU error is the outcome
+        assert not isinstance(error, AssertionError), error
+        return error
+    return None
+
+
+ONEDNN = os.environ.get("TF_ENABLE_ONEDNN_OPTS") != "0"  # TensorFlow's default is on, on x86 CPUs
+dilated_error = dilated_transpose_outcome()
+if BACKEND == "tensorflow" and not ONEDNN:
+    assert "do not yet support dilation rates larger than 1" in str(dilated_error), dilated_error
+else:
+    assert dilated_error is None, dilated_error
+strided_dilated = expect_error(ValueError, lambda: keras.layers.Conv1DTranspose(2, 3, strides=2, dilation_rate=2))
+assert "not supported in conjunction with `dilation_rate > 1`" in str(strided_dilated)
+print(f"{BACKEND} (oneDNN {'on' if ONEDNN else 'off'}): dilated transposed convolution",
+      "refused" if dilated_error else "matches the scatter-add", "| strides=2 with dilation_rate=2:",
+      str(strided_dilated)[:70])
+
+# %% [markdown]
+# ### A transposed convolution is the adjoint (and the gradient) of the convolution
+#
+# This proves, with several channels and in 2-D, what the banded-matrix picture showed in 1-D, for
+# readers who want to know why a transposed convolution is what backpropagation computes. For a linear map `C`, the adjoint `Cᵀ` is defined by `⟨C x, y⟩ = ⟨x, Cᵀ y⟩` for all `x`, `y`, and
+# `Cᵀ y` is also the gradient of `⟨C x, y⟩` with respect to `x`. Here, with several channels,
+# stride 2 and 2-D images: a `Conv2D(c_out)` and a `Conv2DTranspose(c_in)` sharing **one kernel**
+# of shape `(3, 3, c_in, c_out)`. For the transposed layer that shape reads `(3, 3, filters,
+# in_channels)`, which is why the same array fits both. The left and right inner products agree for
+# random `x` and `y`; a transposed layer with a **different** random kernel (the `# fails if` case)
+# does not.
+
+# %%
+ci, co, size = 3, 4, 11
+shared = rng.normal(size=(3, 3, ci, co)).astype("float32")
+forward_2 = keras.layers.Conv2D(co, 3, strides=2, use_bias=False, **BY_HAND)
+forward_2.build((None, size, size, ci))
+forward_2.set_weights([shared])
+out_size = (size - 3) // 2 + 1
+adjoint_2 = keras.layers.Conv2DTranspose(ci, 3, strides=2, use_bias=False, **BY_HAND)
+adjoint_2.build((None, out_size, out_size, co))
+adjoint_2.set_weights([shared])
+
+x_a = rng.normal(size=(1, size, size, ci)).astype("float32")
+y_a = rng.normal(size=(1, out_size, out_size, co)).astype("float32")
+Cx, CTy = run(forward_2, x_a), run(adjoint_2, y_a)
+assert CTy.shape == x_a.shape  # (out_size - 1) * 2 + 3 == size
+left, right = float(np.sum(Cx * y_a)), float(np.sum(x_a * CTy))
+assert abs(left - right) <= 1e-4 * abs(left), (left, right)
+
+impostor = keras.layers.Conv2DTranspose(ci, 3, strides=2, use_bias=False, **BY_HAND)
+impostor.build((None, out_size, out_size, co))
+impostor.set_weights([rng.normal(size=(3, 3, ci, co)).astype("float32")])
+assert abs(float(np.sum(x_a * run(impostor, y_a))) - left) > 1.0
+print(f"<Cx, y> = {left:.4f}, <x, Cᵀy> = {right:.4f}")
+
+# %% [markdown]
+# The gradient form, computed independently in NumPy: `⟨C x, y⟩ = Σ_t Σ_window x · w · y`, so its
+# derivative with respect to each `x` entry is the sum of `w · y` over every window that entry falls
+# in, which is the scatter-add of How. For the 1-D pair built above:
+
+# %%
+def gradient_of_inner_product(y, kernel, stride, n):
+    """d/dx of sum_t y[t] * sum_i x[t*stride + i] * kernel[i] (1 channel), by the chain rule."""
+    grad = np.zeros(n, "float64")
+    for t in range(len(y)):
+        for i in range(len(kernel)):
+            grad[t * stride + i] += y[t] * kernel[i]
+    return grad
+
+
+np.testing.assert_allclose(run(backward_1, y_1.reshape(1, n_out, 1)).ravel(),
+                           gradient_of_inner_product(y_1, kernel_1, stride, n_in), rtol=1e-5, atol=1e-6)
+print("Conv1DTranspose(y) == gradient of <Conv1D(x), y> with respect to x")
+
+# %% [markdown]
+# ### Keras 2 → 3 and a common mistake: the segmentation model that does not segment
+#
+# This takes apart a model from older tutorials, useful if you meet it: its transposed layers do not
+# upsample. A segmentation example common in older tutorials takes `(128, 128, 3)` images, halves the size twice with
+# `MaxPooling2D`, then applies two `Conv2DTranspose` layers with the default `strides=1` and
+# `padding="same"`, believing they upsample. They do not: with stride 1 and `"same"`, a transposed
+# convolution keeps the size (`n · 1`), so the mask comes out `32 × 32`, a quarter of the labels'
+# size, and `fit` would fail. `strides=2` on each transposed layer restores `128 × 128`. (A formula
+# often quoted for the transposed layers, `x[i + j] · w[j]`, is that of the forward convolution;
+# the scatter-add in How is the real one. The forward formulas quoted with it also leave out the
+# stride, the dilation and the sum over input channels that the formula in What includes. And such
+# tutorials pass `input_shape=` to layers, which Keras 3 only warns about: start with
+# `keras.Input`.)
+
+# %%
+def tutorial_segmenter(transpose_strides):
+    """The tutorial's architecture (fewer filters; zero kernels, since only shapes matter here)."""
+    settings = {"activation": "relu", "padding": "same", "kernel_initializer": "zeros"}
+    return keras.Sequential([
+        keras.Input((128, 128, 3)),
+        keras.layers.Conv2D(8, 3, **settings),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2D(8, 3, **settings),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2DTranspose(8, 3, strides=transpose_strides, **settings),
+        keras.layers.Conv2DTranspose(8, 3, strides=transpose_strides, **settings),
+        keras.layers.Conv2D(1, 1, activation="sigmoid", kernel_initializer="zeros"),
+    ])
+
+
+assert tutorial_segmenter(1).output_shape == (None, 32, 32, 1)  # the tutorial's model: 32 x 32 masks
+assert tutorial_segmenter(2).output_shape == (None, 128, 128, 1)  # fixed
+print("tutorial:", tutorial_segmenter(1).output_shape, "| fixed:", tutorial_segmenter(2).output_shape)
 
 # %% [markdown]
 # ### Blurring in colour with `DepthwiseConv2D`, then sharpening with a `SeparableConv2D`
 #
-# To blur a colour image, each channel must be blurred **on its own**: exactly a depthwise
+# This continues the Application in colour, for readers who want to see a depthwise layer and a
+# separable kernel do real work. To blur a colour image, each channel must be blurred **on its own**: exactly a depthwise
 # convolution with one Gaussian kernel per channel (a standard `Conv2D` would need a 5×5×3×3 kernel
 # that is zero off the diagonal). A Gaussian is itself separable, `g gᵀ`, so a chain of a 5×1 and a
 # 1×5 depthwise pass gives the same blur with 10 instead of 25 weights per channel. The RGB result
@@ -851,48 +956,6 @@ for ax, image, title in ((axes[0], small, "input (RGB)"), (axes[1], np.clip(blur
     ax.set_yticks([])
     ax.grid(False)
 fig.tight_layout()
-plt.show()
-
-# %% [markdown]
-# ## Key terms
-#
-# - **Kernel (filter)**: the small weight array slid over the input; shape `(*k, c_in, c_out)`.
-# - **Cross-correlation**: `Σ x[t + i] w[i]`, what Keras computes; **convolution** flips the kernel,
-#   `Σ x[t − i] w[i]`.
-# - **Stride**: the step between windows; **dilation**: the gap between kernel taps.
-# - **Padding**: `"valid"` (none), `"same"` (zeros so that output = `⌈n / s⌉`), `"causal"` (zeros on
-#   the left only, `Conv1D`).
-# - **Receptive field**: the input region one output depends on, `d(k − 1) + 1` for one layer.
-# - **Depthwise**: one spatial filter per channel, no channel mixing; **pointwise**: a 1×1
-#   convolution that only mixes channels; **separable** = depthwise then pointwise.
-# - **Groups**: channels split into independent convolutions.
-# - **Transposed convolution**: the adjoint `Cᵀ` of a convolution `C`; a learnable upsampler.
-# - **Checkerboard artefact**: uneven overlap of a transposed convolution when `k` is not a
-#   multiple of `s`.
-
-# %% [markdown]
-# ## Summary
-#
-# - Keras convolutions are **cross-correlations** (`np.correlate`, `correlate2d`), proved on
-#   asymmetric kernels; learning makes the difference irrelevant, hand-set kernels do not.
-# - Output length: `valid` → `⌊(n − d(k−1) − 1)/s⌋ + 1`; `same`/`causal` → `⌈n/s⌉`; transposed
-#   `valid` → `(n−1)s + max(k, s)`, `same` → `n·s`. Proved on hundreds of settings.
-# - Parameters: standard `Πk·c_in·c_out + c_out` (with groups the kernel term is divided by `g`,
-#   `Πk·c_in/g·c_out + c_out`: the bias keeps `c_out`), depthwise
-#   `Πk·c_in·m + c_in·m`, separable `Πk·c_in·m + c_in·m·c_out + c_out`: about `k²` times fewer
-#   for wide layers.
-# - A transposed convolution with the same kernel is the adjoint, and the gradient, of the
-#   convolution: `⟨Cx, y⟩ = ⟨x, Cᵀy⟩`.
-# - The `Convolution*` names are aliases of the `Conv*` classes; `strides > 1` with
-#   `dilation_rate > 1` is refused.
-# - An "upsampling" `Conv2DTranspose` with stride 1 does not upsample: use `strides=2`.
-
-# %% [markdown]
-# ## Exercises
-#
-# 1. Extend `transpose_1d_numpy` to `padding="same"` and prove it against `Conv1DTranspose` for
-#    strides 1, 2 and 3.
-# 2. Stack three `Conv1D(1, 3, dilation_rate=r)` layers with `r = 1, 2, 4` and prove, by feeding a
-#    single spike, that the receptive field is 15 samples.
-# 3. Build a `Conv2D` with `groups=3` on the RGB photograph and show, as in How, that each group of
-#    filters only reacts to its own colour channel.
+plt.close(fig)
+plots.show(fig, "Notice that the depthwise Gaussian blur softens the photo and darkens its border (zero "
+           "padding), while the unsharp mask makes the roofs and trees crisper than in the input.")
