@@ -30,7 +30,7 @@ def _first_difference(got, want, x):
 def _check_posterize(posterize):
     from keras import layers
 
-    x = np.random.default_rng(1).integers(0, 256, size=(2, 6, 7, 3)).astype("float32")
+    x = np.random.default_rng(1).integers(0, 256, size=(2, 52, 80, 3)).astype("float32")
     for bits in (1, 3, 6):
         want = _keras_out(layers.RandomPosterization(factor=(bits, bits), value_range=(0, 255), seed=0), x)
         got = _as_array(posterize(x.copy(), bits), "posterize")
@@ -78,7 +78,7 @@ def posterize(x, bits):
 def _check_brightness(brightness):
     from keras import layers
 
-    base = np.random.default_rng(2).uniform(0, 1, size=(2, 5, 6, 3)).astype("float32")
+    base = np.random.default_rng(2).uniform(0, 1, size=(2, 52, 80, 3)).astype("float32")
     for value_range, delta in [((0, 1), 0.3), ((0, 255), -0.25), ((-1, 1), 0.4)]:
         low, high = value_range
         x = (low + base * (high - low)).astype("float32")
@@ -134,7 +134,7 @@ def _check_weights(weights):
     got = _as_array(weights, "weights").ravel()
     if got.shape != (3,):
         raise NotYet(f"expected three weights (red, green, blue), got {got.shape[0]} numbers.")
-    x = np.random.default_rng(3).uniform(0, 255, size=(2, 6, 5, 3)).astype("float32")
+    x = np.random.default_rng(3).uniform(0, 255, size=(2, 52, 80, 3)).astype("float32")
     want = _keras_out(layers.RandomGrayscale(factor=1.0, seed=0), x)[..., 0]
     mine = x @ got
     if np.abs(mine - want).max() > 0.05:
