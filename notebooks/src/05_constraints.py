@@ -13,11 +13,10 @@
 #
 # A **constraint** is a projection: after every optimizer step, Keras replaces a weight `w` by
 # `constraint(w)`, so the weight always lies in an allowed set: non-negative, of unit length, or
-# with each unit's norm below a bound. Unlike a regularizer, it adds nothing to the loss. In this
-# notebook you compute each built-in constraint (`MaxNorm`, `MinMaxNorm`, `NonNeg`, `UnitNorm`) by
-# hand, correct two formulas the course's seed gets wrong, prove with a callback that the constraint
-# holds after **each** step of a real `fit`, write and save a constraint of your own, and solve a
-# non-negative least-squares problem with a one-unit layer.
+# with each unit's norm below a bound. Unlike a regularizer, it adds nothing to the loss. You compute
+# each built-in constraint by hand (and see why two formulas common in older tutorials are wrong),
+# prove with a callback that a constraint holds after **each** step of a real `fit`, write and save a
+# constraint of your own, and solve a non-negative least-squares problem with a one-unit layer.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/05_constraints.ipynb)
 
@@ -50,6 +49,7 @@ from scipy.optimize import nnls
 
 from helpers import plots
 from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 rng = np.random.default_rng(0)
@@ -139,7 +139,8 @@ print([name for name in dir(C) if not name.startswith("_")])
 # $$w' = w\cdot\frac{\operatorname{clip}(\lVert w\rVert, 0, \text{max})}{\epsilon + \lVert w\rVert}$$
 #
 # A column whose norm is below the bound is (almost) unchanged; a longer one is scaled down to the
-# bound. The test case: the column $[1.5, 1.5]$ with `max_value=2`. Both entries are below 2, but its
+# bound. A common claim (older tutorials) is that `MaxNorm` clips each **entry** to `max_value`; it
+# does not. The test case: the column $[1.5, 1.5]$ with `max_value=2`. Both entries are below 2, but its
 # norm is $1.5\sqrt2 \approx 2.12$, so it is rescaled to $[\sqrt2, \sqrt2]$.
 
 # %%
@@ -152,7 +153,7 @@ w = np.array([[1.5, 0.3, 3.0], [1.5, 0.4, 0.0]], "float32")  # columns: norms 2.
 constrained = to_numpy(C.MaxNorm(max_value=2.0)(w))
 np.testing.assert_allclose(constrained, max_norm(w), rtol=1e-6)
 np.testing.assert_allclose(constrained[:, 0], [np.sqrt(2), np.sqrt(2)], rtol=1e-6)
-assert not np.allclose(constrained, np.clip(w, -2, 2))  # fails if MaxNorm clipped each entry (the seed)
+assert not np.allclose(constrained, np.clip(w, -2, 2))  # fails if MaxNorm clipped each entry
 print("before:\n", w, "\nafter MaxNorm(2):\n", constrained.round(4))
 print("column norms:", unit_norms(constrained).round(4))
 
@@ -179,7 +180,8 @@ print("row norms after axis=1:", unit_norms(by_rows, axis=1).round(4),
 #   + (1-\text{rate})\,\lVert w\rVert}{\epsilon + \lVert w\rVert}$$
 #
 # With `rate=1` each norm is put into [min, max]; with `rate < 1` it moves only that fraction of the
-# way, so repeated steps approach the band gently. The test case: columns with norms 0.5, 1.5 and 3,
+# way, so repeated steps approach the band gently. Older tutorials write it element-wise, as
+# `clip((w − min)/(max − min), min, max)`; it rescales whole units instead. The test case: columns with norms 0.5, 1.5 and 3,
 # band [1, 2], `rate=0.5`: the new norms are 0.75, 1.5 and 2.5.
 
 # %%
@@ -195,10 +197,10 @@ np.testing.assert_allclose(half, min_max_norm(w, 1.0, 2.0, 0.5), rtol=1e-6)
 np.testing.assert_allclose(unit_norms(half), [0.75, 1.5, 2.5], rtol=1e-6)
 full = to_numpy(C.MinMaxNorm(min_value=1.0, max_value=2.0)(w))
 np.testing.assert_allclose(unit_norms(full), [1.0, 1.5, 2.0], rtol=1e-6)
-seed_formula = np.clip((w - 1.0) / (2.0 - 1.0), 1.0, 2.0)  # the seed's element-wise version
-assert not np.allclose(full, seed_formula) and not np.allclose(half, seed_formula)
+elementwise = np.clip((w - 1.0) / (2.0 - 1.0), 1.0, 2.0)  # the element-wise version of older tutorials
+assert not np.allclose(full, elementwise) and not np.allclose(half, elementwise)
 print("norms after rate=0.5:", unit_norms(half).round(4), "| after rate=1:", unit_norms(full).round(4))
-print("the seed's formula would give:\n", seed_formula)
+print("the element-wise formula would give:\n", elementwise)
 
 # %% [markdown]
 # ### `NonNeg()` (also `non_neg`)
@@ -215,6 +217,7 @@ print(f"{np.mean(w < 0):.0%} of the entries were negative; after NonNeg: {np.mea
 # ### `UnitNorm(axis=0)` (also `unit_norm`)
 #
 # $w' = w / (\epsilon + \lVert w\rVert)$: every unit gets norm 1, whether it was longer or shorter.
+# (The ε keeps an all-zero unit at 0 instead of 0 / 0; the deep dive proves it.)
 
 # %%
 unit = to_numpy(C.UnitNorm()(w))
@@ -222,23 +225,6 @@ np.testing.assert_allclose(unit, w / (EPS + unit_norms(w)[None, :]), rtol=1e-6)
 np.testing.assert_allclose(unit_norms(unit), 1.0, rtol=1e-6)
 assert not np.allclose(unit_norms(to_numpy(C.UnitNorm(axis=1)(w)), axis=0), 1.0)  # axis=1: rows, not columns
 print("column norms before:", unit_norms(w).round(3), "after:", unit_norms(unit).round(3))
-
-# %% [markdown]
-# The ε in the denominator is what keeps a **zero slice** at 0: without it, 0 / 0 would make the
-# column NaN. A kernel with a zero column goes through each norm constraint; the zero column stays
-# exactly 0 and the other one is constrained as usual (fails if Keras divided by the bare norm,
-# which the NumPy line below shows giving NaN).
-
-# %%
-with_zero_column = np.array([[0.0, 0.6], [0.0, 0.8]], "float32")  # column norms 0 and 1
-with np.errstate(invalid="ignore"):
-    epsilon_free = with_zero_column / unit_norms(with_zero_column)[None, :]
-assert np.isnan(epsilon_free[:, 0]).all()  # what dividing by the bare norm gives
-for constraint in (C.UnitNorm(), C.MaxNorm(0.5), C.MinMaxNorm(0.5, 2.0)):
-    result = to_numpy(constraint(with_zero_column))
-    assert np.all(result[:, 0] == 0.0), (type(constraint).__name__, result)  # the zero column stays 0
-np.testing.assert_allclose(to_numpy(C.UnitNorm()(with_zero_column)), with_zero_column, rtol=1e-6)
-print("UnitNorm of [[0, 0.6], [0, 0.8]]:", to_numpy(C.UnitNorm()(with_zero_column)).tolist())
 
 # %% [markdown]
 # ### `Constraint`: the base class
@@ -264,50 +250,25 @@ assert type(C.non_neg()) is C.NonNeg and type(C.unit_norm(axis=1)) is C.UnitNorm
 print({lower: cls.__name__ for lower, cls in pairs.items()})
 
 # %% [markdown]
-# ### `serialize`, `deserialize` and `get`
+# ### Two common assumptions, checked
 #
-# `serialize` gives a JSON-friendly dict, `deserialize` rebuilds an equal constraint, and `get`
-# accepts `None`, an instance, a dict or a name (class or snake-case, with default arguments).
+# - Older tutorials say `MaxNorm` "ensures the weights do not exceed a certain maximum value". It
+#   bounds each unit's **norm**, not each entry (proved above), so a bound above the norms the layer
+#   actually has does nothing. Their usual example, `Dense(64, kernel_constraint=MaxNorm(2))` on 10
+#   inputs, starts with column norms far below 2, so there `MaxNorm` changes nothing:
 
 # %%
-w = rng.normal(size=(4, 3)).astype("float32")
-for constraint in (C.MaxNorm(1.5, axis=1), C.MinMaxNorm(0.5, 1.0, rate=0.3), C.NonNeg(), C.UnitNorm(axis=1)):
-    stored = json.loads(json.dumps(C.serialize(constraint)))
-    rebuilt = C.deserialize(stored)
-    assert type(rebuilt) is type(constraint) and rebuilt.get_config() == constraint.get_config()
-    assert type(C.get(stored)) is type(constraint)
-    np.testing.assert_allclose(to_numpy(rebuilt(w)), to_numpy(constraint(w)), rtol=1e-6)
-    print(stored)
-
-same = C.UnitNorm()
-assert C.get(same) is same and C.get(None) is None
-by_name = {"max_norm": C.MaxNorm, "MinMaxNorm": C.MinMaxNorm, "non_neg": C.NonNeg, "unit_norm": C.UnitNorm}
-for name, cls in by_name.items():
-    assert type(C.get(name)) is cls
-assert C.get("max_norm").get_config() == {"max_value": 2, "axis": 0}
-print(expect_error(ValueError, lambda: C.get("no_such_constraint")))
-
-# %% [markdown]
-# ### Keras 2 → 3 (and the seed)
-#
-# - The seed writes MaxNorm as `clip(w, min, max)` and MinMaxNorm as `clip((w − min)/(max − min),
-#   min, max)`. Both are wrong: both **rescale whole units by their norm** (proved above; MaxNorm has
-#   no `min` at all).
-# - The seed says MaxNorm "ensures the weights do not exceed a certain maximum value". It bounds each
-#   unit's **norm**, and the seed's own demo (`Dense(64)` on 10 inputs, `MaxNorm(2)`) starts with
-#   column norms far below 2, so there MaxNorm changes nothing:
-
-# %%
-seed_layer = keras.layers.Dense(64, kernel_constraint=C.MaxNorm(2))
-seed_layer.build((None, 10))
-kernel = to_numpy(seed_layer.kernel)
-print(f"the seed demo's column norms: {unit_norms(kernel).min():.2f} to {unit_norms(kernel).max():.2f}")
+demo_layer = keras.layers.Dense(64, kernel_constraint=C.MaxNorm(2))
+demo_layer.build((None, 10))
+kernel = to_numpy(demo_layer.kernel)
+print(f"the example layer's column norms: {unit_norms(kernel).min():.2f} to {unit_norms(kernel).max():.2f}")
 assert unit_norms(kernel).max() < 2
 np.testing.assert_allclose(to_numpy(C.MaxNorm(2)(kernel)), kernel, rtol=1e-6)  # a no-op
 
 # %% [markdown]
-# - A constraint acts **only at optimizer steps**: the initial weights are not projected. A `NonNeg`
-#   kernel starts with negative entries and loses them at the first step.
+# - It is easy to assume that a constrained weight obeys its constraint from the start. A constraint
+#   acts **only at optimizer steps**: the initial weights are not projected. A `NonNeg` kernel starts
+#   with negative entries and loses them at the first step.
 
 # %%
 layer = keras.layers.Dense(4, kernel_constraint=C.NonNeg())
@@ -359,7 +320,9 @@ for ax, (name, constraint) in zip(axes, shown.items(), strict=True):
 axes[0].set_ylabel("norm of the unit's weights")
 axes[0].legend()
 fig.tight_layout()
-plt.show()
+plt.close(fig)
+plots.show(fig, "Notice that MaxNorm(1.5) shortens only the bars above 1.5, MinMaxNorm(1, 2) also lifts the "
+           "bars below 1, rate=0.5 goes half-way, and UnitNorm sets every bar to 1.")
 
 # %% [markdown]
 # ## Table
@@ -379,8 +342,8 @@ plt.show()
 #
 # ### A custom constraint: clip each value
 #
-# The element-wise clip the seed took for `MaxNorm` is a perfectly good constraint, just not a
-# built-in one. `ClipValues(limit)` keeps every entry in [−limit, limit]; it defines `get_config` and
+# The element-wise clip that older tutorials take for `MaxNorm` is a perfectly good constraint, just
+# not a built-in one. `ClipValues(limit)` keeps every entry in [−limit, limit]; it defines `get_config` and
 # is registered so that a saved model can rebuild it.
 
 # %%
@@ -410,9 +373,9 @@ assert reloaded.layers[0].kernel_constraint.limit == 0.25
 print("reloaded:", reloaded.layers[0].kernel_constraint.get_config())
 
 # %% [markdown]
-# ### Keras 2 → 3 (and the seed): without `get_config`, the arguments are lost
+# ### Without `get_config`, the arguments are lost
 #
-# The seed says a custom constraint needs only `__init__` and `__call__`. The base `get_config`
+# Many Keras 2 tutorials write a custom constraint with only `__init__` and `__call__`. The base `get_config`
 # returns `{}`, so the saved file records no argument, and loading rebuilds the constraint with its
 # **defaults**: here a limit of 0.25 silently becomes 1.0.
 
@@ -512,12 +475,216 @@ for limit in (-0.3, 0.3):
 axes[0].set_ylabel("number of entries (36 per kernel)")
 axes[0].legend()
 fig.tight_layout()
-plt.show()
+plt.close(fig)
+plots.show(fig, "Notice that after training non_neg piles its entries up at 0 and clip_values at the dashed "
+           "±0.3 walls, while the three norm constraints keep both signs and only narrow the spread.")
+
+# %% [markdown]
+# ## Application
+#
+# ### Non-negative least squares with a one-unit layer
+#
+# A sample's spectrum is a mixture of 5 known component spectra, and we want the (non-negative)
+# amount of each: $y \approx A\,c$ with $c \ge 0$. A `Dense(1, use_bias=False)` layer with a
+# `NonNeg` kernel is exactly this model; projected gradient descent (SGD + the constraint after each
+# step) solves it. SciPy's `nnls`, an independent active-set solver, gives the reference answer.
+# Two of the true amounts are 0 and the data are noisy, so unconstrained least squares returns
+# negative amounts, which are physically meaningless.
+
+# %%
+wavelengths = np.linspace(0, 1, 120)
+centres = (0.15, 0.35, 0.5, 0.65, 0.85)
+components = np.stack([np.exp(-((wavelengths - m) ** 2) / 0.01) for m in centres], axis=1)
+true_amounts = np.array([1.0, 0.0, 0.6, 0.0, 0.3])
+noise = np.random.default_rng(5).normal(0, 0.1, size=len(wavelengths))  # its own generator: fixed noise
+spectrum = components @ true_amounts + noise
+
+keras.utils.set_random_seed(0)
+mixer = keras.layers.Dense(1, use_bias=False, kernel_constraint=C.NonNeg(), kernel_initializer="ones")
+unmixing = keras.Sequential([keras.Input((5,)), mixer])
+unmixing.compile(optimizer=keras.optimizers.SGD(learning_rate=1.5), loss="mse")
+# 100 full-batch steps, as one epoch over the data repeated 100 times (faster than 100 epochs)
+inputs_100 = np.tile(components, (100, 1)).astype("float32")
+targets_100 = np.tile(spectrum, 100).reshape(-1, 1).astype("float32")
+unmixing.fit(inputs_100, targets_100, batch_size=len(wavelengths), epochs=1, shuffle=False, verbose=0)
+amounts = to_numpy(mixer.kernel).ravel()
+reference, _ = nnls(components, spectrum)
+unconstrained = np.linalg.lstsq(components, spectrum, rcond=None)[0]
+print("Keras + NonNeg:", amounts.round(3), "\nSciPy nnls:    ", reference.round(3),
+      "\nplain lstsq:   ", unconstrained.round(3), "\ntrue:          ", true_amounts)
+assert np.all(amounts >= 0)
+np.testing.assert_allclose(amounts, reference, atol=0.02)
+assert unconstrained.min() < 0  # without the constraint, some amount comes out negative
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3.6))
+positions = np.arange(5)
+ax.bar(positions - 0.27, true_amounts, width=0.27, color="#bbbbbb", label="true amount")
+ax.bar(positions, amounts, width=0.27, color=plots.ACCENT, label="Dense + NonNeg")
+ax.bar(positions + 0.27, unconstrained, width=0.27, color="#6fa8dc", label="unconstrained least squares")
+ax.axhline(0, color="black", lw=0.8)
+ax.set(xticks=positions, xticklabels=[f"component {i}" for i in positions], ylabel="amount",
+       title="Unmixing a noisy spectrum: the constraint keeps amounts ≥ 0")
+ax.legend()
+plt.close(fig)
+plots.show(fig, "Notice that unconstrained least squares gives negative amounts, which no mixture can have, "
+           "while Dense + NonNeg keeps every amount at 0 or above, close to the true ones.")
+
+# %% [markdown]
+# Why not solve without the constraint and clip the negative amounts to 0 afterwards? Because the
+# other amounts keep the values they took while compensating for the negative ones: the clipped
+# answer is non-negative but fits the spectrum worse than the constrained optimum, which the
+# projection after **every** step finds.
+
+# %%
+clipped = np.clip(unconstrained, 0, None)
+answers = {"clipped afterwards": clipped, "Dense + NonNeg": amounts, "SciPy nnls": reference}
+squared_error = {name: float(np.sum((components @ c - spectrum) ** 2)) for name, c in answers.items()}
+assert squared_error["clipped afterwards"] > squared_error["SciPy nnls"]  # the constrained optimum fits better
+assert squared_error["clipped afterwards"] > squared_error["Dense + NonNeg"]  # and so does fit's answer
+print({name: round(error, 4) for name, error in squared_error.items()})
+
+# %% [markdown]
+# ## Key terms
+#
+# - **Constraint**: a projection applied to a weight after each optimizer step.
+# - **Projection**: a map onto an allowed set that leaves points already in it (nearly) unchanged.
+# - **Unit**: the slice of a weight that feeds one output: a column of a `Dense` kernel (`axis=0`),
+#   a filter of a convolution kernel (`axis=[0, 1, 2]`).
+# - **Max-norm**: an upper bound on each unit's Euclidean norm.
+# - **Rate** (`MinMaxNorm`): the fraction of the way towards the band moved per step.
+# - **Projected gradient descent**: a gradient step followed by a projection; what `fit` does with a
+#   constraint.
+# - **Non-negative least squares**: least squares with all coefficients ≥ 0.
+
+# %% [markdown]
+# ## Summary
+#
+# - Constraints rescale or clip weights **after each optimizer step**; they add nothing to the loss
+#   and do not touch the initial weights.
+# - `MaxNorm`, `MinMaxNorm` and `UnitNorm` work on **per-unit norms along `axis`** (default 0, the
+#   columns of a `Dense` kernel), not on single entries, whatever older tutorials say.
+# - `MinMaxNorm` with `rate < 1` moves each norm only part of the way into [min, max] per step.
+# - `NonNeg` is `max(w, 0)`; with it a `Dense` layer solves non-negative least squares.
+# - Lower-case names are the same classes; `get`, `serialize`, `deserialize` round-trip them.
+# - A custom `Constraint` needs `get_config`, or a saved model reloads it with default arguments.
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise prints its task and how you know you are done; `ex.check(...)` says what is right and
+# what is not yet. A hint and a solution are there when you ask for them.
+
+# %% [markdown]
+# ### Exercise 05.1 · When does `MaxNorm` change nothing?
+
+# %%
+ex = exercise("05.1")  # prints the task and how you know you are done
+
+
+def smallest_noop_max_value(kernel, axis=0):
+    ...  # your code here
+
+
+ex.check(smallest_noop_max_value)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 05.2 · A constraint that keeps the diagonal at zero
+#
+# Useful for a square kernel in which no unit may read its own input (a unit's self-connection).
+
+# %%
+ex = exercise("05.2")
+
+
+class ZeroDiagonal(keras.constraints.Constraint):
+    def __call__(self, w):
+        ...  # your code here
+
+
+ex.check(ZeroDiagonal)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 05.3 · Non-negative least squares by projected gradient descent
+#
+# What `fit` did in the Application, written in NumPy: a gradient step, then the projection.
+
+# %%
+ex = exercise("05.3")
+
+
+def nonneg_least_squares(A, y):
+    ...  # your code here
+
+
+ex.check(nonneg_least_squares)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ## Deep dive (optional)
+#
+# Proofs that are here for trust rather than understanding: the ε of the norm constraints, the
+# save/load round trips of the built-ins, and `MinMaxNorm`'s `rate` inside a real `fit`. Each
+# subsection says what it proves; they reuse names from the core path, so run that first.
+
+# %% [markdown]
+# ### The ε of the norm constraints keeps a zero unit at 0
+#
+# This proves why Keras divides by `ε + norm`, which matters if a unit can die (all its weights 0).
+# The ε in the denominator is what keeps a **zero slice** at 0: without it, 0 / 0 would make the
+# column NaN. A kernel with a zero column goes through each norm constraint; the zero column stays
+# exactly 0 and the other one is constrained as usual (fails if Keras divided by the bare norm,
+# which the NumPy line below shows giving NaN).
+
+# %%
+with_zero_column = np.array([[0.0, 0.6], [0.0, 0.8]], "float32")  # column norms 0 and 1
+with np.errstate(invalid="ignore"):
+    epsilon_free = with_zero_column / unit_norms(with_zero_column)[None, :]
+assert np.isnan(epsilon_free[:, 0]).all()  # what dividing by the bare norm gives
+for constraint in (C.UnitNorm(), C.MaxNorm(0.5), C.MinMaxNorm(0.5, 2.0)):
+    result = to_numpy(constraint(with_zero_column))
+    assert np.all(result[:, 0] == 0.0), (type(constraint).__name__, result)  # the zero column stays 0
+np.testing.assert_allclose(to_numpy(C.UnitNorm()(with_zero_column)), with_zero_column, rtol=1e-6)
+print("UnitNorm of [[0, 0.6], [0, 0.8]]:", to_numpy(C.UnitNorm()(with_zero_column)).tolist())
+
+# %% [markdown]
+# ### `serialize`, `deserialize` and `get`
+#
+# This proves that every built-in constraint survives the trip to a saved file and back, and which
+# strings a layer argument accepts: useful when you load a model or write
+# `kernel_constraint="non_neg"`.
+#
+# `serialize` gives a JSON-friendly dict, `deserialize` rebuilds an equal constraint, and `get`
+# accepts `None`, an instance, a dict or a name (class or snake-case, with default arguments).
+
+# %%
+w = rng.normal(size=(4, 3)).astype("float32")
+for constraint in (C.MaxNorm(1.5, axis=1), C.MinMaxNorm(0.5, 1.0, rate=0.3), C.NonNeg(), C.UnitNorm(axis=1)):
+    stored = json.loads(json.dumps(C.serialize(constraint)))
+    rebuilt = C.deserialize(stored)
+    assert type(rebuilt) is type(constraint) and rebuilt.get_config() == constraint.get_config()
+    assert type(C.get(stored)) is type(constraint)
+    np.testing.assert_allclose(to_numpy(rebuilt(w)), to_numpy(constraint(w)), rtol=1e-6)
+    print(stored)
+
+same = C.UnitNorm()
+assert C.get(same) is same and C.get(None) is None
+by_name = {"max_norm": C.MaxNorm, "MinMaxNorm": C.MinMaxNorm, "non_neg": C.NonNeg, "unit_norm": C.UnitNorm}
+for name, cls in by_name.items():
+    assert type(C.get(name)) is cls
+assert C.get("max_norm").get_config() == {"max_value": 2, "axis": 0}
+print(expect_error(ValueError, lambda: C.get("no_such_constraint")))
 
 # %% [markdown]
 # ### `MinMaxNorm` with `rate < 1`, step by step
 #
-# With `rate=0.5` the norms are not forced into the band at once, so the property to prove is the
+# This proves the `rate` formula of the How section inside a real `fit`, step by step, for readers
+# who use `MinMaxNorm` to pull norms into a band gently. With `rate=0.5` the norms are not forced into the band at once, so the property to prove is the
 # formula itself: after each step, each norm is `0.5·clip(n, 1, 2) + 0.5·n` of the norm `n` the
 # gradient step produced. To see `n`, a small `Constraint` subclass records its input before
 # projecting; the model runs eagerly so that the recorded values are plain arrays on every backend.
@@ -579,85 +746,6 @@ ax.plot(np.arange(len(trajectory)), trajectory, marker="o", ms=3)
 ax.set(xlabel="optimizer step", ylabel="norm of each unit's weights",
        title="MinMaxNorm(1, 2, rate=0.5): half-way into the band per step")
 ax.legend(loc="upper right")
-plt.show()
-
-# %% [markdown]
-# ## Application
-#
-# ### Non-negative least squares with a one-unit layer
-#
-# A sample's spectrum is a mixture of 5 known component spectra, and we want the (non-negative)
-# amount of each: $y \approx A\,c$ with $c \ge 0$. A `Dense(1, use_bias=False)` layer with a
-# `NonNeg` kernel is exactly this model; projected gradient descent (SGD + the constraint after each
-# step) solves it. SciPy's `nnls`, an independent active-set solver, gives the reference answer.
-# Two of the true amounts are 0 and the data are noisy, so unconstrained least squares returns
-# negative amounts, which are physically meaningless.
-
-# %%
-wavelengths = np.linspace(0, 1, 120)
-centres = (0.15, 0.35, 0.5, 0.65, 0.85)
-components = np.stack([np.exp(-((wavelengths - m) ** 2) / 0.01) for m in centres], axis=1)
-true_amounts = np.array([1.0, 0.0, 0.6, 0.0, 0.3])
-spectrum = components @ true_amounts + rng.normal(0, 0.05, size=len(wavelengths))
-
-keras.utils.set_random_seed(0)
-mixer = keras.layers.Dense(1, use_bias=False, kernel_constraint=C.NonNeg(), kernel_initializer="ones")
-unmixing = keras.Sequential([keras.Input((5,)), mixer])
-unmixing.compile(optimizer=keras.optimizers.SGD(learning_rate=1.5), loss="mse")
-# 100 full-batch steps, as one epoch over the data repeated 100 times (faster than 100 epochs)
-inputs_100 = np.tile(components, (100, 1)).astype("float32")
-targets_100 = np.tile(spectrum, 100).reshape(-1, 1).astype("float32")
-unmixing.fit(inputs_100, targets_100, batch_size=len(wavelengths), epochs=1, shuffle=False, verbose=0)
-amounts = to_numpy(mixer.kernel).ravel()
-reference, _ = nnls(components, spectrum)
-unconstrained = np.linalg.lstsq(components, spectrum, rcond=None)[0]
-print("Keras + NonNeg:", amounts.round(3), "\nSciPy nnls:    ", reference.round(3),
-      "\nplain lstsq:   ", unconstrained.round(3), "\ntrue:          ", true_amounts)
-assert np.all(amounts >= 0)
-np.testing.assert_allclose(amounts, reference, atol=0.02)
-assert unconstrained.min() < 0  # without the constraint, some amount comes out negative
-
-# %%
-fig, ax = plt.subplots(figsize=(7, 3.6))
-positions = np.arange(5)
-ax.bar(positions - 0.27, true_amounts, width=0.27, color="#bbbbbb", label="true amount")
-ax.bar(positions, amounts, width=0.27, color=plots.ACCENT, label="Dense + NonNeg")
-ax.bar(positions + 0.27, unconstrained, width=0.27, color="#6fa8dc", label="unconstrained least squares")
-ax.axhline(0, color="black", lw=0.8)
-ax.set(xticks=positions, xticklabels=[f"component {i}" for i in positions], ylabel="amount",
-       title="Unmixing a noisy spectrum: the constraint keeps amounts ≥ 0")
-ax.legend()
-plt.show()
-
-# %% [markdown]
-# ## Key terms
-#
-# - **Constraint**: a projection applied to a weight after each optimizer step.
-# - **Projection**: a map onto an allowed set that leaves points already in it (nearly) unchanged.
-# - **Unit**: the slice of a weight that feeds one output: a column of a `Dense` kernel (`axis=0`),
-#   a filter of a convolution kernel (`axis=[0, 1, 2]`).
-# - **Max-norm**: an upper bound on each unit's Euclidean norm.
-# - **Rate** (`MinMaxNorm`): the fraction of the way towards the band moved per step.
-# - **Projected gradient descent**: a gradient step followed by a projection; what `fit` does with a
-#   constraint.
-# - **Non-negative least squares**: least squares with all coefficients ≥ 0.
-
-# %% [markdown]
-# ## Summary
-#
-# - Constraints rescale or clip weights **after each optimizer step**; they add nothing to the loss
-#   and do not touch the initial weights.
-# - `MaxNorm`, `MinMaxNorm` and `UnitNorm` work on **per-unit norms along `axis`** (default 0, the
-#   columns of a `Dense` kernel), not on single entries, whatever the seed says.
-# - `MinMaxNorm` with `rate < 1` moves each norm only part of the way into [min, max] per step.
-# - `NonNeg` is `max(w, 0)`; with it a `Dense` layer solves non-negative least squares.
-# - Lower-case names are the same classes; `get`, `serialize`, `deserialize` round-trip them.
-# - A custom `Constraint` needs `get_config`, or a saved model reloads it with default arguments.
-
-# %% [markdown]
-# ## Exercises
-#
-# 1. Write a `ZeroDiagonal` constraint for a square kernel and prove, with a callback, that the
-#    diagonal is 0 after every step.
-# 2. Find the smallest `max_value` for which `MaxNorm` changes nothing in the seed's demo layer.
-# 3. Replace `NonNeg` by `MinMaxNorm(0, 1)` on the unmixing problem. Why is it not the same?
+plt.close(fig)
+plots.show(fig, "Notice that the four norms outside the green band close half of their distance to it at "
+           "every step, from below and from above, while the two inside it stay where they are.")
