@@ -11,14 +11,12 @@
 # %% [markdown]
 # # 06 · Core layers
 #
-# The core layers are the parts almost every model is assembled from: `Input` (and the
-# `InputLayer` behind it) says what comes in, `InputSpec` lets a layer reject what it cannot use,
-# `Dense` and `EinsumDense` are the learned linear maps, `Activation` applies a fixed function,
-# `Embedding` and `ReversibleEmbedding` turn token ids into vectors (and vectors back into token
-# scores), `Masking` marks padded time steps, `Lambda` wraps a plain function, and `Identity` does
-# nothing on purpose. We also meet two things that change how every core layer computes: **dtype
-# policies** (mixed precision) and **post-training quantization** (`int8`, `float8`). Every
-# statement is checked against an independent NumPy computation, on TensorFlow, JAX and PyTorch.
+# The core layers are the parts almost every model is assembled from: `Input` says what comes in,
+# `InputSpec` lets a layer reject what it cannot use, `Dense` and `EinsumDense` are the learned linear
+# maps, `Activation` applies a fixed function, `Embedding` and `ReversibleEmbedding` turn token ids
+# into vectors (and back into token scores), `Masking` marks padded time steps, `Lambda` wraps a
+# plain function, and `Identity` does nothing on purpose. Quantization (`int8`) makes a trained layer
+# smaller.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/06_core_layers.ipynb)
 
@@ -51,6 +49,7 @@ from scipy.special import erf
 
 from helpers import plots
 from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 rng = np.random.default_rng(0)  # every synthetic array below comes from this generator
@@ -90,8 +89,7 @@ print("Dense on (2, 7, 3) ->", y3.shape, "with a kernel of", kernel.shape)
 #
 # All of them live in `keras.layers`; `Input` and `InputSpec` are also at the top level
 # (`keras.Input`, `keras.InputSpec`). `keras.Input(...)` is a function: it builds an `InputLayer`
-# and returns that layer's symbolic output, a `KerasTensor`. In a functional model the
-# `InputLayer` is listed among `model.layers`; in a `Sequential` model it is not.
+# and returns that layer's symbolic output, a `KerasTensor`.
 
 # %%
 names = ["Input", "InputLayer", "InputSpec", "Dense", "EinsumDense", "Activation", "Embedding",
@@ -99,32 +97,17 @@ names = ["Input", "InputLayer", "InputSpec", "Dense", "EinsumDense", "Activation
 assert all(hasattr(keras.layers, name) for name in names)
 assert keras.Input is keras.layers.Input and keras.InputSpec is keras.layers.InputSpec
 
-features = keras.Input(shape=(3,), name="features")
-origin = features._keras_history[0]  # the layer that produced this symbolic tensor
-assert isinstance(features, keras.KerasTensor) and isinstance(origin, keras.layers.InputLayer)
-functional = keras.Model(features, keras.layers.Dense(2)(features))
-sequential = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
-print("functional:", [type(layer).__name__ for layer in functional.layers])
-print("sequential:", [type(layer).__name__ for layer in sequential.layers])
-assert [type(layer).__name__ for layer in functional.layers] == ["InputLayer", "Dense"]
-assert [type(layer).__name__ for layer in sequential.layers] == ["Dense"]
-
 # %% [markdown]
 # ## Why
 #
-# - **`Dense`** is the universal learned linear map; with a nonlinearity between two of them you
-#   have a universal approximator.
-# - **`EinsumDense`** is `Dense` for tensors: it projects several axes at once, which is exactly
-#   what the query/key/value projections of multi-head attention need, with no reshapes.
-# - **`Embedding`** replaces a one-hot vector times a matrix by a row lookup: same result, no
-#   `vocabulary`-wide multiply. **`ReversibleEmbedding`** reuses the same table to score tokens at
-#   the output (weight tying), halving the embedding parameters of a language model.
-# - **`Input`/`InputSpec`** make shapes explicit, so mistakes fail at model-building time with a
-#   clear message rather than deep inside a matmul.
-# - **`Masking`** (and `mask_zero`) lets variable-length sequences share one padded batch while
-#   the padding is ignored downstream.
-# - **`Activation`, `Lambda`, `Identity`** are glue: a fixed function as its own layer, a quick
-#   custom function, a placeholder.
+# - **`Dense`** is the universal learned linear map; **`EinsumDense`** is `Dense` for tensors, which
+#   projects several axes at once (the query/key/value projections of attention).
+# - **`Embedding`** replaces a one-hot vector times a matrix by a row lookup; **`ReversibleEmbedding`**
+#   reuses the same table to score tokens at the output (weight tying).
+# - **`Input`/`InputSpec`** make shapes explicit, so mistakes fail early with a clear message.
+# - **`Masking`** (and `mask_zero`) lets variable-length sequences share one padded batch.
+# - **`Activation`, `Lambda`, `Identity`** are glue: a fixed function, a quick custom function, a
+#   placeholder.
 
 # %% [markdown]
 # ## When
@@ -135,24 +118,20 @@ assert [type(layer).__name__ for layer in sequential.layers] == ["Dense"]
 # | Features → features on the last axis | `Dense` |
 # | Project to `(heads, head_dim)` or mix several axes | `EinsumDense` |
 # | Integer ids → vectors | `Embedding` (`mask_zero=True` if id 0 is padding) |
-# | Also score the vocabulary at the output with the same table | `ReversibleEmbedding` |
 # | Float sequences padded with a sentinel value | `Masking(mask_value=...)` |
 # | A custom layer needs a certain rank or feature size | set `self.input_spec = InputSpec(...)` |
 # | A stateless function in an experiment you will not save | `Lambda` |
 # | A model you will save and share | a `Layer` subclass instead of `Lambda` |
-# | A switchable "no-op" branch | `Identity` |
-# | Faster training on GPU/TPU | `keras.config.set_dtype_policy("mixed_float16" / "mixed_bfloat16")` |
+# | A placeholder that keeps masks | `Identity` |
+# | Faster training on GPU/TPU | a mixed dtype policy (deep dive) |
 # | Smaller, faster inference | `layer.quantize("int8")` after training |
 
 # %% [markdown]
 # ## Who
 #
-# - **Everyone** uses `Input` and `Dense`: they are the first two lines of most models.
-# - **NLP and recommender engineers** live on `Embedding`, masking and tied output embeddings.
-# - **Transformer authors** use `EinsumDense` for attention projections (Keras's own
-#   `MultiHeadAttention` does).
-# - **Library authors** use `InputSpec` so their layers fail early and clearly.
-# - **Deployment engineers** use dtype policies and quantization to fit models on smaller hardware.
+# - **Everyone** uses `Input` and `Dense`; **NLP engineers** live on `Embedding` and masks.
+# - **Transformer authors** use `EinsumDense` (Keras's own `MultiHeadAttention` does).
+# - **Library authors** use `InputSpec`; **deployment engineers** use dtype policies and quantization.
 
 # %% [markdown]
 # ## How
@@ -205,17 +184,6 @@ assert "expected ndim=2, found ndim=3" in str(wrong_rank)
 assert "expected axis -1 of input shape to have value 4" in str(wrong_size)
 print(str(wrong_rank).split(". Full")[0])
 print(str(wrong_size))
-
-# %% [markdown]
-# `Dense` sets such a spec itself once built: the kernel fixes the number of input features, so a
-# built `Dense` refuses an input with a different last axis, with the same message.
-
-# %%
-built_dense = keras.layers.Dense(2)
-built_dense(np.ones((1, 4), "float32"))
-mismatch = expect_error(ValueError, lambda: built_dense(np.ones((1, 5), "float32")))
-assert "expected axis -1 of input shape to have value 4" in str(mismatch)
-print(type(built_dense.input_spec).__name__, "| axes:", built_dense.input_spec.axes)
 
 # %% [markdown]
 # ### `Dense`
@@ -321,8 +289,8 @@ print("tied weights:", [v.name for v in tied.weights], "| untied:", [v.name for 
 # `Masking(mask_value=0.0)` is for **float** sequences: a time step is masked when **all** of its
 # features equal `mask_value`. It attaches the mask `any(x != mask_value, axis=-1)` and **sets the
 # masked steps to 0** (`where(mask, x, 0)`); the other steps pass unchanged. With the default
-# `mask_value=0.0` the zeroing is invisible, so the cell pads with −1, where it shows. (The Proof
-# section shows what the mask does to an RNN.)
+# `mask_value=0.0` the zeroing is invisible, so the cell pads with −1, where it shows. (The deep dive
+# shows what the mask does to an RNN.)
 
 # %%
 masking = keras.layers.Masking(mask_value=-1.0)
@@ -339,14 +307,40 @@ print(step_mask, "\npadded steps of row 0 after Masking:", masked_output[0, 3:].
 # %% [markdown]
 # ### `Lambda`
 #
-# `Lambda(function, output_shape=None)` turns a stateless function of tensors into a layer. Keras
-# infers the output shape by running the function symbolically.
+# `Lambda(function, output_shape=None, mask=None, arguments=None)` turns a function of tensors into
+# a layer, with no class to write. Keras infers the output shape by running the function
+# symbolically. It is for quick, stateless expressions: a `Lambda` creates **no weights of its own**.
 
 # %%
 doubled_norm = keras.layers.Lambda(lambda t: 2.0 * keras.ops.sqrt(keras.ops.sum(t * t, axis=-1, keepdims=True)))
 v = rng.normal(size=(4, 3)).astype("float32")
 np.testing.assert_allclose(to_numpy(doubled_norm(v)), 2 * np.linalg.norm(v, axis=-1, keepdims=True), rtol=1e-5)
 assert doubled_norm.compute_output_shape((None, 3)) == (None, 1) and doubled_norm.count_params() == 0
+
+# %% [markdown]
+# It can still carry a weight you hand it: a `keras.Variable` passed through `arguments=` is tracked,
+# and `fit` trains it; one the function merely captures from outside is not. The cell trains
+# `y = s · x` towards `3x` with `x = 1`, and NumPy follows each SGD step, `s ← s − lr · 2(s − 3)`.
+# (A layer that owns weights is still better written as a `Layer` subclass: notebook 01.)
+
+# %%
+scale = keras.Variable(2.0, name="scale")
+scaled = keras.layers.Lambda(lambda t, s: s * t, arguments={"s": scale})
+captured = keras.layers.Lambda(lambda t: scale * t)
+np.testing.assert_allclose(to_numpy(scaled(v)), 2.0 * v, rtol=1e-6)
+captured(v)
+assert len(scaled.trainable_weights) == 1 and scaled.trainable_weights[0] is scale  # tracked
+assert captured.weights == []  # captured from outside: not tracked
+
+scaled_model = keras.Sequential([keras.Input((1,)), scaled])
+scaled_model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+ones = np.ones((8, 1), "float32")
+scaled_model.fit(ones, 3 * ones, batch_size=8, epochs=5, verbose=0)
+expected_scale = 2.0
+for _ in range(5):
+    expected_scale -= 0.1 * 2 * (expected_scale - 3.0)
+np.testing.assert_allclose(float(to_numpy(scale)), expected_scale, atol=1e-5)
+print(f"after 5 SGD steps the Lambda's scale is {float(to_numpy(scale)):.4f} (NumPy: {expected_scale:.4f})")
 
 # %% [markdown]
 # ### `Identity`
@@ -361,32 +355,13 @@ np.testing.assert_array_equal(to_numpy(identity(v)), v)
 assert identity.count_params() == 0 and identity.compute_output_shape((None, 3)) == (None, 3)
 
 # %% [markdown]
-# ### Dtype policies: mixed precision
-#
-# Every layer has a **dtype policy** with two dtypes: the **variable dtype** in which weights are
-# stored and updated, and the **compute dtype** in which `call` runs. `"float32"` uses float32 for
-# both. `"mixed_float16"` and `"mixed_bfloat16"` keep the weights in float32 (small gradient updates
-# are not lost) but compute in 16 bits (half the memory traffic, fast on GPUs/TPUs). Set it for one
-# layer with `dtype=`, or globally with `keras.config.set_dtype_policy`, which affects layers
-# created **afterwards**, so set it back when you are done.
-
-# %%
-half = keras.layers.Dense(3, dtype="mixed_float16")
-half_out = half(rng.normal(size=(2, 4)).astype("float32"))
-assert (half.variable_dtype, half.compute_dtype) == ("float32", "float16")
-assert keras.backend.standardize_dtype(half.kernel.dtype) == "float32"
-assert keras.backend.standardize_dtype(half_out.dtype) == "float16"
-print(half.dtype_policy, "| kernel:", half.kernel.dtype, "| output:", half_out.dtype)
-
-# %% [markdown]
 # ### Quantization: `layer.quantize(mode)`
 #
-# After training, `Dense.quantize("int8")` (and the same on `EinsumDense`) replaces the float32
-# kernel with an **int8 kernel plus one float scale per output unit**: the scale is
-# `127 / max|column|`, the kernel is `round(W * scale)`. At call time the input is quantized the
-# same way (one scale per row), the product is an integer matmul, and the result is divided by both
-# scales. `"float8"` instead rounds the scaled inputs and kernel to float8 (e4m3) values before the matmul, and
-# `"int4"` packs the kernel further. The weights a quantized `Dense` holds:
+# After training, `Dense.quantize("int8")` (also on `EinsumDense`) replaces the float32 kernel by an
+# **int8 kernel and one float scale per output unit**: the scale is `127 / max|column|`, the kernel
+# `round(W * scale)`. Inputs are quantized the same way at call time, the matmul runs on integers,
+# and the result is divided by both scales. `"float8"` rounds to float8 (e4m3) values instead. The
+# weights a quantized `Dense` holds:
 
 # %%
 for mode in ("int8", "float8"):
@@ -400,11 +375,8 @@ for mode in ("int8", "float8"):
 # %% [markdown]
 # ## Pros
 #
-# - One line each, with sensible defaults; all of them are shape-polymorphic in the batch axis.
-# - `Dense` and `EinsumDense` cover nearly every learned linear map; `EinsumDense` avoids reshapes
-#   and says exactly which axes are mixed.
+# - One line each, with sensible defaults; `EinsumDense` avoids reshapes and names the axes it mixes.
 # - `Embedding` lookups are cheap and produce the padding mask for free (`mask_zero=True`).
-# - `ReversibleEmbedding` ties input and output embeddings in one weight.
 # - Mixed precision and quantization are a policy or a method call away, with no model rewrite.
 
 # %% [markdown]
@@ -414,11 +386,9 @@ for mode in ("int8", "float8"):
 #   (use convolutions, notebook 07).
 # - `Masking` only looks for an exact sentinel value across **all** features; a real data point
 #   equal to it everywhere is silently masked.
-# - `Lambda` does not save portably (bytecode, `safe_mode`), cannot hold weights, and drops masks
-#   unless given `mask=`.
-# - Float16 compute can overflow (max ≈ 65504) and loses precision; quantization adds a bounded but
-#   real error, measured below.
-# - Embedding tables grow with the vocabulary: 50 000 × 768 is 38 million parameters.
+# - `Lambda` does not save portably (bytecode, `safe_mode`), creates no weights of its own, and drops
+#   masks unless given `mask=`.
+# - Float16 compute can overflow (max ≈ 65504); quantization adds a bounded but real error.
 
 # %% [markdown]
 # ## Picture
@@ -453,7 +423,9 @@ right.bar(range(vocabulary), picture_scores, color=colours)
 right.set(title="Reverse mode: scores h @ Eᵀ for h ∝ row 7", xlabel="token id", ylabel="score (logit)",
           xticks=range(vocabulary))
 fig.tight_layout()
-plt.show()
+plt.close(fig)
+plots.show(fig, "Notice that the lookup reads three whole rows of the table, while the reverse mode scores "
+           "every row and the bar of token 7, the row the hidden vector points along, is the highest.")
 
 # %% [markdown]
 # ## Table
@@ -472,89 +444,32 @@ plt.show()
 # | `Lambda` | `function`, `output_shape` | inferred | 0 |
 # | `Identity` | none | same as input | 0 |
 #
-# The parameter column, proved:
-
-# %%
-def params_of(layer, input_shape, dtype="float32"):
-    """Build a zero-initialized copy of `layer` (fast: no random numbers) and count its weights."""
-    config = layer.get_config()
-    config.update({key: "zeros" for key in ("kernel_initializer", "embeddings_initializer") if key in config})
-    layer = type(layer).from_config(config)
-    layer(np.ones(input_shape, dtype))
-    return layer.count_params()
-
-
-assert params_of(keras.layers.Dense(7), (1, 5)) == 5 * 7 + 7
-assert params_of(keras.layers.EinsumDense("btd,dhk->bthk", (None, 2, 4), bias_axes="hk"), (1, 3, 8)) == 8 * 2 * 4 + 2 * 4
-assert params_of(keras.layers.EinsumDense("abc,cd->abd", (None, 6)), (1, 3, 4)) == 4 * 6  # no bias_axes, no bias
-assert "output_shape" in str(expect_error(TypeError, lambda: keras.layers.EinsumDense("ab,bc->ac")))  # required
-assert params_of(keras.layers.Embedding(50, 6), (1, 3), "int32") == 50 * 6
-assert params_of(keras.layers.ReversibleEmbedding(50, 6), (1, 3), "int32") == 50 * 6
-assert params_of(keras.layers.ReversibleEmbedding(50, 6, tie_weights=False), (1, 3), "int32") == 2 * 50 * 6
-for stateless in (keras.layers.Activation("relu"), keras.layers.Masking(), keras.layers.Identity()):
-    assert params_of(stateless, (1, 3)) == 0
-print("every parameter count in the table holds")
+# (The deep dive proves the parameter column for every row.)
 
 # %% [markdown]
 # ## Example
 #
-# ### `EinsumDense` versus `Dense` + reshape in an attention projection
-#
-# The same projection can be written as `Dense(heads * head_dim)` followed by a reshape. With the
-# kernel copied across, both give identical numbers; `EinsumDense` just says it in one layer, keeps
-# the kernel in its natural `(model_dim, heads, head_dim)` shape, and lets `bias_axes` choose where
-# biases go (`bias_axes="k"` shares one bias across heads, which the `Dense` version cannot express).
-
-# %%
-flat = keras.layers.Dense(heads * head_dim)
-flat(sequence)
-kernel, bias = project.get_weights()
-flat.set_weights([kernel.reshape(model_dim, heads * head_dim), bias.reshape(heads * head_dim)])
-via_dense = to_numpy(flat(sequence)).reshape(3, 5, heads, head_dim)
-np.testing.assert_allclose(projected, via_dense, rtol=1e-5, atol=1e-5)
-
-shared_bias = keras.layers.EinsumDense("btd,dhk->bthk", output_shape=(None, heads, head_dim), bias_axes="k")
-shared_bias(sequence)
-kernel_s, bias_s = shared_bias.get_weights()
-assert bias_s.shape == (head_dim,)
-np.testing.assert_allclose(to_numpy(shared_bias(sequence)), np.einsum("btd,dhk->bthk", sequence, kernel_s) + bias_s,
-                           rtol=1e-5, atol=1e-5)
-print("EinsumDense == Dense + reshape; bias_axes='k' gives a bias of shape", bias_s.shape)
-
-# %% [markdown]
 # ### A common text model from older tutorials, fixed for Keras 3
 #
 # Older tutorials build a sentence classifier as
 # `Embedding(10000, 128, input_length=10) → Masking(0) → Dense(64) → Lambda(lambda x: x) → Dense(1)`
 # and train it on one label per sentence. Four things are wrong for Keras 3:
 #
-# 1. `input_length` no longer exists: Keras 3 accepts it only to **warn** "deprecated, just remove
-#    it", and the layer is the same without it (the sequence length comes from the input).
-# 2. `Masking(mask_value=0)` after an `Embedding` masks nothing: it looks for time steps whose
-#    **embedding vector** is all zeros, and learned vectors never are. The padding mask comes from
-#    `Embedding(mask_zero=True)`.
-# 3. `Lambda(lambda x: x)` as a placeholder is **not** `Identity()`. `Identity` supports masking; a
-#    `Lambda` without a `mask=` argument does not (its `compute_mask` returns `None`, and Keras warns
-#    that it destroys the mask). The identity lambda happens to keep the mask only because it
-#    returns the very tensor that carries it: any lambda that computes a new tensor, even
-#    `lambda x: 1.0 * x`, loses it, and the layers after it read the padding as data. A `Lambda` also
-#    saves as bytecode (shown below).
+# 1. `input_length` no longer exists: Keras 3 only warns and ignores it (the deep dive proves it).
+# 2. `Masking(mask_value=0)` after an `Embedding` masks nothing: it looks for steps whose
+#    **embedding vector** is all zeros, and learned vectors never are. Use `Embedding(mask_zero=True)`.
+# 3. `Lambda(lambda x: x)` as a placeholder is **not** `Identity()`: a `Lambda` without `mask=`
+#    drops the mask (any lambda that computes a new tensor, even `lambda x: 1.0 * x`, loses it), so
+#    the layers after it read the padding as data; `Identity` keeps it (the deep dive proves it).
 # 4. The fatal one: `Dense` acts on the last axis only, so the model outputs one score **per
-#    token**, `(None, 10, 1)`, and `fit` with one label per sentence fails on every backend
-#    (TensorFlow reports a rank mismatch, JAX and PyTorch a shape mismatch). Something must reduce
-#    the time axis first: here a `GlobalAveragePooling1D`, which averages the unmasked tokens only.
+#    token**, `(None, 10, 1)`, and `fit` with one label per sentence fails on every backend.
+#    Something must reduce the time axis first: here a `GlobalAveragePooling1D`, which averages
+#    the unmasked tokens only.
+#
+# Point 2, proved: on padded ids, `Masking(0.0)` after an `Embedding` masks no step, while
+# `mask_zero=True` masks exactly the padding.
 
 # %%
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
-    legacy = keras.layers.Embedding(100, 8, input_length=10)
-messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-assert messages == ["Argument `input_length` is deprecated. Just remove it."], messages
-assert "input_length" not in legacy.get_config()  # fails if Keras 3 still stored it
-for length in (10, 7, 23):  # the "declared" length 10 constrains nothing
-    assert tuple(legacy(np.ones((2, length), "int32")).shape) == (2, length, 8)
-print("Embedding(input_length=10) ->", messages[0])
-
 sentence_ids = rng.integers(1, 100, size=(2, 10))
 sentence_ids[:, 6:] = 0  # padding that the Masking layer is meant to mask
 after_embedding = keras.layers.Embedding(100, 8)(sentence_ids)
@@ -565,10 +480,10 @@ assert not real_mask[:, 6:].any() and real_mask[:, :6].all()
 print("Masking after Embedding masks", int((~masking_mask).sum()), "steps; mask_zero masks", int((~real_mask).sum()))
 
 # %% [markdown]
-# Point 3, proved: behind `Embedding(mask_zero=True)`, `Identity` then `GlobalAveragePooling1D`
-# averages the real tokens only (NumPy: the mean over the unpadded steps). With
-# `Lambda(lambda x: 1.0 * x)` in its place the mask is gone and the padding rows are averaged in;
-# giving the `Lambda` `mask=` (a function of the inputs and the mask) brings it back.
+# Point 4, proved: the tutorial's model (even with `mask_zero` and `Identity`) outputs
+# `(None, 10, 1)`, and `fit` on one label per sentence raises. The fixed model pools over time
+# before its last `Dense` and learns the task: sentences of 3 to 10 tokens, padded with 0, labelled
+# 1 when their tokens come from the lower half of the vocabulary.
 
 # %%
 def numpy_uniform(shape, dtype=None):
@@ -577,41 +492,6 @@ def numpy_uniform(shape, dtype=None):
     return rng.uniform(-0.5, 0.5, size=shape).astype(dtype or "float32")
 
 
-def pooled_through(middle):
-    """Embedding(mask_zero=True) -> middle -> masked average pooling, on one padded sentence."""
-    ids_in = keras.Input((None,), dtype="int32")
-    table_layer = keras.layers.Embedding(20, 4, mask_zero=True, embeddings_initializer=numpy_uniform)
-    with warnings.catch_warnings(record=True) as seen:  # Keras warns while building the model
-        warnings.simplefilter("always")
-        model = keras.Model(ids_in, keras.layers.GlobalAveragePooling1D()(middle(table_layer(ids_in))))
-        pooled = to_numpy(model(np.array([[5, 9, 3, 0, 0, 0]])))[0]
-    return pooled, to_numpy(table_layer.embeddings), [str(w.message) for w in seen]
-
-
-step_mask_3 = np.array([[True, True, False]])
-assert np.array_equal(to_numpy(keras.layers.Identity().compute_mask(x3[:1], step_mask_3)), step_mask_3)
-assert keras.layers.Lambda(lambda t: t).compute_mask(x3[:1], step_mask_3) is None  # fails if Lambda passed masks on
-
-real, padded_too = [5, 9, 3], [5, 9, 3, 0, 0, 0]
-via_identity, table_i, identity_warnings = pooled_through(keras.layers.Identity())
-via_lambda, table_l, lambda_warnings = pooled_through(keras.layers.Lambda(lambda t: 1.0 * t))
-via_masked_lambda, table_m, _ = pooled_through(keras.layers.Lambda(lambda t: 1.0 * t, mask=lambda t, m: m))
-np.testing.assert_allclose(via_identity, table_i[real].mean(axis=0), rtol=1e-5, atol=1e-6)
-np.testing.assert_allclose(via_lambda, table_l[padded_too].mean(axis=0), rtol=1e-5, atol=1e-6)
-assert not np.allclose(table_l[real].mean(axis=0), via_lambda)  # fails if the Lambda had kept the mask
-np.testing.assert_allclose(via_masked_lambda, table_m[real].mean(axis=0), rtol=1e-5, atol=1e-6)
-mask_lost = "was passed an input with a mask"  # the start of Keras's warning
-assert not any(mask_lost in m for m in identity_warnings) and any(mask_lost in m for m in lambda_warnings)
-print("Identity keeps the mask; Lambda drops it and warns:", [m for m in lambda_warnings if mask_lost in m][0][:80], "...")
-
-# %% [markdown]
-# Point 4, proved: the tutorial's model (with `mask_zero` instead of `Masking`, and `Identity`)
-# still outputs `(None, 10, 1)`, and `fit` on one label per sentence raises on every backend. The
-# fixed model pools over time before its last `Dense`; it has one output per sentence and learns
-# the task: sentences of 3 to 10 tokens, padded with 0 to length 10, labelled 1 when their tokens
-# come from the lower half of the vocabulary.
-
-# %%
 n_sentences, max_len = 200, 10
 text_labels = rng.integers(0, 2, size=n_sentences).astype("float32")
 text_ids = np.zeros((n_sentences, max_len), "int32")
@@ -650,9 +530,320 @@ print(f"fixed model: output {fixed.output_shape}, training accuracy {fixed_histo
       "and the padding does not change a sentence's score")
 
 # %% [markdown]
+# ## Proof
+#
+# ### `Lambda` is a weak fit for saved models
+#
+# A `Lambda` built from a Python `lambda` stores the function as **marshalled bytecode**, tied to
+# the Python version that wrote it; loading such a file refuses to run that code unless you pass
+# `safe_mode=False`. The same function written as a tiny `Layer` subclass saves as a class name plus
+# a config and loads safely.
+
+# %%
+scale_lambda = keras.layers.Lambda(lambda t: 3.0 * t)
+stored = scale_lambda.get_config()["function"]
+assert stored["class_name"] == "__lambda__" and "code" in stored["config"]  # bytecode, base64
+
+
+@keras.saving.register_keras_serializable(package="course06")
+class Triple(keras.layers.Layer):
+    def call(self, inputs):
+        return 3.0 * inputs
+
+
+with tempfile.TemporaryDirectory() as folder:
+    lambda_path, class_path = os.path.join(folder, "lambda.keras"), os.path.join(folder, "class.keras")
+    keras.Sequential([keras.Input((3,)), scale_lambda]).save(lambda_path)
+    keras.Sequential([keras.Input((3,)), Triple()]).save(class_path)
+    refusal = expect_error(ValueError, lambda: keras.models.load_model(lambda_path))
+    reloaded = keras.models.load_model(class_path)
+assert "safe_mode=False" in str(refusal)
+np.testing.assert_allclose(to_numpy(reloaded(v)), 3.0 * v, rtol=1e-6)
+print("Lambda file refused:", str(refusal)[:90], "...")
+
+# %% [markdown]
+# ## Application
+#
+# ### A tiny language model with tied embeddings, quantized after training
+#
+# The task: given a token, predict the next one, where the "language" is the rule
+# `next = (3 · token + 1) mod 20`. The model embeds the token with a `ReversibleEmbedding`, passes
+# it through a `Dense` layer, and scores the vocabulary with the **same** table in reverse mode.
+# After training we quantize the `Dense` layer to int8 and check the predictions survive.
+
+# %%
+VOCAB, DIM = 20, 16
+train_tokens = np.tile(np.arange(VOCAB), 5)  # every token five times: one full batch of 100
+train_next = (3 * train_tokens + 1) % VOCAB
+
+
+class TinyTiedLM(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.embed = keras.layers.ReversibleEmbedding(VOCAB, DIM, embeddings_initializer="glorot_uniform")
+        self.mix = keras.layers.Dense(DIM, activation="tanh")
+        self.out = keras.layers.Dense(DIM)
+
+    def call(self, token_ids):
+        return self.embed(self.out(self.mix(self.embed(token_ids))), reverse=True)
+
+
+lm = TinyTiedLM()
+lm.compile(optimizer=keras.optimizers.Adam(0.05), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+           metrics=["accuracy"])
+history = lm.fit(train_tokens, train_next, epochs=25, batch_size=100, verbose=0)
+all_tokens = np.arange(VOCAB)
+float_logits = to_numpy(lm(all_tokens))
+float_accuracy = np.mean(float_logits.argmax(axis=1) == (3 * all_tokens + 1) % VOCAB)
+assert lm.count_params() == VOCAB * DIM + 2 * (DIM * DIM + DIM)  # one table, used twice
+print(f"float accuracy on all {VOCAB} tokens: {float_accuracy:.0%}; parameters {lm.count_params()}")
+
+# %%
+lm.mix.quantize("int8")
+lm.out.quantize("int8")
+int8_logits = to_numpy(lm(all_tokens))
+int8_accuracy = np.mean(int8_logits.argmax(axis=1) == (3 * all_tokens + 1) % VOCAB)
+assert float_accuracy == 1.0 and int8_accuracy == 1.0
+logit_shift = np.abs(int8_logits - float_logits).max() / np.abs(float_logits).max()
+assert logit_shift < 0.05
+print(f"int8 accuracy {int8_accuracy:.0%}; logits moved by at most {logit_shift:.2%} of their range")
+
+# %%
+plots.show(plots.loss_curve(history.history, title="Tied-embedding LM: training cross-entropy per epoch"),
+           "Notice that the cross-entropy falls by several orders of magnitude over the 25 epochs, from "
+           "about 3, the cost of a uniform guess among 20 tokens.")
+
+# %% [markdown]
+# ## Key terms
+#
+# - **`KerasTensor`**: the symbolic tensor `keras.Input` returns: a shape and a dtype, no values.
+# - **Einsum equation**: `"input,kernel->output"`; letters missing from the output are summed over.
+# - **Weight tying**: one table for the input lookup and the output scores (`h @ Eᵀ`).
+# - **Mask**: a boolean `(batch, time)` tensor marking real steps, consumed by RNNs, attention, pooling.
+# - **Dtype policy**: a layer's (variable dtype, compute dtype); **quantization**: weights in fewer bits
+#   with a scale per output unit.
+
+# %% [markdown]
+# ## Summary
+#
+# - Start models with `keras.Input(shape)`; `InputSpec` gives custom layers clear shape errors.
+# - `Dense` is `x @ W + b` on the last axis only; `EinsumDense` is `einsum(equation, x, W) + b`.
+# - `Embedding` is a row lookup and `mask_zero=True` makes the padding mask; `Masking` is for float
+#   sequences. `ReversibleEmbedding` also scores the vocabulary with `h @ Eᵀ`.
+# - `Lambda` is for quick stateless code: it creates no weights (a `keras.Variable` in `arguments=`
+#   is tracked), drops masks and loads only with `safe_mode=False`. Subclass `Layer` for anything
+#   you save.
+# - Mixed policies keep float32 variables but compute in 16 bits; `quantize("int8")` stores an int8
+#   kernel with a scale per unit.
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise prints its task and how you know you are done; `ex.check(...)` says what is right and
+# what is not yet. A hint and a solution are there when you ask for them.
+
+# %% [markdown]
+# ### Exercise 06.1 · The output projection of attention
+#
+# The How section projected `(batch, time, model_dim)` to heads; this goes the other way.
+
+# %%
+ex = exercise("06.1")  # prints the task and how you know you are done
+
+
+def output_projection(heads, head_dim, model_dim):
+    ...  # your code here
+
+
+ex.check(output_projection)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 06.2 · An `InputSpec` that accepts any rank
+
+# %%
+ex = exercise("06.2")
+
+
+class SquareFour(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        ...  # your code here
+
+    def call(self, inputs):
+        return inputs * inputs
+
+
+ex.check(SquareFour)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 06.3 · A `Lambda` with a weight `fit` can train
+
+# %%
+ex = exercise("06.3")
+
+
+def make_shift_layer():
+    ...  # your code here
+
+
+ex.check(make_shift_layer)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ## Deep dive (optional)
+#
+# Proofs that are here for trust rather than understanding: the Table's parameter counts, where
+# `keras.Input`'s layer goes, Keras 2 leftovers, masks through `Lambda` and an RNN, mixed precision
+# and the arithmetic of quantization, and `Lambda` on each backend. Each subsection says what it
+# proves; they reuse names from the core path, so run that first.
+
+# %% [markdown]
+# ### The Table's parameter column, proved
+#
+# This proves each parameter count of the Table, including the two `EinsumDense` cases (with and
+# without `bias_axes`) and the tied and untied `ReversibleEmbedding`.
+
+# %%
+def params_of(layer, input_shape, dtype="float32"):
+    """Build a zero-initialized copy of `layer` (fast: no random numbers) and count its weights."""
+    config = layer.get_config()
+    config.update({key: "zeros" for key in ("kernel_initializer", "embeddings_initializer") if key in config})
+    layer = type(layer).from_config(config)
+    layer(np.ones(input_shape, dtype))
+    return layer.count_params()
+
+
+assert params_of(keras.layers.Dense(7), (1, 5)) == 5 * 7 + 7
+assert params_of(keras.layers.EinsumDense("btd,dhk->bthk", (None, 2, 4), bias_axes="hk"), (1, 3, 8)) == 8 * 2 * 4 + 2 * 4
+assert params_of(keras.layers.EinsumDense("abc,cd->abd", (None, 6)), (1, 3, 4)) == 4 * 6  # no bias_axes, no bias
+assert "output_shape" in str(expect_error(TypeError, lambda: keras.layers.EinsumDense("ab,bc->ac")))  # required
+assert params_of(keras.layers.Embedding(50, 6), (1, 3), "int32") == 50 * 6
+assert params_of(keras.layers.ReversibleEmbedding(50, 6), (1, 3), "int32") == 50 * 6
+assert params_of(keras.layers.ReversibleEmbedding(50, 6, tie_weights=False), (1, 3), "int32") == 2 * 50 * 6
+for stateless in (keras.layers.Activation("relu"), keras.layers.Masking(), keras.layers.Identity()):
+    assert params_of(stateless, (1, 3)) == 0
+print("every parameter count in the table holds")
+
+# %% [markdown]
+# ### Where the `InputLayer` behind `keras.Input` ends up
+#
+# This proves the Where section's description of `keras.Input`, for readers who inspect
+# `model.layers`: the symbolic tensor was produced by an `InputLayer`, which a functional model lists
+# among its layers and a `Sequential` model does not.
+
+# %%
+features = keras.Input(shape=(3,), name="features")
+origin = features._keras_history[0]  # the layer that produced this symbolic tensor
+assert isinstance(features, keras.KerasTensor) and isinstance(origin, keras.layers.InputLayer)
+functional = keras.Model(features, keras.layers.Dense(2)(features))
+sequential = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+print("functional:", [type(layer).__name__ for layer in functional.layers])
+print("sequential:", [type(layer).__name__ for layer in sequential.layers])
+assert [type(layer).__name__ for layer in functional.layers] == ["InputLayer", "Dense"]
+assert [type(layer).__name__ for layer in sequential.layers] == ["Dense"]
+
+# %% [markdown]
+# ### A built `Dense` checks its input with an `InputSpec` too
+#
+# This proves that built-in layers use the same mechanism as the How section's `PairwiseSquare`.
+# `Dense` sets such a spec itself once built: the kernel fixes the number of input features, so a
+# built `Dense` refuses an input with a different last axis, with the same message.
+
+# %%
+built_dense = keras.layers.Dense(2)
+built_dense(np.ones((1, 4), "float32"))
+mismatch = expect_error(ValueError, lambda: built_dense(np.ones((1, 5), "float32")))
+assert "expected axis -1 of input shape to have value 4" in str(mismatch)
+print(type(built_dense.input_spec).__name__, "| axes:", built_dense.input_spec.axes)
+
+# %% [markdown]
+# ### `EinsumDense` versus `Dense` + reshape in an attention projection
+#
+# This proves that `EinsumDense` is no new arithmetic, only a clearer way to write it. The same projection can be written as `Dense(heads * head_dim)` followed by a reshape. With the
+# kernel copied across, both give identical numbers; `EinsumDense` just says it in one layer, keeps
+# the kernel in its natural `(model_dim, heads, head_dim)` shape, and lets `bias_axes` choose where
+# biases go (`bias_axes="k"` shares one bias across heads, which the `Dense` version cannot express).
+
+# %%
+flat = keras.layers.Dense(heads * head_dim)
+flat(sequence)
+kernel, bias = project.get_weights()
+flat.set_weights([kernel.reshape(model_dim, heads * head_dim), bias.reshape(heads * head_dim)])
+via_dense = to_numpy(flat(sequence)).reshape(3, 5, heads, head_dim)
+np.testing.assert_allclose(projected, via_dense, rtol=1e-5, atol=1e-5)
+
+shared_bias = keras.layers.EinsumDense("btd,dhk->bthk", output_shape=(None, heads, head_dim), bias_axes="k")
+shared_bias(sequence)
+kernel_s, bias_s = shared_bias.get_weights()
+assert bias_s.shape == (head_dim,)
+np.testing.assert_allclose(to_numpy(shared_bias(sequence)), np.einsum("btd,dhk->bthk", sequence, kernel_s) + bias_s,
+                           rtol=1e-5, atol=1e-5)
+print("EinsumDense == Dense + reshape; bias_axes='k' gives a bias of shape", bias_s.shape)
+
+# %% [markdown]
+# ### `Embedding(input_length=...)` only warns
+#
+# This proves point 1 of the Example's text model: Keras 3 accepts `input_length` only to warn, does
+# not store it, and the layer takes any sequence length.
+
+# %%
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    legacy = keras.layers.Embedding(100, 8, input_length=10)
+messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+assert messages == ["Argument `input_length` is deprecated. Just remove it."], messages
+assert "input_length" not in legacy.get_config()  # fails if Keras 3 still stored it
+for length in (10, 7, 23):  # the "declared" length 10 constrains nothing
+    assert tuple(legacy(np.ones((2, length), "int32")).shape) == (2, length, 8)
+print("Embedding(input_length=10) ->", messages[0])
+
+# %% [markdown]
+# ### `Lambda` drops a mask, `Identity` keeps it
+#
+# This proves point 3 of the Example's text model, for anyone who uses `Lambda` as a placeholder in a
+# masked model. Behind `Embedding(mask_zero=True)`, `Identity` then `GlobalAveragePooling1D`
+# averages the real tokens only (NumPy: the mean over the unpadded steps). With
+# `Lambda(lambda x: 1.0 * x)` in its place the mask is gone and the padding rows are averaged in;
+# giving the `Lambda` `mask=` (a function of the inputs and the mask) brings it back.
+
+# %%
+def pooled_through(middle):
+    """Embedding(mask_zero=True) -> middle -> masked average pooling, on one padded sentence."""
+    ids_in = keras.Input((None,), dtype="int32")
+    table_layer = keras.layers.Embedding(20, 4, mask_zero=True, embeddings_initializer=numpy_uniform)
+    with warnings.catch_warnings(record=True) as seen:  # Keras warns while building the model
+        warnings.simplefilter("always")
+        model = keras.Model(ids_in, keras.layers.GlobalAveragePooling1D()(middle(table_layer(ids_in))))
+        pooled = to_numpy(model(np.array([[5, 9, 3, 0, 0, 0]])))[0]
+    return pooled, to_numpy(table_layer.embeddings), [str(w.message) for w in seen]
+
+
+step_mask_3 = np.array([[True, True, False]])
+assert np.array_equal(to_numpy(keras.layers.Identity().compute_mask(x3[:1], step_mask_3)), step_mask_3)
+assert keras.layers.Lambda(lambda t: t).compute_mask(x3[:1], step_mask_3) is None  # fails if Lambda passed masks on
+
+real, padded_too = [5, 9, 3], [5, 9, 3, 0, 0, 0]
+via_identity, table_i, identity_warnings = pooled_through(keras.layers.Identity())
+via_lambda, table_l, lambda_warnings = pooled_through(keras.layers.Lambda(lambda t: 1.0 * t))
+via_masked_lambda, table_m, _ = pooled_through(keras.layers.Lambda(lambda t: 1.0 * t, mask=lambda t, m: m))
+np.testing.assert_allclose(via_identity, table_i[real].mean(axis=0), rtol=1e-5, atol=1e-6)
+np.testing.assert_allclose(via_lambda, table_l[padded_too].mean(axis=0), rtol=1e-5, atol=1e-6)
+assert not np.allclose(table_l[real].mean(axis=0), via_lambda)  # fails if the Lambda had kept the mask
+np.testing.assert_allclose(via_masked_lambda, table_m[real].mean(axis=0), rtol=1e-5, atol=1e-6)
+mask_lost = "was passed an input with a mask"  # the start of Keras's warning
+assert not any(mask_lost in m for m in identity_warnings) and any(mask_lost in m for m in lambda_warnings)
+print("Identity keeps the mask; Lambda drops it and warns:", [m for m in lambda_warnings if mask_lost in m][0][:80], "...")
+
+# %% [markdown]
 # ### Keras 2 → 3: `Dense(input_dim=...)` and `input_shape=`
 #
-# Keras 2 let the first layer declare the input (`Dense(64, input_dim=784)` or
+# This proves that Keras 2 style input declarations still build, with a warning. Keras 2 let the first
+# layer declare the input (`Dense(64, input_dim=784)` or
 # `input_shape=(784,)`), and older tutorials do it throughout. Keras 3 warns and tells you to start with
 # `keras.Input(shape)`. The warning is only a warning: a `Sequential` still builds from it, but
 # every model in this course starts with `keras.Input`.
@@ -668,11 +859,9 @@ assert modern.layers[0].kernel.shape == (784, 64)
 print(legacy_messages[0][:120], "...")
 
 # %% [markdown]
-# ## Proof
-#
 # ### Masked time steps do not change a downstream RNN
 #
-# Two sequences of different lengths are padded to 6 steps with zeros. With `Masking` in front, an
+# This proves what a mask is for, ahead of the recurrent layers (notebook 09). Two sequences of different lengths are padded to 6 steps with zeros. With `Masking` in front, an
 # `LSTM`'s final output equals the output of the same LSTM run on the **unpadded** sequence alone;
 # with `return_sequences=True`, the output at a masked step repeats the last real step's output.
 # Without the mask, the padding is fed in as data and the answer changes (the `# fails if` case).
@@ -710,12 +899,15 @@ ax.plot(steps, unmasked_steps[1, :, 0], "s--", label="without Masking (zeros rea
 ax.axvspan(2.5, 6.5, color="grey", alpha=0.15, label="padded steps")
 ax.set(title="LSTM output, unit 0, of a length-2 sequence padded to 6", xlabel="time step", ylabel="output")
 ax.legend()
-plt.show()
+plt.close(fig)
+plots.show(fig, "Notice that with Masking the output stays flat after the two real steps, while without it the "
+           "zero padding keeps moving the output at every padded step.")
 
 # %% [markdown]
 # ### `ReversibleEmbedding`'s reverse mode is a matmul with the transposed table, also capped
 #
-# Shown above on random hidden vectors; here also through `logit_soft_cap=c`, which squashes the
+# This proves the reverse mode once more, through `logit_soft_cap`, an argument of the Table. Shown
+# in How on random hidden vectors; here also through `logit_soft_cap=c`, which squashes the
 # scores to `c · tanh(scores / c)` (a trick of recent language models that keeps logits in
 # `(-c, c)`).
 
@@ -730,9 +922,28 @@ assert np.abs(capped_scores).max() < 1.0 < np.abs(big_hidden @ capped_table.T).m
 print("soft cap holds: max |score| =", float(np.abs(capped_scores).max()))
 
 # %% [markdown]
+# ### Dtype policies: mixed precision
+#
+# This introduces the second way (besides quantization) to change how every core layer computes,
+# for training on GPUs and TPUs.
+# Every layer has a **dtype policy**: a **variable dtype** for its weights and a **compute dtype**
+# for `call`. `"mixed_float16"` and `"mixed_bfloat16"` keep the weights in float32 (small updates are
+# not lost) but compute in 16 bits (fast on GPUs/TPUs). Set it per layer with `dtype=`, or globally
+# with `keras.config.set_dtype_policy` (for layers created afterwards; set it back when done).
+
+# %%
+half = keras.layers.Dense(3, dtype="mixed_float16")
+half_out = half(rng.normal(size=(2, 4)).astype("float32"))
+assert (half.variable_dtype, half.compute_dtype) == ("float32", "float16")
+assert keras.backend.standardize_dtype(half.kernel.dtype) == "float32"
+assert keras.backend.standardize_dtype(half_out.dtype) == "float16"
+print(half.dtype_policy, "| kernel:", half.kernel.dtype, "| output:", half_out.dtype)
+
+# %% [markdown]
 # ### Mixed precision: float32 variables, 16-bit arithmetic
 #
-# Under the global policy `"mixed_bfloat16"` a new `Dense` keeps a float32 kernel, but its output is
+# This proves the How section's description of mixed precision with NumPy, bit by bit: useful
+# if you need to trust 16-bit results. Under the global policy `"mixed_bfloat16"` a new `Dense` keeps a float32 kernel, but its output is
 # bfloat16. The NumPy proof of "computed in bfloat16": a bfloat16 number is a float32 whose low 16
 # bits are zero, so every output, widened to float32, has zero low bits; and it is within
 # bfloat16's rounding (relative `2⁻⁸`) of the exact float32 result. The `finally` restores the
@@ -783,7 +994,8 @@ print(f"float16 max relative error {half_relative:.2e} vs bfloat16 {relative.max
 # %% [markdown]
 # ### `quantize("int8")`: the exact recipe, and a bounded error
 #
-# An independent NumPy implementation of the int8 recipe described in How (per-column kernel
+# This proves the int8 recipe of the How section and bounds the error it can make, for readers
+# who deploy quantized models. An independent NumPy implementation of the int8 recipe described in How (per-column kernel
 # scale, per-row input scale, `round`, integer matmul, divide by both scales) reproduces the
 # quantized layer's output. The error against the float layer then obeys a bound we can write down:
 # rounding moves each kernel entry by at most half a step, `max|column| / 254`, and each input by
@@ -843,7 +1055,8 @@ print(f"EinsumDense int8: max |error| {np.abs(y_e - exact_e).max():.4f} within t
 # %% [markdown]
 # ### `quantize("float8")` on a CPU
 #
-# Float8 (e4m3: 4 exponent bits, 3 mantissa bits) is meant for recent GPUs, but Keras implements it
+# This proves that float8 quantization runs (and trains) on a CPU on every backend, within a
+# bound. Float8 (e4m3: 4 exponent bits, 3 mantissa bits) is meant for recent GPUs, but Keras implements it
 # with ordinary ops that cast to float8 and back, so it **also runs on a CPU**. We checked each
 # backend: forward pass and training step, on TensorFlow, JAX and PyTorch alike. The table below is
 # that finding; the cell asserts it for the backend it runs on (change an entry and it fails).
@@ -891,42 +1104,15 @@ ax.loglog(line, line, "k--", label="error = bound")
 ax.set(title=f"Quantized Dense(32) vs float, 256 × 32 outputs ({BACKEND})", xlabel="bound for that output",
        ylabel="|quantized − float|", ylim=(1e-5, 3))
 ax.legend(markerscale=6)
-plt.show()
-
-# %% [markdown]
-# ### `Lambda` is a weak fit for saved models
-#
-# A `Lambda` built from a Python `lambda` stores the function as **marshalled bytecode**, tied to
-# the Python version that wrote it; loading such a file refuses to run that code unless you pass
-# `safe_mode=False`. The same function written as a tiny `Layer` subclass saves as a class name plus
-# a config and loads safely.
-
-# %%
-scale_lambda = keras.layers.Lambda(lambda t: 3.0 * t)
-stored = scale_lambda.get_config()["function"]
-assert stored["class_name"] == "__lambda__" and "code" in stored["config"]  # bytecode, base64
-
-
-@keras.saving.register_keras_serializable(package="course06")
-class Triple(keras.layers.Layer):
-    def call(self, inputs):
-        return 3.0 * inputs
-
-
-with tempfile.TemporaryDirectory() as folder:
-    lambda_path, class_path = os.path.join(folder, "lambda.keras"), os.path.join(folder, "class.keras")
-    keras.Sequential([keras.Input((3,)), scale_lambda]).save(lambda_path)
-    keras.Sequential([keras.Input((3,)), Triple()]).save(class_path)
-    refusal = expect_error(ValueError, lambda: keras.models.load_model(lambda_path))
-    reloaded = keras.models.load_model(class_path)
-assert "safe_mode=False" in str(refusal)
-np.testing.assert_allclose(to_numpy(reloaded(v)), 3.0 * v, rtol=1e-6)
-print("Lambda file refused:", str(refusal)[:90], "...")
+plt.close(fig)
+plots.show(fig, "Notice that every point lies below the dashed line error = bound, and that the int8 cloud sits "
+           "lower than the float8 cloud.")
 
 # %% [markdown]
 # ### A `Lambda` written with TensorFlow or JAX functions runs on one backend only
 #
-# A `Lambda` calls your function on the active backend's tensors. Written with `keras.ops`, it runs
+# This proves why every `Lambda` in this course is written with `keras.ops`. A `Lambda` calls your
+# function on the active backend's tensors. Written with `keras.ops`, it runs
 # on every backend. Written with `tf.*` functions, it works on TensorFlow only: on JAX the model
 # cannot even be built (a `tf` function cannot take JAX's symbolic tensor: `NotImplementedError`),
 # and on PyTorch the `tf` function converts the tensor through NumPy, which PyTorch refuses as soon
@@ -962,100 +1148,3 @@ squares = {"keras.ops": keras.ops.square, "tf": tf.square, "jax.numpy": jnp.squa
 seen = {library: training_outcome(square) for library, square in squares.items()}
 assert seen == {library: outcomes[BACKEND] for library, outcomes in LAMBDA_OUTCOMES.items()}, seen
 print(f"on {BACKEND}:", seen)
-
-# %% [markdown]
-# ## Application
-#
-# ### A tiny language model with tied embeddings, quantized after training
-#
-# The task: given a token, predict the next one, where the "language" is the rule
-# `next = (3 · token + 1) mod 20`. The model embeds the token with a `ReversibleEmbedding`, passes
-# it through a `Dense` layer, and scores the vocabulary with the **same** table in reverse mode.
-# After training we quantize the `Dense` layer to int8 and check the predictions survive.
-
-# %%
-VOCAB, DIM = 20, 16
-train_tokens = np.tile(np.arange(VOCAB), 5)  # every token five times: one full batch of 100
-train_next = (3 * train_tokens + 1) % VOCAB
-
-
-class TinyTiedLM(keras.Model):
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.embed = keras.layers.ReversibleEmbedding(VOCAB, DIM, embeddings_initializer="glorot_uniform")
-        self.mix = keras.layers.Dense(DIM, activation="tanh")
-        self.out = keras.layers.Dense(DIM)
-
-    def call(self, token_ids):
-        return self.embed(self.out(self.mix(self.embed(token_ids))), reverse=True)
-
-
-lm = TinyTiedLM()
-lm.compile(optimizer=keras.optimizers.Adam(0.05), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-           metrics=["accuracy"])
-history = lm.fit(train_tokens, train_next, epochs=25, batch_size=100, verbose=0)
-all_tokens = np.arange(VOCAB)
-float_logits = to_numpy(lm(all_tokens))
-float_accuracy = np.mean(float_logits.argmax(axis=1) == (3 * all_tokens + 1) % VOCAB)
-assert lm.count_params() == VOCAB * DIM + 2 * (DIM * DIM + DIM)  # one table, used twice
-print(f"float accuracy on all {VOCAB} tokens: {float_accuracy:.0%}; parameters {lm.count_params()}")
-
-# %%
-lm.mix.quantize("int8")
-lm.out.quantize("int8")
-int8_logits = to_numpy(lm(all_tokens))
-int8_accuracy = np.mean(int8_logits.argmax(axis=1) == (3 * all_tokens + 1) % VOCAB)
-assert float_accuracy == 1.0 and int8_accuracy == 1.0
-logit_shift = np.abs(int8_logits - float_logits).max() / np.abs(float_logits).max()
-assert logit_shift < 0.05
-print(f"int8 accuracy {int8_accuracy:.0%}; logits moved by at most {logit_shift:.2%} of their range")
-
-# %%
-plots.loss_curve(history.history, title="Tied-embedding LM: training cross-entropy per epoch")
-
-# %% [markdown]
-# ## Key terms
-#
-# - **`KerasTensor`**: the symbolic tensor `keras.Input` returns; it has a shape and a dtype but no
-#   values.
-# - **`InputSpec`**: a layer's declared expectations on rank, axis sizes and dtype, checked before
-#   `call`.
-# - **Einsum equation**: `"input,kernel->output"` letters naming axes; letters missing from the
-#   output are summed over.
-# - **Embedding table**: the `(vocabulary, dimension)` matrix whose rows are token vectors.
-# - **Weight tying**: using one table for the input lookup and the output scores (`h @ Eᵀ`).
-# - **Mask**: a boolean `(batch, time)` tensor marking real steps; made by `mask_zero` or `Masking`
-#   and consumed by RNNs, attention and pooling.
-# - **Dtype policy**: a layer's pair (variable dtype, compute dtype); "mixed" keeps variables in
-#   float32 and computes in 16 bits.
-# - **Quantization**: storing weights (and computing) in fewer bits with a scale per channel;
-#   abs-max int8 maps `[-max, max]` onto `[-127, 127]`.
-
-# %% [markdown]
-# ## Summary
-#
-# - Start models with `keras.Input(shape)`; `input_dim`/`input_shape` on a layer only warn, and
-#   `Embedding(input_length=...)` is gone (a warning, then ignored).
-# - `InputSpec` gives custom layers the same clear shape errors that built-in layers give.
-# - `Dense` is `x @ W + b` on the last axis; `EinsumDense` is `einsum(equation, x, W) + b` on any
-#   axes, the natural attention projection.
-# - `Embedding` is a row lookup; `mask_zero=True` produces the padding mask. `ReversibleEmbedding`
-#   also scores the vocabulary with `h @ Eᵀ`, sharing the table.
-# - `Masking` masks float steps equal to `mask_value` in every feature and sets them to 0; a
-#   downstream RNN then gives exactly the output of the unpadded sequence.
-# - `Lambda` is for throwaway code; subclass `Layer` for anything you save. Write either with
-#   `keras.ops`: a `tf.*` or `jax.numpy` function runs on one backend only. A `Lambda` drops masks;
-#   `Identity` keeps them.
-# - Mixed policies keep float32 variables but compute in float16/bfloat16; restore `"float32"`
-#   afterwards. `quantize("int8")` follows a simple abs-max recipe whose error is bounded, and
-#   `float8` runs on CPU on all three backends, with a larger error.
-
-# %% [markdown]
-# ## Exercises
-#
-# 1. Write an `EinsumDense` that maps `(batch, heads, head_dim)` back to `(batch, model_dim)` (the
-#    output projection of attention) and prove it against `np.einsum`.
-# 2. Give `PairwiseSquare` an `InputSpec(min_ndim=2, axes={-1: 4})` and show that 3-D inputs are
-#    now accepted while a last axis of 5 still fails.
-# 3. Quantize the tiny language model's `Dense` layers to `"int4"` and measure how far the logits
-#    move compared with int8.
