@@ -667,8 +667,8 @@ plots.show(fig, "Notice that Sobel x marks the pagoda's vertical edges, red or b
 #   direction matters.
 # - Output length: `valid` → `⌊(n − d(k−1) − 1)/s⌋ + 1`; `same`/`causal` → `⌈n/s⌉`; transposed
 #   `valid` → `(n−1)s + max(k, s)`, `same` → `n·s`.
-# - Parameters as in the Table (with groups only the kernel term is divided by `g`: the bias keeps
-#   `c_out`); separable layers need about `k²` times fewer for wide layers.
+# - Parameters as in the Table; with groups only the kernel term is divided by `g`, and
+#   the bias keeps `c_out`. Separable layers need about `k²` times fewer for wide layers.
 # - A transposed convolution is the transpose `Cᵀ` of the convolution matrix: a scatter-add; with
 #   stride 1 it does not upsample, and `k` a multiple of `s` avoids checkerboards.
 
