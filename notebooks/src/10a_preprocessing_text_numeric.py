@@ -84,8 +84,9 @@ print("learned mean:", to_numpy(normalizer.mean)[0], " variance:", to_numpy(norm
 # - **In the API**: `keras.layers.TextVectorization`, `Normalization`, `Discretization`,
 #   `CategoryEncoding`, `Hashing`, `HashedCrossing`, `StringLookup`, `IntegerLookup`; and
 #   `keras.layers.SpectralNormalization`, which wraps another layer's kernel.
-# - **In a pipeline**: as the first layers of the model, or inside a `tf.data` pipeline that feeds
-#   `fit` (part 10b compares the two).
+# - **In a pipeline**: as the first layers of the model (which then accepts raw numbers,
+#   and raw strings on TensorFlow only), or inside a `tf.data` pipeline that feeds `fit` (part 10b
+#   compares the two).
 # - **On the backends**: the string layers (`TextVectorization`, `StringLookup`, string `Hashing`,
 #   `HashedCrossing`) are built from TensorFlow ops, so TensorFlow must be installed, but they run
 #   under any backend and return that backend's tensors. Strings themselves cannot enter a JAX or
@@ -758,7 +759,9 @@ print("edges:", edges.round(0), " share per bin:", shares)
 # ### `SpectralNormalization`: σ(W) → 1, and after how many training calls
 #
 # This replays the wrapper's algorithm in NumPy and measures how fast it converges, for readers who
-# need to know how many training steps pass before the bound σ(W) ≈ 1 holds. To make the count exact and the same on every backend, the kernel is built with **known
+# need to know how many training steps pass before the bound σ(W) ≈ 1 holds.
+#
+# To make the count exact and the same on every backend, the kernel is built with **known
 # singular values** (2.0, 1.4, 1.2, … 0.2, so σ₁ = 2 and σ₂/σ₁ = 0.7) and the power-iteration
 # vector $u$ is set to a fixed vector. A NumPy replay of the algorithm (one power-iteration step per
 # call on the persistent $u$, then $W \leftarrow W/\hat\sigma$ with $\hat\sigma = v^\top W u$)
@@ -869,7 +872,9 @@ print(one_hot)
 # ### `Hashing`: deterministic, salt-dependent, and uniform enough
 #
 # This proves the three properties the hashing trick relies on, which you trust whenever a hashed
-# feature is used for training and serving. Determinism: two independently built layers hash 1000 ids identically (the hash has no seed or
+# feature is used for training and serving.
+#
+# Determinism: two independently built layers hash 1000 ids identically (the hash has no seed or
 # state). Salt: a salted layer assigns a different bin to most values (*fails if `salt` were
 # ignored*). Mask: the mask value goes to 0 and nothing else does. Uniformity: 1000 distinct
 # ids fill 10 bins with counts close to 100 (a χ² test: p-value above one in a thousand).

@@ -481,8 +481,8 @@ plt.close(fig)
 for index, direction in ((0, 1), (1, -1)):  # the loudest mel bin moves up (rising) or down (falling)
     peaks = spectrograms[index, :, 2:-2, 0].argmax(axis=0)
     assert direction * np.corrcoef(np.arange(len(peaks)), peaks)[0, 1] > 0.8
-plots.show(fig, "Notice that the rising sweep draws a bright line climbing from low to high mel bins across "
-           "the frames and the falling sweep its mirror image: the slope is what the small CNN learns to "
+plots.show(fig, "Notice that the rising sweep draws a bright line that climbs to higher mel bins across "
+           "the frames and the falling sweep one that descends: the slope is what the small CNN learns to "
            "tell apart.")
 
 # %% [markdown]
@@ -558,7 +558,9 @@ ex.check(spectrogram_shapes)
 # ### `Resizing` bilinear ×2.5 up, against a NumPy bilinear interpolation
 #
 # This reimplements bilinear resizing in NumPy, for readers who must reproduce Keras's pixels
-# outside Keras (in a data tool or another framework). A NumPy implementation of half-pixel bilinear resizing (source coordinate
+# outside Keras (in a data tool or another framework).
+#
+# A NumPy implementation of half-pixel bilinear resizing (source coordinate
 # $(i+0.5)\cdot s - 0.5$, clamped to the image, linear weights between the two neighbours) matches
 # Keras on a random 4 × 6 image resized to 10 × 15.
 
@@ -583,7 +585,9 @@ print("bilinear upsampling matches the NumPy half-pixel formula")
 # %% [markdown]
 # ### `crop_to_aspect_ratio=True` = central square crop, then resize
 #
-# This confirms the How section's description pixel by pixel, and measures the padding. On the 52 × 80 photo, `Resizing(40, 40, crop_to_aspect_ratio=True)` equals a plain resize of
+# This confirms the How section's description pixel by pixel, and measures the padding.
+#
+# On the 52 × 80 photo, `Resizing(40, 40, crop_to_aspect_ratio=True)` equals a plain resize of
 # columns 14–65 (the central 52 × 52 window). *Fails if the crop were taken from the left edge*.
 # With `pad_to_aspect_ratio=True`, 14 rows of zeros appear above and below (80 × 80 before the
 # resize, i.e. 7 rows at 40 × 40).
@@ -598,7 +602,9 @@ print("crop offset:", offset, "columns; padded rows of zeros at the top:", int((
 # %% [markdown]
 # ### `CenterCrop` keeps rows/columns `(H−h)//2 …`; `Rescaling` is `x·scale + offset`
 #
-# This settles the rounding of the crop offset, which decides which pixel row is lost. An odd difference (80 − 39 = 41 columns) tests the rounding: *fails if the offset were rounded
+# This settles the rounding of the crop offset, which decides which pixel row is lost.
+#
+# An odd difference (80 − 39 = 41 columns) tests the rounding: *fails if the offset were rounded
 # up* (21 instead of 20).
 
 # %%
@@ -612,7 +618,9 @@ print("CenterCrop offsets:", (52 - 31) // 2, (80 - 39) // 2)
 # ### `STFTSpectrogram` = a NumPy STFT
 #
 # This recomputes the spectrogram in NumPy, for readers who need Keras's exact window, scaling and
-# floor to compare with another audio library. NumPy frames the chirp, applies the symmetric Hann window (`np.hanning`), takes `np.fft.rfft`
+# floor to compare with another audio library.
+#
+# NumPy frames the chirp, applies the symmetric Hann window (`np.hanning`), takes `np.fft.rfft`
 # and divides by the window's L2 norm. One detail shows up only by running it: Keras floors the
 # power at `keras.config.epsilon()` = 1e-7 before the square root, so no magnitude is below
 # √1e-7 ≈ 3.2e-4 (silent bins are not 0). With that floor, Keras matches NumPy on every frame and
@@ -646,7 +654,9 @@ print("max |Keras − NumPy| magnitude:", np.abs(magnitude - np.maximum(referenc
 # ### `MelSpectrogram`: a pure tone peaks in the mel bin NumPy predicts, and `top_db` clips at 80 dB
 #
 # This identifies which mel scale Keras uses (HTK, not Slaney), which matters when you feed the
-# layer's output to a model trained with another library's features. For a 700 Hz tone, the loudest mel bin is the one whose centre (from HTK's formula, the bins
+# layer's output to a model trained with another library's features.
+#
+# For a 700 Hz tone, the loudest mel bin is the one whose centre (from HTK's formula, the bins
 # equally spaced in mel between `min_freq` and `max_freq`) is closest to m(700 Hz). *Fails if Keras
 # used Slaney's mel scale* (linear below 1 kHz), whose nearest bin differs here (asserted).
 # The dB range of any output is at most `top_db` = 80.
