@@ -13,6 +13,7 @@ myst_enable_extensions = ["dollarmath"]
 suppress_warnings = ["myst.header", "mystnb.unknown_mime_type"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "downloads"]  # offered as files, not pages
 html_theme = "sphinx_book_theme"
+templates_path = ["_templates"]  # search-button-field.html: the theme's search button, accessible
 html_title = "Keras 3 Layers course"
 html_theme_options = {
     "show_toc_level": 2,

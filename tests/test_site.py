@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ARTIFACTS, ROOT, require
-from labdriver import CHROMIUM, browser_page, free_port, wait_for_server
+from labdriver import CHROMIUM, axe_violations, browser_page, free_port, wait_for_server
 
 sys.path.insert(0, str(ROOT / "tools"))
 import website  # noqa: E402
@@ -177,6 +177,23 @@ def served(site):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_no_serious_accessibility_violation_on_any_page(served, site, record_time):
+    """axe-core's WCAG 2.0/2.1 A and AA rules on every page: no serious or critical violation."""
+    started = time.perf_counter()
+    found = {}
+    with browser_page() as page:
+        for path in sorted(site.rglob("*.html")):
+            relative = path.relative_to(site).as_posix()
+            if relative.split("/")[0] in ("_static", "_sources"):
+                continue
+            page.goto(f"{served}/{relative}")
+            problems = axe_violations(page)
+            if problems:
+                found[relative] = problems
+    record_time("website", "axe-core on every page", time.perf_counter() - started)
+    assert not found, "\n".join(f"{page}: {problems}" for page, problems in found.items())
 
 
 def test_a_browser_reads_home_section_and_search(served):

@@ -170,6 +170,7 @@ def assemble(executed: Path) -> list[str]:
     downloads = SOURCE / "downloads"
     downloads.mkdir(parents=True)
     shutil.copy2(ROOT / "site" / "conf.py", SOURCE / "conf.py")
+    shutil.copytree(ROOT / "site" / "_templates", SOURCE / "_templates")
 
     without_outputs, names = [], {}
     for path in section_notebooks():
