@@ -133,11 +133,11 @@ assert dense_named.get_config()["activation"] == "gelu"  # stored by name
 # ## Why
 #
 # The activation decides **what a network can represent** (without it, only linear maps) and **how
-# well it trains**: the gradient that reaches early layers is multiplied by `f'` once per layer.
-# If `f'` is often 0 (a ReLU whose input is always negative) a unit stops learning; if `f'` is
-# always small (a sigmoid's is at most 1/4) the gradient shrinks geometrically with depth
-# (Application). The output activation also decides **what the outputs mean**: probabilities (`sigmoid`, `softmax`), log-probabilities (`log_softmax`), any real
-# number (`linear`).
+# well it trains**: the gradient that reaches early layers is multiplied by `f'` once per layer. If
+# `f'` is often 0 (a ReLU whose input is always negative) a unit stops learning; if `f'` is always
+# small (a sigmoid's is at most 1/4) the gradient shrinks geometrically with depth (Application).
+# The output activation also decides **what the outputs mean**: probabilities (`sigmoid`,
+# `softmax`), log-probabilities (`log_softmax`), any real number (`linear`).
 
 # %% [markdown]
 # ## When
@@ -781,6 +781,7 @@ for name, lowest_at in {"silu": -1.278, "gelu": -0.752, "mish": -1.192}.items():
 # %% [markdown]
 # ### Every activation equals its NumPy formula, from −50 to 50 and at exactly 0
 #
+# This proves the Table row by row, so that you can reason about any activation from its formula.
 # The grid `xs` holds 0 exactly, the kinks (±0.5, ±1, ±3, 6) and large magnitudes (up to ±50).
 # NumPy computes in float64; Keras in float32. (±50 cannot catch an overflow: `exp` overflows in
 # float32 only above about 88.7. The next cell tests the overflow claim at ±100.)
@@ -831,10 +832,10 @@ print(f"{len(numpy_formulas) + 1} elementwise activations match NumPy on {xs.siz
 # %% [markdown]
 # ### `softplus` and `log_sigmoid` stay finite where the textbook formula overflows
 #
-# At x = ±100, `exp(100)` overflows float32, so the textbook `log(1 + exp(x))` and
-# `−log(1 + exp(−x))`, computed with `keras.ops` in float32, give ∞ and −∞. Keras's `softplus`
-# and `log_sigmoid` return the exact 100 and −100 (NumPy's `logaddexp` in float64). Fails if Keras
-# used the textbook formula.
+# This proves the Pros section's claim of numerical care. At x = ±100, `exp(100)` overflows float32,
+# so the textbook `log(1 + exp(x))` and `−log(1 + exp(−x))`, computed with `keras.ops` in float32,
+# give ∞ and −∞. Keras's `softplus` and `log_sigmoid` return the exact 100 and −100 (NumPy's
+# `logaddexp` in float64). Fails if Keras used the textbook formula.
 
 # %%
 edges = np.float32([-100.0, 100.0])
@@ -850,7 +851,9 @@ print("softplus(±100):", to_numpy(act.softplus(edges)), "| log(1 + exp(x)):", t
 # %% [markdown]
 # ### Keyword arguments change exactly what the formula says
 #
-# Each check uses values where ignoring the option would give a different answer.
+# This proves every option of the Table, each on values where ignoring it would give a different
+# answer. `relu` with all three options computes (x if x > threshold else 0), clipped to
+# [0, max_value] when `max_value` is set, minus negative_slope·max(threshold − x, 0).
 
 # %%
 # leaky_relu: slope 0.1 instead of 0.2 (fails if negative_slope were ignored: -3 -> -0.6, not -0.3)
@@ -892,7 +895,8 @@ np.testing.assert_allclose(to_numpy(act.squareplus(xs, b=1)), (v + np.sqrt(v**2 
 # %% [markdown]
 # ### The dips of the smooth ReLU-likes: the minima stated in the Table
 #
-# `silu`, `gelu`, `mish` and `hard_silu` go slightly negative before rising. On a fine grid, Keras's
+# This proves the Table's ranges for the four activations that go slightly negative before rising.
+# On a fine grid, Keras's
 # lowest value matches the Table (to 0.001) and the minimum of the NumPy formula.
 
 # %%
@@ -913,17 +917,18 @@ for name, stated in stated_minimum.items():
 # %% [markdown]
 # ### A bug in `sparsemax` (Keras 3.15.1), proved, and a correct version
 #
-# `sparsemax(z)` is the point of the probability simplex closest to `z`: `max(zᵢ − τ, 0)`, where,
-# with the entries sorted in decreasing order and `k` the number that stay positive,
-# τ = (z₍₁₎ + … + z₍ₖ₎ − 1)/k. The pinned Keras (3.15.1, all backends) computes τ from the **sum of
-# the cumulative sums** over the support instead of the k-th cumulative sum. The two agree when a
-# single entry survives (`k = 1`, as with the logits above), and differ as soon as two or more do:
-# the output then does not even sum to 1. This is keras-team/keras issue #23425, fixed upstream by
-# pull request #23469 after 3.15.1. The cell reproduces the bug in NumPy, proves that Keras does
-# exactly that, and writes a correct `sparsemax` with `keras.ops`, proved against the textbook
-# algorithm. The bug is asserted only on the Keras versions known to have it (listed in
-# `helpers.known_bugs`); on any other Keras the cell asserts the correct sparsemax instead, and
-# fails with a message if the bug is still there.
+# This proves a bug that matters if you use `sparsemax` with the pinned Keras, and gives a correct
+# version. `sparsemax(z)` is the point of the probability simplex closest to `z`: `max(zᵢ − τ, 0)`,
+# where, with the entries sorted in decreasing order and `k` the number that stay positive, τ =
+# (z₍₁₎ + … + z₍ₖ₎ − 1)/k. The pinned Keras (3.15.1, all backends) computes τ from the **sum of the
+# cumulative sums** over the support instead of the k-th cumulative sum. The two agree when a single
+# entry survives (`k = 1`, as with the logits above), and differ as soon as two or more do: the
+# output then does not even sum to 1. This is keras-team/keras issue #23425, fixed upstream by pull
+# request #23469 after 3.15.1. The cell reproduces the bug in NumPy, proves that Keras does exactly
+# that, and writes a correct `sparsemax` with `keras.ops`, proved against the textbook algorithm.
+# The bug is asserted only on the Keras versions known to have it (listed in `helpers.known_bugs`);
+# on any other Keras the cell asserts the correct sparsemax instead, and fails with a message if the
+# bug is still there.
 
 # %%
 def numpy_sparsemax(z, axis=-1, keras_bug=False):
@@ -1031,7 +1036,8 @@ plots.show(fig, "Notice that the Keras curve (dotted) leaves the corrected ramp 
 # %% [markdown]
 # ### Vector-valued activations along a chosen axis
 #
-# On a 4×4 matrix, `axis=0` normalizes each **column** and `axis=-1` each **row**; the results
+# This proves that `axis` chooses what is normalized: on a 4×4 matrix, `axis=0` normalizes each
+# **column** and `axis=-1` each **row**; the results
 # differ, and each matches NumPy along its axis. `sparsemax` is checked against the NumPy algorithm
 # above (Keras with its bug; the corrected `sparsemax_fixed` without it).
 
@@ -1065,7 +1071,8 @@ print("exact zeros in sparsemax rows:", (sparse == 0).sum(axis=-1))
 # %% [markdown]
 # ### `hard_silu` is piecewise quadratic, with the derivative autodiff finds
 #
-# Its autodiff derivative is a ramp (2x + 3)/6 on (−3, 3), not a constant: the middle piece is a
+# This proves the Table's middle piece x(x + 3)/6: its autodiff derivative is a ramp (2x + 3)/6 on
+# (−3, 3), not a constant: the middle piece is a
 # parabola, not a line.
 
 # %%
@@ -1078,7 +1085,8 @@ np.testing.assert_array_equal(derivative(act.hard_silu, [-4.0, 4.0]), [0.0, 1.0]
 # %% [markdown]
 # ### `get`, `serialize`, `deserialize`: a round trip for every activation
 #
-# For each of the 30 activation functions, `serialize` gives a name, and `get` and `deserialize`
+# This proves that every activation survives saving by name: for each of the 30 functions,
+# `serialize` gives a name, and `get` and `deserialize`
 # of that name give back the very same function. The aliases serialize to their canonical names.
 # A custom function registered with `keras.saving.register_keras_serializable` round-trips too, and
 # so does a layer config.
@@ -1126,9 +1134,10 @@ print(f"hard_sigmoid(1) = {got[4]:.4f} (Keras 2: {keras2[4]:.1f});",
       f"hard_sigmoid(2.5) = {got[5]:.4f} (Keras 2: {keras2[5]:.1f})")
 
 # %% [markdown]
-# **`leaky_relu(x, alpha=0.1)` → `leaky_relu(x, negative_slope=0.1)`.** The function has no `alpha`
-# (a `TypeError`, so Keras 2 code that passes `alpha` to the function crashes); its default slope is 0.2. The `LeakyReLU` **layer**
-# still accepts `alpha` with a deprecation `UserWarning`, and its default slope is 0.3.
+# **`leaky_relu(x, alpha=0.1)` → `leaky_relu(x, negative_slope=0.1)`.** The function
+# has no `alpha` (a `TypeError`, so Keras 2 code that passes `alpha` to the function crashes); its
+# default slope is 0.2. The `LeakyReLU` **layer** still accepts `alpha` with a deprecation
+# `UserWarning`, and its default slope is 0.3.
 
 # %%
 expect_error(TypeError, lambda: act.leaky_relu(points, alpha=0.1))

@@ -70,9 +70,9 @@ def figure(nrows=1, ncols=1, figsize=None, **subplot_kwargs):
 # creates. You choose it with the layer's `*_initializer` arguments (`kernel_initializer`,
 # `bias_initializer`, ...), either as an object or as its name.
 #
-# `Dense` starts its kernel with `GlorotUniform` and its bias with `Zeros`. The cell checks both: every
-# kernel value lies inside Glorot's limit √(6 / (fan-in + fan-out)), and the bias is zero. Then a
-# `Constant` kernel makes the output easy to predict in NumPy.
+# `Dense` starts its kernel with `GlorotUniform` and its bias with `Zeros`. The cell checks both:
+# every kernel value lies inside Glorot's limit √(6 / (fan-in + fan-out)), and the bias is zero.
+# Then a `Constant` kernel makes the output easy to predict in NumPy.
 
 # %%
 dense = keras.layers.Dense(300)
@@ -935,9 +935,10 @@ plots.show(fig, "Notice that WᵀW of the orthogonal kernel is exactly the ident
 #
 # This proves the How section's description of `Orthogonal`, and how a kernel of higher rank is
 # flattened to (product of all but the last dimension, last dimension) first. Checked in NumPy on a
-# tall (50×20), a wide (20×50) and a (3, 3, 4, 8) kernel (flattened to 36×8), with gain 1.5. A random normal matrix fails the same check (its WᵀW is only near a
-# multiple of I). And the mean square of the entries is exactly gain²/max(rows, cols): each of the
-# min(rows, cols) orthonormal columns (or rows) has a square-sum of gain².
+# tall (50×20), a wide (20×50) and a (3, 3, 4, 8) kernel (flattened to 36×8), with gain 1.5. A
+# random normal matrix fails the same check (its WᵀW is only near a multiple of I). And the mean
+# square of the entries is exactly gain²/max(rows, cols): each of the min(rows, cols) orthonormal
+# columns (or rows) has a square-sum of gain².
 
 # %%
 gain = 1.5
@@ -1003,10 +1004,10 @@ plots.show(fig, "Notice that channel k = 0 of the real side is the Hann window i
 # %% [markdown]
 # ### A spectrogram from a `Conv1D` with `STFT` kernels
 #
-# This shows the STFT kernels at work, and proves the result against NumPy: two `Conv1D` layers without bias, one with the real and one with the imaginary STFT kernel,
-# stride 16, turn a chirp (a tone whose pitch rises) into a spectrogram: the magnitude
-# √(real² + imag²) per frame and frequency. NumPy computes the same thing frame by frame with
-# `np.fft.rfft`.
+# This shows the STFT kernels at work, and proves the result against NumPy: two `Conv1D` layers
+# without bias, one with the real and one with the imaginary STFT kernel, stride 16, turn a chirp (a
+# tone whose pitch rises) into a spectrogram: the magnitude √(real² + imag²) per frame and
+# frequency. NumPy computes the same thing frame by frame with `np.fft.rfft`.
 
 # %%
 rate, seconds = 1024, 2.0
