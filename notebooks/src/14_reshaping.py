@@ -50,6 +50,7 @@ from sklearn.datasets import load_digits, load_sample_image
 
 from helpers import plots
 from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 rng = np.random.default_rng(0)
@@ -258,7 +259,7 @@ print("padding = np.pad with zeros")
 # | `"area"` | yes | `ValueError` | `ValueError` |
 #
 # The constructor accepts every name; the refusal comes at the first call. Bilinear is proved in
-# detail below.
+# detail in the deep dive; the Picture shows where it samples.
 
 # %%
 same(keras.layers.UpSampling1D(3)(x1), np.repeat(x1, 3, axis=1))
@@ -282,37 +283,12 @@ for interpolation in interpolations:
 print(keras.backend.backend(), "runs:", sorted(runs_on), "| refuses:", sorted(set(interpolations) - runs_on))
 
 # %% [markdown]
-# ### Keras 2 → 3
-#
-# - Keras 2 examples pass `input_shape=` to the first layer
-#   (`Reshape((64, 64, 3), input_shape=(12288,))`). Keras 3 warns against it: start the model with
-#   `keras.Input(shape)` instead. Proved below.
-# - A common mistake: `Reshape((64, 64, 3))` followed directly by `Dense(10, activation="softmax")`
-#   does not make a 10-class classifier: `Dense` acts on the last axis, so the output is
-#   (64, 64, 10). Proved below; put a `Flatten` (or pooling) in between.
-# - The name is `ZeroPadding2D`, one word; `ZeroPadding 2D` (with a space) is a syntax error.
-
-# %%
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
-    keras.layers.Reshape((2, 3), input_shape=(6,))
-assert any("Do not pass an `input_shape`" in str(w.message) for w in caught)
-print("Keras 3 warns:", str(caught[0].message)[:80], "...")
-
-no_flatten = keras.Sequential([keras.Input((12288,)), keras.layers.Reshape((64, 64, 3)),
-                               keras.layers.Dense(10, activation="softmax")])
-assert no_flatten.output_shape == (None, 64, 64, 10)  # not (None, 10)
-print("Reshape -> Dense without Flatten, output:", no_flatten.output_shape)
-expect_error(SyntaxError, lambda: compile("from keras.layers import ZeroPadding 2D", "<cell>", "exec"))
-assert hasattr(keras.layers, "ZeroPadding2D")
-
-# %% [markdown]
 # ## Pros
 #
 # - No weights, no training: they cannot overfit, and they cost (almost) nothing.
 # - Inside the model, so the saved model takes the raw input shape.
 # - Exact: except bilinear and the other interpolations, the output contains only input values (or
-#   zeros), proved with exact equality below.
+#   zeros), proved with exact equality in How.
 # - `compute_output_shape` tells you the shape before any data flows.
 
 # %% [markdown]
@@ -358,7 +334,8 @@ for ax, (title, image) in zip(axes, views.items(), strict=True):
 axes[0].set_ylabel("row")
 fig.suptitle("Reshaping layers on china.jpg (downscaled): shapes change, pixels are moved, not learned",
              fontweight="bold")
-fig
+plots.show(fig, "Notice that on one pixel scale the 25×32 crop is smaller than the 43×64 original, the zero "
+           "padding adds a black frame, and the 3× upsamplings of the crop are blocky (nearest) or smooth (bilinear).")
 
 # %% [markdown]
 # ### `Reshape` is not `Permute`
@@ -382,7 +359,8 @@ for ax, (title, values) in zip(axes, panels.items(), strict=True):
     ax.set_xlabel("axis 2")
     ax.set_ylabel("axis 1")
     ax.grid(False)
-fig
+plots.show(fig, "Notice that Reshape((3, 2)) refills the rows in the reading order 0, 1, 2, 3, 4, 5, while "
+           "Permute((2, 1)) turns the input row 0, 1, 2 into the first column.")
 
 # %% [markdown]
 # ### Where bilinear upsampling samples: pixel centres
@@ -391,8 +369,8 @@ fig
 # pixel as a unit square and samples the input at the **centres** of the output pixels: output
 # pixel $i$ reads input coordinate $(i + 0.5)/s - 0.5$, clamped to the first and last pixel. The
 # other common convention, "align corners", maps the first and last output pixels exactly onto
-# the first and last input pixels; its samples are drawn too. The Proof section shows that Keras
-# matches the first and not the second.
+# the first and last input pixels; its samples are drawn too. The cell asserts that Keras
+# matches the first on this row; the deep dive proves it on whole images, against both conventions.
 
 # %%
 row = np.array([0.0, 3.0, 1.0, 2.0], "float32")
@@ -410,7 +388,9 @@ ax.set_xlabel("position in input pixel units")
 ax.set_ylabel("value")
 ax.set_title("UpSampling2D(size=(1, 3), interpolation='bilinear') on one row")
 ax.legend(loc="upper right", fontsize=8)
-fig
+np.testing.assert_allclose(keras_row, np.interp(centres, np.arange(4), row), rtol=1e-6, atol=1e-6)  # at the centres
+plots.show(fig, "Notice that the Keras samples (squares) sit at output-pixel centres and repeat the end pixels "
+           "where they are clamped, while the align-corners crosses spread evenly from the first pixel to the last.")
 
 # %% [markdown]
 # ## Table
@@ -492,103 +472,6 @@ print("ZeroPadding2D(1) + valid conv == same conv:", tuple(padded_out.shape))
 # %% [markdown]
 # ## Proof
 #
-# ### Exact values: every layer equals its NumPy rebuild, on non-symmetric cases
-#
-# Each case is chosen so that a plausible mistake shows: asymmetric crops and pads (swapping
-# start and end fails), different factors per axis (swapping axes fails), a `Permute` of three
-# axes (reversing them fails), `channels_first` layouts. Inputs are distinct integers, so equality
-# locates every value.
-
-# %%
-def np_crop(x, crops):
-    """Crop the spatial axes 1..k of a channels-last array by ((start, end), ...)."""
-    index = [slice(None)] + [slice(a, x.shape[i + 1] - b) for i, (a, b) in enumerate(crops)] + [slice(None)]
-    return x[tuple(index)]
-
-
-cases = [
-    ("Reshape((2, -1, 3))", keras.layers.Reshape((2, -1, 3)), grid(2, 4, 6), lambda x: x.reshape(2, 2, 4, 3)),
-    ("Flatten", keras.layers.Flatten(), grid(2, 3, 4, 5), lambda x: x.reshape(2, 60)),
-    ("Flatten(channels_first)", keras.layers.Flatten(data_format="channels_first"), grid(2, 3, 4, 5),
-     lambda x: x.transpose(0, 2, 3, 1).reshape(2, 60)),
-    ("RepeatVector(3)", keras.layers.RepeatVector(3), grid(2, 5), lambda x: np.stack([x] * 3, axis=1)),
-    ("Permute((2, 3, 1))", keras.layers.Permute((2, 3, 1)), grid(2, 3, 4, 5),
-     lambda x: x.transpose(0, 2, 3, 1)),
-    ("Cropping1D((2, 1))", keras.layers.Cropping1D((2, 1)), grid(2, 9, 3), lambda x: np_crop(x, [(2, 1)])),
-    ("Cropping2D(((2, 1), (0, 3)))", keras.layers.Cropping2D(((2, 1), (0, 3))), grid(2, 7, 8, 3),
-     lambda x: np_crop(x, [(2, 1), (0, 3)])),
-    ("Cropping2D channels_first", keras.layers.Cropping2D(((2, 1), (0, 3)), data_format="channels_first"),
-     grid(2, 3, 7, 8), lambda x: x[:, :, 2:-1, 0:-3]),
-    ("Cropping3D(((1, 0), (0, 2), (1, 1)))", keras.layers.Cropping3D(((1, 0), (0, 2), (1, 1))),
-     grid(2, 4, 5, 6, 2), lambda x: np_crop(x, [(1, 0), (0, 2), (1, 1)])),
-    ("ZeroPadding1D((0, 3))", keras.layers.ZeroPadding1D((0, 3)), grid(2, 4, 3),
-     lambda x: np.pad(x, ((0, 0), (0, 3), (0, 0)))),
-    ("ZeroPadding2D(((2, 0), (1, 3)))", keras.layers.ZeroPadding2D(((2, 0), (1, 3))), grid(2, 3, 4, 2),
-     lambda x: np.pad(x, ((0, 0), (2, 0), (1, 3), (0, 0)))),
-    ("ZeroPadding3D(((1, 0), (0, 2), (1, 1)))", keras.layers.ZeroPadding3D(((1, 0), (0, 2), (1, 1))),
-     grid(2, 2, 3, 4, 2), lambda x: np.pad(x, ((0, 0), (1, 0), (0, 2), (1, 1), (0, 0)))),
-    ("UpSampling1D(2)", keras.layers.UpSampling1D(2), grid(2, 4, 3), lambda x: np.repeat(x, 2, axis=1)),
-    ("UpSampling2D((3, 2))", keras.layers.UpSampling2D((3, 2)), grid(2, 2, 3, 2),
-     lambda x: np.repeat(np.repeat(x, 3, axis=1), 2, axis=2)),
-    ("UpSampling2D channels_first", keras.layers.UpSampling2D((3, 2), data_format="channels_first"),
-     grid(2, 2, 2, 3), lambda x: np.repeat(np.repeat(x, 3, axis=2), 2, axis=3)),
-    ("UpSampling3D((2, 1, 3))", keras.layers.UpSampling3D((2, 1, 3)), grid(2, 2, 3, 2, 2),
-     lambda x: np.repeat(np.repeat(x, 2, axis=1), 3, axis=3)),
-]
-for name, layer, x, numpy_version in cases:
-    same(layer(x), numpy_version(x))
-    assert tuple(layer.compute_output_shape(x.shape)) == numpy_version(x).shape, name
-print(f"{len(cases)} layer configurations equal their NumPy rebuilds exactly (values and shapes)")
-
-# fails if Permute reversed the axes instead, or if Reshape transposed:
-assert not np.array_equal(to_numpy(keras.layers.Permute((2, 3, 1))(grid(1, 3, 4, 5))),
-                          grid(1, 3, 4, 5).transpose(0, 3, 2, 1).reshape(1, 4, 5, 3))
-assert not np.array_equal(to_numpy(keras.layers.Reshape((3, 2))(grid(1, 2, 3))),
-                          grid(1, 2, 3).transpose(0, 2, 1))
-
-# %% [markdown]
-# ### `UpSampling2D(interpolation="bilinear")`: half-pixel centres, found by running
-#
-# The NumPy version samples input coordinate $(i + 0.5)/s - 0.5$ for output pixel $i$, clamps it to
-# $[0, n-1]$, and interpolates linearly between the two nearest input pixels, separately along
-# rows and columns. It matches Keras on a random image with different factors per axis, and on the
-# downscaled photograph; the align-corners convention $i\,(n-1)/(ns-1)$ does not, so the test
-# tells the conventions apart.
-
-# %%
-def linear_along(x, axis, factor, align_corners=False):
-    n = x.shape[axis]
-    out_index = np.arange(n * factor)
-    if align_corners:
-        coord = out_index * (n - 1) / (n * factor - 1)
-    else:
-        coord = np.clip((out_index + 0.5) / factor - 0.5, 0, n - 1)
-    low = np.floor(coord).astype(int)
-    high = np.minimum(low + 1, n - 1)
-    shape = [1] * x.ndim
-    shape[axis] = -1
-    frac = (coord - low).reshape(shape)
-    return np.take(x, low, axis=axis) * (1 - frac) + np.take(x, high, axis=axis) * frac
-
-
-def bilinear_numpy(x, size, align_corners=False):
-    """Bilinear upsampling of a (batch, H, W, C) array by integer factors, in NumPy."""
-    return linear_along(linear_along(x, 1, size[0], align_corners), 2, size[1], align_corners)
-
-
-x = rng.normal(size=(2, 5, 4, 3)).astype("float32")
-keras_bilinear = to_numpy(keras.layers.UpSampling2D((2, 3), interpolation="bilinear")(x))
-np.testing.assert_allclose(keras_bilinear, bilinear_numpy(x, (2, 3)), rtol=1e-5, atol=1e-5)
-assert not np.allclose(keras_bilinear, bilinear_numpy(x, (2, 3), align_corners=True), atol=1e-2)
-# on the photograph:
-np.testing.assert_allclose(to_numpy(keras.layers.UpSampling2D(2, interpolation="bilinear")(batch)),
-                           bilinear_numpy(batch, (2, 2)), rtol=1e-5, atol=1e-5)
-# the picture's single row:
-np.testing.assert_allclose(keras_row, np.interp(centres, np.arange(4), row), rtol=1e-6, atol=1e-6)
-print("bilinear = half-pixel centres, clamped at the borders; not align-corners")
-print("first output row of [0, 3, 1, 2] upsampled by 3:", np.round(keras_row, 3))
-
-# %% [markdown]
 # ### Nothing lost, nothing made up: nearest upsampling and the pad → crop round trip
 #
 # Nearest upsampling only copies: average-pooling its output with the same factor gives back the
@@ -671,10 +554,12 @@ axes[0, 0].set_ylabel("input")
 axes[1, 0].set_ylabel("rebuilt")
 fig.suptitle(f"Autoencoder Reshape → conv/pool → UpSampling2D → conv → Flatten (test MSE {mse:.3f})",
              fontweight="bold")
-fig
+plots.show(fig, "Notice that each rebuilt digit in the bottom row is a blurred but recognisable copy of the "
+           "input above it.")
 
 # %%
-plots.layer_stack(autoencoder)
+plots.show(plots.layer_stack(autoencoder), "Notice that only the four Conv2D boxes are blue: Reshape, MaxPooling2D, UpSampling2D and "
+           "Flatten carry no weights (0 params).")
 
 # %% [markdown]
 # ## Key terms
@@ -709,8 +594,183 @@ plots.layer_stack(autoencoder)
 # %% [markdown]
 # ## Exercises
 #
-# 1. Write `np_upsample3d` and prove `UpSampling3D(size=(2, 2, 3), data_format="channels_first")`.
-# 2. Prove that `Cropping2D` with `cropping=((a, b), (c, d))` undoes `ZeroPadding2D` with the same
-#    argument for random `a, b, c, d`.
-# 3. Find out experimentally what `interpolation="nearest"` does for a factor of 3 and whether it
-#    equals `np.repeat`.
+# Each exercise prints its task and how you know you are done; `ex.check(...)` tells you what is
+# right and what is not yet. Hints and solutions appear only when you uncomment their line.
+
+# %% [markdown]
+# ### Exercise 14.1 · `UpSampling3D` with channels first, in NumPy
+#
+# Rebuild one layer with one NumPy function, on the layout where axes are easiest to mix up.
+
+# %%
+ex = exercise("14.1")  # prints the task and how you know you are done
+
+
+def upsample3d_channels_first(x, size):
+    ...  # your code here
+
+
+ex.check(upsample3d_channels_first)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 14.2 · Where does each value go?
+#
+# Predict on paper first, as in the Picture's `Reshape` and `Permute` panels.
+
+# %%
+ex = exercise("14.2")
+
+predicted = None  # a dict {"a": [[...], ...], "b": ..., "c": ...}: one nested list per layer
+
+ex.check(predicted)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 14.3 · Crop a skip connection to fit
+#
+# The U-Net situation of Example 3, for any two sizes.
+
+# %%
+ex = exercise("14.3")
+
+
+def crop_for_skip(encoder_hw, decoder_hw):
+    ...  # your code here
+
+
+ex.check(crop_for_skip)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ## Deep dive (optional)
+#
+# The parts below are there for trust rather than for understanding: every layer value by value,
+# bilinear upsampling on whole images, and Keras 2 habits. Nothing in the core path depends on them.
+
+# %% [markdown]
+# ### Exact values: every layer equals its NumPy rebuild, on non-symmetric cases
+#
+# This checks sixteen configurations value by value, so you can trust the Table's NumPy column
+# beyond the cases How ran. Each case is chosen so that a plausible mistake shows: asymmetric crops and pads (swapping
+# start and end fails), different factors per axis (swapping axes fails), a `Permute` of three
+# axes (reversing them fails), `channels_first` layouts. Inputs are distinct integers, so equality
+# locates every value.
+
+# %%
+def np_crop(x, crops):
+    """Crop the spatial axes 1..k of a channels-last array by ((start, end), ...)."""
+    index = [slice(None)] + [slice(a, x.shape[i + 1] - b) for i, (a, b) in enumerate(crops)] + [slice(None)]
+    return x[tuple(index)]
+
+
+cases = [
+    ("Reshape((2, -1, 3))", keras.layers.Reshape((2, -1, 3)), grid(2, 4, 6), lambda x: x.reshape(2, 2, 4, 3)),
+    ("Flatten", keras.layers.Flatten(), grid(2, 3, 4, 5), lambda x: x.reshape(2, 60)),
+    ("Flatten(channels_first)", keras.layers.Flatten(data_format="channels_first"), grid(2, 3, 4, 5),
+     lambda x: x.transpose(0, 2, 3, 1).reshape(2, 60)),
+    ("RepeatVector(3)", keras.layers.RepeatVector(3), grid(2, 5), lambda x: np.stack([x] * 3, axis=1)),
+    ("Permute((2, 3, 1))", keras.layers.Permute((2, 3, 1)), grid(2, 3, 4, 5),
+     lambda x: x.transpose(0, 2, 3, 1)),
+    ("Cropping1D((2, 1))", keras.layers.Cropping1D((2, 1)), grid(2, 9, 3), lambda x: np_crop(x, [(2, 1)])),
+    ("Cropping2D(((2, 1), (0, 3)))", keras.layers.Cropping2D(((2, 1), (0, 3))), grid(2, 7, 8, 3),
+     lambda x: np_crop(x, [(2, 1), (0, 3)])),
+    ("Cropping2D channels_first", keras.layers.Cropping2D(((2, 1), (0, 3)), data_format="channels_first"),
+     grid(2, 3, 7, 8), lambda x: x[:, :, 2:-1, 0:-3]),
+    ("Cropping3D(((1, 0), (0, 2), (1, 1)))", keras.layers.Cropping3D(((1, 0), (0, 2), (1, 1))),
+     grid(2, 4, 5, 6, 2), lambda x: np_crop(x, [(1, 0), (0, 2), (1, 1)])),
+    ("ZeroPadding1D((0, 3))", keras.layers.ZeroPadding1D((0, 3)), grid(2, 4, 3),
+     lambda x: np.pad(x, ((0, 0), (0, 3), (0, 0)))),
+    ("ZeroPadding2D(((2, 0), (1, 3)))", keras.layers.ZeroPadding2D(((2, 0), (1, 3))), grid(2, 3, 4, 2),
+     lambda x: np.pad(x, ((0, 0), (2, 0), (1, 3), (0, 0)))),
+    ("ZeroPadding3D(((1, 0), (0, 2), (1, 1)))", keras.layers.ZeroPadding3D(((1, 0), (0, 2), (1, 1))),
+     grid(2, 2, 3, 4, 2), lambda x: np.pad(x, ((0, 0), (1, 0), (0, 2), (1, 1), (0, 0)))),
+    ("UpSampling1D(2)", keras.layers.UpSampling1D(2), grid(2, 4, 3), lambda x: np.repeat(x, 2, axis=1)),
+    ("UpSampling2D((3, 2))", keras.layers.UpSampling2D((3, 2)), grid(2, 2, 3, 2),
+     lambda x: np.repeat(np.repeat(x, 3, axis=1), 2, axis=2)),
+    ("UpSampling2D channels_first", keras.layers.UpSampling2D((3, 2), data_format="channels_first"),
+     grid(2, 2, 2, 3), lambda x: np.repeat(np.repeat(x, 3, axis=2), 2, axis=3)),
+    ("UpSampling3D((2, 1, 3))", keras.layers.UpSampling3D((2, 1, 3)), grid(2, 2, 3, 2, 2),
+     lambda x: np.repeat(np.repeat(x, 2, axis=1), 3, axis=3)),
+]
+for name, layer, x, numpy_version in cases:
+    same(layer(x), numpy_version(x))
+    assert tuple(layer.compute_output_shape(x.shape)) == numpy_version(x).shape, name
+print(f"{len(cases)} layer configurations equal their NumPy rebuilds exactly (values and shapes)")
+
+# fails if Permute reversed the axes instead, or if Reshape transposed:
+assert not np.array_equal(to_numpy(keras.layers.Permute((2, 3, 1))(grid(1, 3, 4, 5))),
+                          grid(1, 3, 4, 5).transpose(0, 3, 2, 1).reshape(1, 4, 5, 3))
+assert not np.array_equal(to_numpy(keras.layers.Reshape((3, 2))(grid(1, 2, 3))),
+                          grid(1, 2, 3).transpose(0, 2, 1))
+
+# %% [markdown]
+# ### `UpSampling2D(interpolation="bilinear")`: half-pixel centres, found by running
+#
+# This proves on whole images what the Picture showed on one row, which matters if you compare
+# Keras with another library's resize. The NumPy version samples input coordinate $(i + 0.5)/s - 0.5$ for output pixel $i$, clamps it to
+# $[0, n-1]$, and interpolates linearly between the two nearest input pixels, separately along
+# rows and columns. It matches Keras on a random image with different factors per axis, and on the
+# downscaled photograph; the align-corners convention $i\,(n-1)/(ns-1)$ does not, so the test
+# tells the conventions apart.
+
+# %%
+def linear_along(x, axis, factor, align_corners=False):
+    n = x.shape[axis]
+    out_index = np.arange(n * factor)
+    if align_corners:
+        coord = out_index * (n - 1) / (n * factor - 1)
+    else:
+        coord = np.clip((out_index + 0.5) / factor - 0.5, 0, n - 1)
+    low = np.floor(coord).astype(int)
+    high = np.minimum(low + 1, n - 1)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    frac = (coord - low).reshape(shape)
+    return np.take(x, low, axis=axis) * (1 - frac) + np.take(x, high, axis=axis) * frac
+
+
+def bilinear_numpy(x, size, align_corners=False):
+    """Bilinear upsampling of a (batch, H, W, C) array by integer factors, in NumPy."""
+    return linear_along(linear_along(x, 1, size[0], align_corners), 2, size[1], align_corners)
+
+
+x = rng.normal(size=(2, 5, 4, 3)).astype("float32")
+keras_bilinear = to_numpy(keras.layers.UpSampling2D((2, 3), interpolation="bilinear")(x))
+np.testing.assert_allclose(keras_bilinear, bilinear_numpy(x, (2, 3)), rtol=1e-5, atol=1e-5)
+assert not np.allclose(keras_bilinear, bilinear_numpy(x, (2, 3), align_corners=True), atol=1e-2)
+# on the photograph:
+np.testing.assert_allclose(to_numpy(keras.layers.UpSampling2D(2, interpolation="bilinear")(batch)),
+                           bilinear_numpy(batch, (2, 2)), rtol=1e-5, atol=1e-5)
+print("bilinear = half-pixel centres, clamped at the borders; not align-corners")
+print("first output row of [0, 3, 1, 2] upsampled by 3:", np.round(keras_row, 3))
+
+# %% [markdown]
+# ### Keras 2 → 3
+#
+# This is for reading older code and its common mistakes:
+#
+# - Keras 2 examples pass `input_shape=` to the first layer
+#   (`Reshape((64, 64, 3), input_shape=(12288,))`). Keras 3 warns against it: start the model with
+#   `keras.Input(shape)` instead. Proved below.
+# - A common mistake: `Reshape((64, 64, 3))` followed directly by `Dense(10, activation="softmax")`
+#   does not make a 10-class classifier: `Dense` acts on the last axis, so the output is
+#   (64, 64, 10). Proved below; put a `Flatten` (or pooling) in between.
+# - The name is `ZeroPadding2D`, one word; `ZeroPadding 2D` (with a space) is a syntax error.
+
+# %%
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    keras.layers.Reshape((2, 3), input_shape=(6,))
+assert any("Do not pass an `input_shape`" in str(w.message) for w in caught)
+print("Keras 3 warns:", str(caught[0].message)[:80], "...")
+
+no_flatten = keras.Sequential([keras.Input((12288,)), keras.layers.Reshape((64, 64, 3)),
+                               keras.layers.Dense(10, activation="softmax")])
+assert no_flatten.output_shape == (None, 64, 64, 10)  # not (None, 10)
+print("Reshape -> Dense without Flatten, output:", no_flatten.output_shape)
+expect_error(SyntaxError, lambda: compile("from keras.layers import ZeroPadding 2D", "<cell>", "exec"))
+assert hasattr(keras.layers, "ZeroPadding2D")
