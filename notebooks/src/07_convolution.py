@@ -34,9 +34,8 @@ from helpers.setup import start
 ENV = start(seed=42)
 
 # %% [markdown]
-# The tools: Keras, NumPy (with `sliding_window_view`, which gives every window of an array as a
-# view), SciPy's `correlate2d`/`convolve2d` as a second independent reference, scikit-learn's
-# bundled sample photograph, and matplotlib with the course style.
+# The tools: Keras, NumPy (`sliding_window_view` gives every window of an array), SciPy's
+# `correlate2d`/`convolve2d` as a second reference, a bundled photograph, and the course helpers.
 
 # %%
 import itertools
@@ -218,7 +217,8 @@ def run(layer, x):
 # `Conv1D(filters, kernel_size, strides=1, padding="valid", dilation_rate=1, groups=1, ...)` on
 # `(batch, steps, channels)`. Here with three channels, stride 2 and `"same"` padding, and with
 # dilation 2 and `"causal"` padding (pad only on the left, so output `t` never sees inputs after
-# `t`).
+# `t`). With dilation `d` the `k` taps sit `d` apart, so one output sees a window `d(k − 1) + 1`
+# samples wide, its **receptive field**; each further stride-1 layer widens it by `d(k − 1)`.
 
 # %%
 sequence = rng.normal(size=(2, 11, 3)).astype("float32")
