@@ -374,7 +374,8 @@ grid = np.linspace(-0.3, 0.3, 400)  # the same axis for every panel, so that wid
 for ax, name in zip(axes.flat, picture_names, strict=False):
     result = init_explorer.explore(name, 400, 300, mode="fan_avg", distribution="untruncated_normal", seed=1)
     values, law = result["values"].ravel(), result["theory"]
-    ax.hist(values, bins=90, range=(-0.3, 0.3), density=True, color="#bbbbbb")
+    counts, edges = np.histogram(values, bins=90, range=(-0.3, 0.3), density=True)
+    ax.stairs(counts, edges, fill=True, color="#bbbbbb")  # one shape, not 90 bars: faster to draw
     ax.plot(grid, law.density(grid), color=plots.ACCENT, lw=1.8)
     if law.bound is not None and law.kind != "orthogonal":
         ax.axvline(-law.bound, color="#333333", ls="--", lw=1)
