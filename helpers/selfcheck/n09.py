@@ -109,7 +109,8 @@ def _keras_params(kind, features, units, reset_after):
     import keras
 
     options = {"reset_after": reset_after} if kind == "GRU" else {}
-    layer = getattr(keras.layers, kind)(units, **options)
+    cheap = {"kernel_initializer": "zeros", "recurrent_initializer": "zeros"}  # fast on every backend
+    layer = getattr(keras.layers, kind)(units, **options, **cheap)
     layer.build((None, 7, features))
     return layer.count_params()
 
@@ -172,8 +173,9 @@ def recurrent_params(kind, features, units, reset_after=True):
 def _keras_shapes(kind, batch, time, units, return_sequences, return_state):
     import keras
 
-    layer = getattr(keras.layers, kind)(units, return_sequences=return_sequences, return_state=return_state)
-    result = layer(np.zeros((batch, time, 2), "float32"))
+    layer = getattr(keras.layers, kind)(units, return_sequences=return_sequences, return_state=return_state,
+                                        kernel_initializer="zeros", recurrent_initializer="zeros")
+    result = layer(keras.Input(batch_shape=(batch, time, 2)))  # symbolic: the shapes without computing
     result = result if isinstance(result, list | tuple) else [result]
     return [tuple(int(n) for n in r.shape) for r in result]
 

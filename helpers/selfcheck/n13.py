@@ -120,7 +120,7 @@ def _keras_mha_shapes(d_q, d_v, num_heads, key_dim, value_dim, output_shape):
     import keras
 
     layer = keras.layers.MultiHeadAttention(num_heads=num_heads, key_dim=key_dim, value_dim=value_dim,
-                                            output_shape=output_shape)
+                                            output_shape=output_shape, kernel_initializer="zeros")
     layer.build((None, 3, d_q), (None, 4, d_v))
     return {w.path.split("/", 1)[1]: tuple(w.shape) for w in layer.weights}
 
@@ -207,7 +207,7 @@ def _keras_window_pattern(length, window, causal):
     import keras
 
     layer = keras.layers.GroupQueryAttention(head_dim=2, num_query_heads=2, num_key_value_heads=1,
-                                             sliding_window=window)
+                                             sliding_window=window, kernel_initializer="zeros")  # uniform
     x = np.random.default_rng(length).normal(size=(1, length, 4)).astype("float32")
     _, weights = layer(x, x, use_causal_mask=causal, return_attention_scores=True)
     return keras.ops.convert_to_numpy(weights)[0, 0] > 0
