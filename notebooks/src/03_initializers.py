@@ -362,9 +362,8 @@ assert not np.array_equal(by_name[0].get_weights()[0], by_name[1].get_weights()[
 #
 # ### Every random initializer against its theory
 #
-# Each panel is a histogram (as a density) of one initializer's values for a kernel of shape
-# (400, 300), with the theoretical density on top and the theoretical bounds as dashed lines. The
-# curves come from `helpers.explorers.initializers.theory`, which works from the formulas alone.
+# Each panel is a histogram (as a density) of one initializer's values for a (400, 300) kernel, with
+# the density and bounds that `helpers.explorers.initializers.theory` computes from the formulas.
 
 # %%
 picture_names = ["random_normal", "random_uniform", "truncated_normal", "orthogonal", "glorot_normal", "he_normal",
@@ -602,10 +601,9 @@ plots.show(fig, "Notice that He + ReLU and LeCun + SELU stay inside the shaded b
                 f"{stds['RandomNormal(0.01) + ReLU'][-1]:.0e} at layer 20.")
 
 # %% [markdown]
-# The proof: He + ReLU and LeCun + SELU stay within a factor of 2 of their first layer at every one
-# of the 20 layers, and Glorot + tanh ends below half of its first layer. (The deep dive recomputes
-# the stacks in NumPy, checks the predicted rate of RandomNormal(0.01) + ReLU, and measures the
-# default, `GlorotUniform`, under ReLU.)
+# The proof: He + ReLU and LeCun + SELU stay within a factor of 2 of their first layer at all 20
+# layers; Glorot + tanh ends below half of its first. (The deep dive recomputes the stacks in NumPy
+# and measures the default, `GlorotUniform`, under ReLU.)
 
 # %%
 for label in ("He normal + ReLU", "LeCun normal + SELU"):
