@@ -1341,16 +1341,17 @@ print(
 # ### Twenty kernels in one draw: `input_axes` and `output_axes`
 #
 # This shows how to draw all 20 kernels with one call, and why two arguments of the
-# `VarianceScaling` family are then needed: Keras reads a (20, 256, 256) shape as a convolution
+# `VarianceScaling` family are then needed: Keras reads a (20, n, n) shape as a convolution
 # kernel with a receptive field of 20, so every weight comes out √20 times too small, unless
 # `input_axes=[1], output_axes=[2]` say which axes hold the fans.
 
 # %%
-he_bound = 2 * math.sqrt(2 / width) / TRUNC_STD
-one_draw = to_numpy(ini.HeNormal(seed=100, input_axes=[1], output_axes=[2])((depth, width, width)))
-check_moments(one_draw, 0.0, math.sqrt(2 / width), bound=he_bound, allowed_outside=ALLOWED_OUTSIDE)
-as_conv = to_numpy(ini.HeNormal(seed=100)((depth, width, width)))  # fan-in read as 20·256
-check_moments(as_conv, 0.0, math.sqrt(2 / (depth * width)), bound=he_bound / math.sqrt(depth),
+n_fan = 128  # 20 kernels of 128×128 here, to keep the sample small
+he_bound = 2 * math.sqrt(2 / n_fan) / TRUNC_STD
+one_draw = to_numpy(ini.HeNormal(seed=100, input_axes=[1], output_axes=[2])((depth, n_fan, n_fan)))
+check_moments(one_draw, 0.0, math.sqrt(2 / n_fan), bound=he_bound, allowed_outside=ALLOWED_OUTSIDE)
+as_conv = to_numpy(ini.HeNormal(seed=100)((depth, n_fan, n_fan)))  # fan-in read as 20·128
+check_moments(as_conv, 0.0, math.sqrt(2 / (depth * n_fan)), bound=he_bound / math.sqrt(depth),
               allowed_outside=ALLOWED_OUTSIDE)
 print(f"std with the fan axes {one_draw.std():.4f}, read as a conv kernel {as_conv.std():.4f} (ratio √20)")
 
