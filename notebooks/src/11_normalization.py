@@ -15,11 +15,7 @@
 # spread, and then applies a learned scale and shift. The five Keras layers differ in **which
 # numbers form a group**: the same feature across a batch (`BatchNormalization`), all features of
 # one sample (`LayerNormalization`, `RMSNormalization`), one vector's length (`UnitNormalization`),
-# or a block of channels of one sample (`GroupNormalization`). This notebook proves each formula
-# against NumPy along its axes, follows `BatchNormalization`'s moving statistics step by step,
-# settles the questions people get wrong (biased or unbiased variance? epsilon inside or outside the
-# square root? which way round is `momentum`?), and shows what normalization does to the activations
-# of a deep stack.
+# or a block of channels of one sample (`GroupNormalization`).
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/11_normalization.ipynb)
 
@@ -51,6 +47,7 @@ from sklearn.datasets import load_digits
 from helpers import plots
 from helpers.fullbatch import train_full_batch
 from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 rng = np.random.default_rng(0)  # every synthetic tensor below comes from this generator
@@ -66,12 +63,12 @@ def figure(nrows=1, ncols=1, **kwargs):
 # %% [markdown]
 # ## What
 #
-# Every layer here computes, for each group of numbers $x_1,\dots,x_n$ that share statistics,
+# Every layer here computes, for each group of numbers x₁, …, xₙ that share statistics,
 #
 # $$y_i = \gamma\,\frac{x_i - \mu}{\sqrt{\sigma^2 + \epsilon}} + \beta,\qquad
 # \mu = \tfrac1n\textstyle\sum_i x_i,\quad \sigma^2 = \tfrac1n\sum_i (x_i-\mu)^2 ,$$
 #
-# with a learned scale $\gamma$ and shift $\beta$ (RMS normalization drops $\mu$ and $\beta$; unit
+# with a learned scale γ and shift β (RMS normalization drops μ and β; unit
 # normalization divides by the vector's length and learns nothing). The difference between the
 # layers is the **group**. On a `(batch, features)` tensor, `BatchNormalization` normalizes each
 # **column** (one feature over the batch), `LayerNormalization` each **row** (one sample over its
@@ -96,7 +93,7 @@ print("LayerNormalization row means:   ", by_row.mean(axis=1).round(6))
 # - **In a model**: after a `Dense` or convolution and usually before its activation (CNNs,
 #   classic MLPs), or at the entrance of each block of a Transformer ("pre-norm"), where
 #   `LayerNormalization` or `RMSNormalization` sits.
-# - **In the weights**: the learned $\gamma$ and $\beta$ are trainable; `BatchNormalization` also
+# - **In the weights**: the learned γ and β are trainable; `BatchNormalization` also
 #   keeps a **moving mean and moving variance**, non-trainable, used at inference. The cell lists
 #   what each layer holds for 6 features.
 
@@ -148,14 +145,13 @@ assert layers_here["BatchNormalization"].count_params() == 4 * channels  # fails
 # %% [markdown]
 # ## Who
 #
-# - **Vision models**: ResNet, EfficientNet and most CNNs use `BatchNormalization` after each
-#   convolution; detection and segmentation models with batches of 1–2 images per device switch to
-#   `GroupNormalization`.
+# - **Vision models**: ResNet and most CNNs use `BatchNormalization` after each convolution;
+#   detection and segmentation models with 1–2 images per device use `GroupNormalization`.
 # - **Language models**: BERT and GPT-2 use `LayerNormalization`; Llama, Gemma and Mistral use
 #   `RMSNormalization`.
-# - **Retrieval and face recognition**: `UnitNormalization` on the embedding before a cosine loss.
-# - **Anyone fine-tuning**: the moving statistics and the `trainable` flag of `BatchNormalization`
-#   are the classic trap, proved below.
+# - **Retrieval**: `UnitNormalization` on the embedding before a cosine loss.
+# - **Anyone fine-tuning**: `BatchNormalization`'s moving statistics and `trainable` flag are the
+#   classic trap, proved below.
 
 # %% [markdown]
 # ## How
@@ -190,8 +186,8 @@ assert np.allclose(train_out.std(0), 1, atol=1e-2) and not np.allclose(infer_out
 #
 # `LayerNormalization(axis=-1, epsilon=1e-3, center=True, scale=True)`. Here `axis` names the axes
 # **normalized over**, for each sample separately (the opposite convention to batch
-# normalization!). There is no training/inference difference and no moving statistics. $\gamma$ and
-# $\beta$ have the shape of the normalized axes.
+# normalization!). There is no training/inference difference and no moving statistics. γ and
+# β have the shape of the normalized axes.
 
 # %%
 sequence = rng.normal(size=(2, 5, 4)).astype("float32")  # (batch, time, features)
@@ -247,24 +243,21 @@ assert abs((out**2).mean() - 1) < 1e-4 and out.mean() > 0  # RMS 1, mean not rem
 # %% [markdown]
 # ## Pros
 #
-# - Keeps activations on one scale through any depth; makes training faster and less sensitive to
-#   the initialization and the learning rate.
-# - `LayerNormalization`, `RMSNormalization`, `GroupNormalization` and `UnitNormalization` treat
-#   each sample alone: same result at any batch size, in training and at inference.
-# - Cheap: a few reductions per layer, and at most $2C$ **trainable** parameters for $C$ channels
-#   (γ and β); `BatchNormalization` also stores its two moving statistics, $4C$ weights in all (the
-#   What cell counts them).
-# - `BatchNormalization` folds into the previous layer at inference (it is then an affine map).
+# - Keeps activations on one scale through any depth; training is faster and less sensitive to the
+#   initialization and the learning rate.
+# - Layer, RMS, group and unit normalization treat each sample alone: the same result at any batch
+#   size, in training and at inference.
+# - Cheap: a few reductions, at most 2C **trainable** parameters for C channels (γ and β);
+#   `BatchNormalization` also stores its two moving statistics, 4C weights in all (the Where cell
+#   counts them).
 
 # %% [markdown]
 # ## Cons
 #
-# - `BatchNormalization` behaves **differently in training and inference**, depends on batch size
-#   (noisy with small batches), and its moving statistics can lag behind or mismatch the data
-#   (fine-tuning, distribution shift).
-# - Its output for one sample depends on the other samples of the batch during training.
-# - Per-sample normalizations throw away the input's overall scale (and, except RMS, its mean),
-#   which a model may need; the learned $\gamma$, $\beta$ must learn it back.
+# - `BatchNormalization` behaves **differently in training and inference**, is noisy with small
+#   batches, mixes the samples of a batch, and its moving statistics can lag behind the data.
+# - Per-sample normalizations throw away the input's overall scale (and, except RMS, its mean);
+#   γ and β must learn it back.
 # - `GroupNormalization` needs the channel count divisible by `groups`.
 
 # %% [markdown]
@@ -274,29 +267,19 @@ assert abs((out**2).mean() - 1) < 1e-4 and out.mean() > 0  # RMS 1, mean not rem
 #
 # A batch of 4 samples with 6 channels, each channel holding 4 spatial positions (here flattened to
 # one axis). Each colour is one set of numbers that shares a mean and variance. Batch normalization
-# pools **across samples**; the others stay inside one sample. The colour maps are computed from the
-# same groupings that the Proof section checks against NumPy.
+# pools **across samples**; the others stay inside one sample.
 
 # %%
-def group_ids(kind, batch=4, channels=6, positions=4, groups=3):
-    """An integer label per (sample, channel, position): equal labels share statistics."""
-    n, c, p = np.meshgrid(np.arange(batch), np.arange(channels), np.arange(positions), indexing="ij")
-    if kind == "Batch":
-        return c
-    if kind == "Layer":
-        return n
-    if kind == "Group":
-        return n * groups + c // (channels // groups)
-    return n * channels + c  # instance normalization: one group per (sample, channel)
-
-
-kinds = {"Batch": "BatchNormalization", "Layer": "LayerNormalization", "Group": "GroupNormalization(groups=3)",
-         "Instance": "GroupNormalization(groups=-1)"}
+sample, position, channel = np.indices((4, 4, 6))  # one row per (sample, position), one column per channel
+groupings = {  # equal numbers = one group sharing a mean and variance
+    "BatchNormalization": channel,  # each channel, across all samples
+    "LayerNormalization": sample,  # each sample, all channels
+    "GroupNormalization(groups=3)": sample * 3 + channel // 2,  # each sample, 2 consecutive channels
+    "GroupNormalization(groups=-1)": sample * 6 + channel,  # each sample and channel (instance norm)
+}
 fig, axes = figure(1, 4, figsize=(13, 3.4), sharey=True)
-for ax, (kind, title) in zip(axes, kinds.items(), strict=True):
-    labels = group_ids(kind)  # (batch, channels, positions)
-    image = labels.transpose(0, 2, 1).reshape(4 * 4, 6)  # rows: sample × position, cols: channel
-    ax.imshow(image % 20, cmap="tab20", aspect="auto", interpolation="nearest")
+for ax, (title, labels) in zip(axes, groupings.items(), strict=True):
+    ax.imshow(labels.reshape(16, 6) % 20, cmap="tab20", aspect="auto", interpolation="nearest")
     ax.set_title(title, fontsize=10)
     ax.set_xlabel("channel")
     ax.set_yticks([1.5, 5.5, 9.5, 13.5], [f"sample {i}" for i in range(4)])
@@ -304,7 +287,8 @@ for ax, (kind, title) in zip(axes, kinds.items(), strict=True):
         ax.axhline(boundary, color="black", lw=1.5)
     ax.grid(False)
 fig.suptitle("Each colour = one group of numbers normalized together (4 positions per sample)", y=1.02)
-fig
+plots.show(fig, "Notice that BatchNormalization's colours run down whole columns through all four samples, while "
+           "the other layers' groups stay inside one sample: one group per sample, three, or one per channel.")
 
 # %% [markdown]
 # ### Activations through a deep stack, with and without normalization
@@ -313,7 +297,8 @@ fig
 # normal batch. Without normalization, each layer roughly halves the variance (Glorot is sized for
 # linear layers, and ReLU zeroes half the signal), so the spread shrinks geometrically. Putting a
 # `BatchNormalization`, `LayerNormalization` or `RMSNormalization` before each ReLU restores
-# the spread at every layer. No training is involved: this is the network on its first step.
+# the spread at every layer. No training is involved: this is the network on its first step. The
+# cell asserts both claims before drawing them.
 
 # %%
 def deep_stack(normalization, depth=20, width=64, seed=0):
@@ -328,17 +313,14 @@ def deep_stack(normalization, depth=20, width=64, seed=0):
     return stack
 
 
-def activation_trace(stack, inputs):
-    """Std of the activations after every ReLU, and the activations after the 1st, 10th and 20th."""
-    stds, snapshots, h = [], {}, inputs
+def activation_spread(stack, inputs):
+    """The standard deviation of the activations after every ReLU of the stack."""
+    stds, h = [], inputs
     for layer in stack:
         h = layer(h, training=True) if isinstance(layer, keras.layers.BatchNormalization) else layer(h)
         if isinstance(layer, keras.layers.ReLU):
-            values = to_numpy(h)
-            stds.append(values.std())
-            if len(stds) in (1, 10, 20):
-                snapshots[len(stds)] = values.ravel()
-    return np.array(stds), snapshots
+            stds.append(to_numpy(h).std())
+    return np.array(stds)
 
 
 deep_inputs = rng.normal(size=(128, 64)).astype("float32")
@@ -348,52 +330,39 @@ variants = {
     "LayerNormalization": keras.layers.LayerNormalization,
     "RMSNormalization": keras.layers.RMSNormalization,
 }
-traces = {label: activation_trace(deep_stack(norm), deep_inputs) for label, norm in variants.items()}
+spreads = {label: activation_spread(deep_stack(norm), deep_inputs) for label, norm in variants.items()}
+print({label: f"{stds[0]:.3f} -> {stds[-1]:.2e}" for label, stds in spreads.items()})
 
-fig, (left, *right) = figure(1, 4, figsize=(14, 3.6), gridspec_kw={"width_ratios": [1.4, 1, 1, 1]})
-for label, (stds, _) in traces.items():
-    left.semilogy(np.arange(1, 21), stds, marker=".", label=label)
-left.set(xlabel="layer", ylabel="std of activations (log scale)", title="Spread of the activations by depth")
-left.legend(fontsize=8)
-bins = np.linspace(-9, 1, 60)
-for ax, depth in zip(right, (1, 10, 20), strict=True):
-    for label in ("no normalization", "BatchNormalization"):
-        values = traces[label][1][depth]
-        ax.hist(np.log10(values[values > 0]), bins=bins, alpha=0.6, label=label, density=True)
-    ax.set(xlabel="log10(activation), positive part", ylabel="density", title=f"after layer {depth}")
-right[0].legend(fontsize=8)
-fig
-
-# %% [markdown]
-# The claim in numbers: without normalization the spread at layer 20 is below 1 % of the spread at
-# layer 1 (about $0.7^{19} \approx 10^{-3}$ of it); with any of the three normalizations it stays within a
-# factor of 2 of layer 1's.
-
-# %%
-plain = traces["no normalization"][0]
-assert plain[-1] < 0.01 * plain[0], plain[[0, -1]]
+plain = spreads["no normalization"]
+assert plain[-1] < 0.01 * plain[0], plain[[0, -1]]  # shrinks more than a hundredfold
 for label in ("BatchNormalization", "LayerNormalization", "RMSNormalization"):
-    stds = traces[label][0]
-    assert 0.5 < stds[-1] / stds[0] < 2, (label, stds[[0, -1]])
-print({label: f"{stds[0]:.3f} -> {stds[-1]:.2e}" for label, (stds, _) in traces.items()})
+    stds = spreads[label]
+    assert 0.5 < stds[-1] / stds[0] < 2, (label, stds[[0, -1]])  # stays within a factor of 2
+
+fig, ax = figure(figsize=(8, 3.6))
+for (label, stds), style in zip(spreads.items(), ["-", "--", "-.", ":"], strict=True):
+    ax.semilogy(np.arange(1, 21), stds, marker=".", linestyle=style, label=label)
+ax.set(xlabel="layer", ylabel="std of activations (log scale)", title="Spread of the activations by depth")
+ax.legend(fontsize=8)
+plots.show(fig, "Notice that without normalization the spread of the activations falls steadily, by more than a "
+           "hundredfold over 20 layers, while with batch, layer or RMS normalization it stays flat.")
 
 # %% [markdown]
 # ## Table
 #
 # For an input of shape `(N, H, W, C)` (channels last); `G` = groups. Every formula here is proved
-# against NumPy in the Proof section.
+# against NumPy, batch normalization's in the Proof section, the others' in the deep dive.
 #
 # | Layer | Statistics over | Formula | Weights | Defaults | Train ≠ inference? |
 # |---|---|---|---|---|---|
-# | `BatchNormalization` | N, H, W (per channel) | $\gamma\frac{x-\mu_B}{\sqrt{\sigma_B^2+\epsilon}}+\beta$, $\sigma_B^2$ biased | γ, β (C) + moving mean, var (C) | momentum 0.99, ε 1e-3 | **yes** |
+# | `BatchNormalization` | N, H, W (per channel) | $\gamma\frac{x-\mu_B}{\sqrt{\sigma_B^2+\epsilon}}+\beta$, biased variance | γ, β (C) + moving mean, var (C) | momentum 0.99, ε 1e-3 | **yes** |
 # | `LayerNormalization` | `axis` (default last), per sample | $\gamma\frac{x-\mu}{\sqrt{\sigma^2+\epsilon}}+\beta$ | γ, β (shape of `axis`) | ε 1e-3 | no |
 # | `GroupNormalization` | H, W and C/G consecutive channels, per sample | same, per group | γ, β (C) | groups 32, ε 1e-3 | no |
 # | `RMSNormalization` | `axis`, per sample | $\text{scale}\cdot\frac{x}{\sqrt{\overline{x^2}+\epsilon}}$ | scale (shape of `axis`) | ε 1e-6 | no |
 # | `UnitNormalization` | `axis`, per sample | $\frac{x}{\max(\lVert x\rVert_2,\,10^{-12})}$ | none | | no |
 #
-# Moving statistics (batch normalization, training mode only):
-# $\text{moving} \leftarrow m\cdot\text{moving} + (1-m)\cdot\text{batch statistic}$, with
-# $m$ = `momentum`.
+# Moving statistics (batch normalization, training mode only) follow `momentum`, proved step by step
+# below.
 
 # %% [markdown]
 # ## Example
@@ -402,7 +371,7 @@ print({label: f"{stds[0]:.3f} -> {stds[-1]:.2e}" for label, (stds, _) in traces.
 #
 # ### `BatchNormalization` in a CNN, between convolution and activation
 #
-# The convolution drops its bias (`use_bias=False`) because the following $\beta$ does the same job.
+# The convolution drops its bias (`use_bias=False`) because the following β does the same job.
 
 # %%
 cnn = keras.Sequential([
@@ -422,7 +391,7 @@ print(cnn.count_params(), "parameters;", sum(int(np.prod(v.shape)) for v in cnn.
 #
 # The Transformer pattern `x + f(norm(x))`: the normalization sits at the entrance of the block, and
 # the residual path keeps the raw `x`. Both norms give a block of the same shape and near-equal
-# parameter counts (RMS has no $\beta$).
+# parameter counts (RMS has no β).
 
 # %%
 def pre_norm_block(norm_layer, width=16):
@@ -452,28 +421,15 @@ np.testing.assert_allclose(bn_single, 0, atol=1e-6)  # x - mean(x) = 0 when the 
 assert np.abs(gn_single).max() > 0.5
 
 # %% [markdown]
-# ### `UnitNormalization` for cosine similarity
-#
-# After unit normalization a dot product is the cosine of the angle between the two vectors.
-
-# %%
-a, b = rng.normal(size=(2, 1, 5)).astype("float32")
-unit_layer = keras.layers.UnitNormalization()
-dot = float(np.sum(to_numpy(unit_layer(a)) * to_numpy(unit_layer(b))))
-cosine = float(np.sum(a * b) / (np.linalg.norm(a) * np.linalg.norm(b)))
-print(f"dot of unit vectors {dot:.6f}, cosine {cosine:.6f}")
-assert abs(dot - cosine) < 1e-6
-
-# %% [markdown]
 # ## Proof
 #
-# Each layer against an independent NumPy implementation, on inputs chosen so that a plausible wrong
-# version gives a different number.
+# `BatchNormalization` against NumPy in both modes (the other layers' proofs are in the deep dive),
+# on inputs chosen so that a plausible wrong version gives a different number.
 #
 # ### `BatchNormalization`, training mode: the batch's **biased** variance
 #
-# Statistics are taken over the batch (and spatial) axes; the variance divides by $n$, not $n-1$.
-# A batch of 4 makes the two differ by a factor 4/3. $\gamma$, $\beta$ are set to non-trivial
+# Statistics are taken over the batch (and spatial) axes; the variance divides by n, not n − 1.
+# A batch of 4 makes the two differ by a factor 4/3. γ, β are set to non-trivial
 # values so that a mix-up between them shows.
 
 # %%
@@ -546,169 +502,6 @@ bn.trainable = True
 print("inference and frozen calls used the moving statistics and did not change them")
 
 # %% [markdown]
-# ### `BatchNormalization` on images: statistics per channel over batch, height and width
-
-# %%
-images = rng.normal(size=(3, 4, 5, 2)).astype("float32") * np.array([1.0, 5.0], "float32")
-out = to_numpy(keras.layers.BatchNormalization()(images, training=True))
-mean, var = images.mean(axis=(0, 1, 2)), images.var(axis=(0, 1, 2))
-np.testing.assert_allclose(out, (images - mean) / np.sqrt(var + 1e-3), rtol=1e-4, atol=1e-4)
-print("per-channel statistics over (N, H, W):", mean.round(3), var.round(3))
-
-# %% [markdown]
-# ### `LayerNormalization` along its axes, and epsilon **inside** the square root
-#
-# The layer divides by $\sqrt{\sigma^2 + \epsilon}$, not by $\sigma + \epsilon$. The two agree for
-# large variances, so the test uses inputs whose variance ($\approx 10^{-4}$) is smaller than
-# $\epsilon = 10^{-3}$: inside the root the output's spread is $\approx\sqrt{10^{-4}/1.1\cdot10^{-3}}
-# \approx 0.3$; outside it would be $\approx 0.9$.
-
-# %%
-def numpy_layer_norm(x, axes, eps, eps_inside=True):
-    mean = x.mean(axis=axes, keepdims=True)
-    var = x.var(axis=axes, keepdims=True)
-    return (x - mean) / (np.sqrt(var + eps) if eps_inside else np.sqrt(var) + eps)
-
-
-small = (rng.normal(size=(2, 5, 4)) * 1e-2).astype("float32")  # (batch, time, features)
-for axes in (-1, [1, 2]):
-    out = to_numpy(keras.layers.LayerNormalization(axis=axes, epsilon=1e-3)(small))
-    np.testing.assert_allclose(out, numpy_layer_norm(small, tuple(np.atleast_1d(axes)), 1e-3), rtol=1e-4, atol=1e-5)
-    outside = numpy_layer_norm(small, tuple(np.atleast_1d(axes)), 1e-3, eps_inside=False)
-    assert np.abs(out - outside).max() > 0.3  # fails if epsilon were added to the std
-    print(f"axis={axes}: output std {out.std():.3f}; the 'σ + ε' version would give {outside.std():.3f}")
-
-# %% [markdown]
-# With learned $\gamma$ and $\beta$ (shape of the normalized axes), the output is
-# $\gamma\cdot\hat x + \beta$, broadcast over the other axes.
-
-# %%
-ln = keras.layers.LayerNormalization(axis=-1)
-ln.build(small.shape)
-gamma, beta = rng.normal(size=(2, 4)).astype("float32")
-ln.set_weights([gamma, beta])
-np.testing.assert_allclose(to_numpy(ln(small)), gamma * numpy_layer_norm(small, (-1,), 1e-3) + beta,
-                           rtol=1e-4, atol=1e-5)
-print("gamma and beta applied per feature")
-
-# %% [markdown]
-# ### `UnitNormalization`: length 1 along `axis`, and a zero vector stays zero
-#
-# Keras computes $x / \max(\lVert x\rVert_2, 10^{-12})$, so the zero vector maps to zero rather
-# than to NaN (a plain `x / norm` would divide 0 by 0), and a vector shorter than $10^{-12}$ is
-# divided by $10^{-12}$, not by its length: it comes out shorter than 1.
-
-# %%
-x = rng.normal(size=(3, 4, 2)).astype("float32")
-x[0, :, 0] = 0.0  # one zero vector along axis 1
-out = to_numpy(keras.layers.UnitNormalization(axis=1)(x))
-norms = np.linalg.norm(x, axis=1, keepdims=True)
-np.testing.assert_allclose(out, x / np.maximum(norms, 1e-12), rtol=1e-5, atol=1e-6)
-assert not np.isnan(out).any() and np.all(out[0, :, 0] == 0)
-with np.errstate(invalid="ignore"):
-    assert np.isnan(x / norms).any()  # the naive formula gives NaN there
-np.testing.assert_allclose(np.linalg.norm(out[1:], axis=1), 1, rtol=1e-5)
-below_floor = np.array([[3e-13, 4e-13]], "float32")  # length 5e-13
-floored = to_numpy(keras.layers.UnitNormalization()(below_floor))
-np.testing.assert_allclose(floored, below_floor / 1e-12, rtol=1e-3)  # length 0.5: fails for a floor of 0 or 1e-7
-print("lengths along axis 1:", np.linalg.norm(out, axis=1).round(5).tolist())
-
-# %% [markdown]
-# ### `GroupNormalization`: consecutive channels form a group
-#
-# With 6 channels and `groups=3`, the groups are channels {0, 1}, {2, 3}, {4, 5}, each normalized
-# over height, width and its 2 channels, per sample. A plausible wrong reading, groups interleaved
-# as {0, 3}, {1, 4}, {2, 5}, gives different numbers, and so does per-channel (instance)
-# normalization. Then the two extremes: `groups=-1` is instance normalization and `groups=1`
-# equals `LayerNormalization` over height, width and channels.
-
-# %%
-def numpy_group_norm(x, groups, eps=1e-3, interleaved=False):
-    n, h, w, c = x.shape
-    if interleaved:  # channel k goes to group k % groups
-        order = np.concatenate([np.arange(g, c, groups) for g in range(groups)])
-        inverse = np.argsort(order)
-        return numpy_group_norm(x[..., order], groups, eps)[..., inverse]
-    grouped = x.reshape(n, h, w, groups, c // groups)
-    mean = grouped.mean(axis=(1, 2, 4), keepdims=True)
-    var = grouped.var(axis=(1, 2, 4), keepdims=True)
-    return ((grouped - mean) / np.sqrt(var + eps)).reshape(x.shape)
-
-
-images = (rng.normal(size=(2, 4, 4, 6)) * np.arange(1, 7) + np.arange(6)).astype("float32")
-out = to_numpy(keras.layers.GroupNormalization(groups=3)(images))
-np.testing.assert_allclose(out, numpy_group_norm(images, 3), rtol=1e-4, atol=1e-4)
-assert not np.allclose(out, numpy_group_norm(images, 3, interleaved=True), atol=0.1)
-assert not np.allclose(out, numpy_group_norm(images, 6), atol=0.1)
-
-instance = to_numpy(keras.layers.GroupNormalization(groups=-1)(images))
-np.testing.assert_allclose(instance, numpy_group_norm(images, 6), rtol=1e-4, atol=1e-4)
-one_group = to_numpy(keras.layers.GroupNormalization(groups=1)(images))
-layer_norm_all = to_numpy(keras.layers.LayerNormalization(axis=[1, 2, 3])(images))
-np.testing.assert_allclose(one_group, layer_norm_all, rtol=1e-4, atol=1e-4)
-print("groups of consecutive channels; groups=-1 is instance norm; groups=1 equals LayerNormalization")
-
-# %% [markdown]
-# ### `RMSNormalization`: no centring, and epsilon inside the root
-#
-# $y = \text{scale}\cdot x/\sqrt{\overline{x^2} + \epsilon}$ with $\epsilon = 10^{-6}$. Two traps:
-# the input has a non-zero mean (a centred version would differ), and its mean square is about
-# $10^{-6}$, the size of $\epsilon$ (so "divide by RMS + ε" would differ by about 40 %).
-
-# %%
-x = (rng.normal(loc=0.5, size=(3, 8)) * 1e-3).astype("float32")
-rms = keras.layers.RMSNormalization()
-rms.build(x.shape)
-scale = rng.uniform(0.5, 2.0, size=8).astype("float32")
-rms.scale.assign(scale)
-out = to_numpy(rms(x))
-
-mean_square = (x.astype("float64") ** 2).mean(axis=-1, keepdims=True)
-expected = scale * x / np.sqrt(mean_square + 1e-6)
-np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
-outside = scale * x / (np.sqrt(mean_square) + 1e-6)
-centred = scale * (x - x.mean(-1, keepdims=True)) / np.sqrt(((x - x.mean(-1, keepdims=True)) ** 2).mean(-1, keepdims=True) + 1e-6)
-assert np.abs(out - outside).max() > 0.2  # fails if epsilon were added to the RMS
-assert np.abs(out - centred).max() > 0.2  # fails if the mean were subtracted
-print(f"distance to 'RMS + ε': {np.abs(out - outside).max():.3f}; to a centred version: {np.abs(out - centred).max():.3f}")
-
-# %% [markdown]
-# ### Keras 2 → 3, proved
-#
-# **A `Dense(64, kernel_normalizer=UnitNormalization())`, as sometimes suggested, does not exist.** Normalization
-# layers are applied to activations, as layers; `Dense` rejects the argument. (To constrain a
-# kernel's norm, use `kernel_constraint=keras.constraints.UnitNorm()`, section 05.)
-
-# %%
-error = expect_error(ValueError, lambda: keras.layers.Dense(64, kernel_normalizer=keras.layers.UnitNormalization()))
-assert "kernel_normalizer" in str(error)
-print(error)
-
-# %% [markdown]
-# **`LayerNormalization(rms_scaling=True)` is deprecated: use `RMSNormalization`.** Keras 3 warns,
-# and says why: the old flag scaled by the variance, not the root mean square. TensorFlow-era
-# arguments such as `BatchNormalization(fused=True)` are gone.
-
-# %%
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
-    keras.layers.LayerNormalization(rms_scaling=True)
-messages = [str(w.message) for w in caught]
-assert len(messages) == 1 and "RMSNormalization" in messages[0], messages
-assert "fused" in str(expect_error(ValueError, lambda: keras.layers.BatchNormalization(fused=True)))
-print(messages[0])
-
-# %% [markdown]
-# **`GroupNormalization` is a core layer** (Keras 2.11+; before that it lived in the separate
-# TensorFlow Addons package), and **`RMSNormalization`** is a recent Keras 3 addition that older
-# tutorials never mention.
-
-# %%
-assert keras.layers.GroupNormalization.__module__.startswith("keras.")
-assert issubclass(keras.layers.RMSNormalization, keras.layers.Layer)
-print(keras.layers.GroupNormalization.__module__, "|", keras.layers.RMSNormalization.__module__)
-
-# %% [markdown]
 # ## Application
 #
 # ### Training a deep sigmoid network on handwritten digits
@@ -722,7 +515,7 @@ print(keras.layers.GroupNormalization.__module__, "|", keras.layers.RMSNormaliza
 digits = load_digits()
 features = (digits.data / 16.0).astype("float32")
 labels = digits.target
-order = rng.permutation(len(features))
+order = np.random.default_rng(11).permutation(len(features))  # a fixed split of the digits
 train_idx, test_idx = order[:1400], order[1400:]
 STEPS = 30  # full-batch steps: each is one gradient step on all 1 400 training digits
 
@@ -758,15 +551,13 @@ print({name: round(values[-1], 3) for name, values in losses.items()}, "final tr
 # %% [markdown]
 # ### A trap: the moving statistics lag behind
 #
-# The normalized network's training loss falls fast (in **training mode**), yet in **inference mode** (with
-# the moving statistics, as `predict` and `evaluate` use) its accuracy on held-out digits is near
-# chance. The reason is `momentum=0.99`: after $k$ updates the moving averages still hold a
-# fraction $0.99^k$ of their initial values (0 and 1), here $0.99^{30} \approx 74\,\%$, and the
-# weights kept changing while the averages were collected. The standard remedy, short of a smaller
-# momentum or longer training, is to **recalibrate**: set each layer's moving statistics to the
-# statistics of the training data under the final weights. One forward pass of the whole training set
-# in training mode with `momentum = 0` does exactly that (each layer then sees its input normalized
-# with full-data statistics, which are also its new moving ones).
+# The normalized network's training loss falls fast (in **training mode**), yet in **inference mode**
+# (the moving statistics, as `predict` and `evaluate` use) it does much worse on held-out digits.
+# The reason is `momentum=0.99`: after k updates the moving averages still hold a share 0.99ᵏ of
+# their initial values (0 and 1), here $0.99^{30} \approx 0.74$, and they averaged the statistics of
+# weights that kept changing. The remedy, short of a smaller momentum or longer training, is to
+# **recalibrate**: one forward pass of the whole training set in training mode with `momentum = 0`
+# sets every layer's moving statistics to the training data's statistics under the final weights.
 
 # %%
 bn_model = models["with_bn"]
@@ -802,59 +593,279 @@ for i, value in enumerate(bars.values()):
     ax_acc.text(i, value + 0.02, f"{value:.2f}", ha="center")
 ax_acc.set(ylabel="accuracy", ylim=(0, 1.1), title="Held-out accuracy, inference mode")
 ax_acc.legend(loc="upper left")
-fig
-
-# %% [markdown]
-# The proof in numbers (accuracies computed in NumPy from the logits): the plain network stays near
-# chance (10 classes), the normalized one learns, and only after recalibration does its inference
-# mode deliver what it learned.
-
-# %%
+# The picture's claims, asserted (accuracies computed in NumPy from the logits):
 assert plain_after < 0.3 and losses["plain"][-1] > 2.0  # near chance: accuracy 0.1, loss ln 10
 assert losses["with_bn"][-1] < 0.5
 assert after > 0.85 and after > before + 0.3, (before, after)
-print(f"plain {plain_after:.3f}; normalized {before:.3f} before and {after:.3f} after recalibration")
+plots.show(fig, f"Notice that the plain network's loss stays near ln 10 = 2.3 while the normalized one's falls "
+           f"below 0.5, and that its held-out accuracy in inference mode rises from {before:.2f} to {after:.2f} "
+           "once the moving statistics are recalibrated.")
 
 # %% [markdown]
 # ## Key terms
 #
 # - **Normalization layer**: subtracts a mean (optionally), divides by a spread, then applies a
-#   learned scale $\gamma$ and shift $\beta$.
-# - **Batch statistics**: mean and variance over the batch (and spatial) axes, per feature.
-# - **Moving statistics**: exponential moving averages of the batch statistics, kept by
-#   `BatchNormalization` as non-trainable weights and used at inference.
-# - **Momentum** (Keras): the weight of the *old* moving value; `moving = m·moving + (1−m)·batch`.
-# - **Biased variance**: divides by $n$ (NumPy's default `ddof=0`), as all five layers do.
-# - **Epsilon**: a small constant added to the variance **inside** the square root, so a constant
-#   group does not divide by zero.
+#   learned scale γ and shift β.
+# - **Batch and moving statistics**: the batch's mean and variance per feature (training), and
+#   their exponential moving averages, non-trainable weights used at inference.
+# - **Momentum** (Keras): the weight of the *old* moving value.
+# - **Biased variance**: divides by n (NumPy's default `ddof=0`), as all five layers do.
+# - **Epsilon**: a small constant added to the variance, inside the square root.
 # - **Instance normalization**: one group per channel (`GroupNormalization(groups=-1)`).
-# - **RMS**: root mean square, $\sqrt{\overline{x^2}}$; normalizes scale without centring.
+# - **RMS**: root mean square; normalizes scale without centring.
 # - **Pre-norm**: the Transformer block layout `x + f(norm(x))`.
 
 # %% [markdown]
 # ## Summary
 #
-# - The five layers share one formula and differ in the group of numbers that share statistics:
-#   feature over batch (Batch), sample (Layer, RMS, Unit) or block of channels (Group).
-# - `BatchNormalization` uses batch statistics with the biased variance in training, moving
-#   statistics at inference; `moving = momentum·moving + (1−momentum)·batch`, the opposite of
-#   PyTorch's `momentum`. A frozen layer always runs in inference mode.
-# - ε goes inside the square root: $\sqrt{\sigma^2+\epsilon}$; RMS normalization likewise, with
-#   ε = 1e-6 and no centring; unit normalization uses $\max(\lVert x\rVert, 10^{-12})$.
-# - `GroupNormalization` groups consecutive channels; `groups=-1` is instance norm, `groups=1` is
-#   layer norm over everything but the batch.
-# - Without normalization, activations of a 20-layer ReLU stack shrink more than a hundredfold; with it they
-#   keep their scale, and a deep sigmoid network that otherwise barely learns trains in 30 steps.
-# - Moving statistics lag behind with `momentum=0.99` and short training: recalibrate them (or
-#   lower the momentum) before trusting inference mode.
+# - The five layers share one formula and differ in which numbers share statistics: a feature over
+#   the batch (Batch), one sample (Layer, RMS, Unit), consecutive channels of a sample (Group).
+# - `BatchNormalization`: batch statistics (biased variance) in training, moving statistics at
+#   inference and when frozen; `moving = momentum·moving + (1−momentum)·batch`.
+# - ε goes inside the square root.
+# - Normalization keeps activations on one scale through depth; with `momentum=0.99` and short
+#   training, recalibrate the moving statistics before trusting inference mode.
 
 # %% [markdown]
 # ## Exercises
 #
-# 1. Prove that after many training-mode calls on batches from one fixed distribution, the moving
-#    mean approaches the distribution's mean; how many steps does `momentum=0.99` need to get within
-#    1 % of it, compared with `momentum=0.9`? Predict with $m^k$ first.
-# 2. Fold a trained `BatchNormalization` into the preceding `Dense` layer (new kernel and bias) and
-#    assert that the folded `Dense` alone gives the same inference output.
-# 3. Write a NumPy `GroupNormalization` for `channels_first` input (`axis=1`) and prove it against
-#    `GroupNormalization(groups=2, axis=1)`.
+# Each exercise cell prints its task and what counts as done; `ex.check(...)` says what is right and
+# what is not yet. Uncomment `ex.hint()` or `ex.solution()` only when you want them.
+#
+# ### Exercise 11.1 · The moving mean after k training steps
+#
+# Predict it first: how far behind is the moving mean after 30 steps with `momentum=0.99`?
+
+# %%
+ex = exercise("11.1")  # prints the task and how you know you are done
+
+
+def moving_mean_after(steps, momentum, batch_mean):
+    ...  # your code here
+
+
+ex.check(moving_mean_after)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 11.2 · Fold BatchNormalization into the Dense before it
+
+# %%
+ex = exercise("11.2")
+
+
+def fold_batch_norm(kernel, bias, gamma, beta, moving_mean, moving_variance, epsilon):
+    ...  # your code here
+
+
+ex.check(fold_batch_norm)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 11.3 · Group normalization for channels-first input
+
+# %%
+ex = exercise("11.3")
+
+
+def group_norm_channels_first(x, groups):
+    ...  # your code here
+
+
+ex.check(group_norm_channels_first)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ## Deep dive (optional)
+#
+# The proofs of the other four layers' formulas, each on an input where a plausible wrong version
+# gives a different number, and what changed since Keras 2. Nothing in the core path relies on them.
+
+# %% [markdown]
+# ### `UnitNormalization` for cosine similarity
+#
+# This proves the Why section's claim that after unit normalization a dot product is the cosine of
+# the angle between the two vectors; read it if you build embeddings for retrieval.
+
+# %%
+a, b = rng.normal(size=(2, 1, 5)).astype("float32")
+unit_layer = keras.layers.UnitNormalization()
+dot = float(np.sum(to_numpy(unit_layer(a)) * to_numpy(unit_layer(b))))
+cosine = float(np.sum(a * b) / (np.linalg.norm(a) * np.linalg.norm(b)))
+print(f"dot of unit vectors {dot:.6f}, cosine {cosine:.6f}")
+assert abs(dot - cosine) < 1e-6
+
+# %% [markdown]
+# ### `BatchNormalization` on images: statistics per channel over batch, height and width
+#
+# This proves that on images the statistics are per channel over batch, height and width, as the
+# Table says; read it if you normalize feature maps.
+
+# %%
+images = rng.normal(size=(3, 4, 5, 2)).astype("float32") * np.array([1.0, 5.0], "float32")
+out = to_numpy(keras.layers.BatchNormalization()(images, training=True))
+mean, var = images.mean(axis=(0, 1, 2)), images.var(axis=(0, 1, 2))
+np.testing.assert_allclose(out, (images - mean) / np.sqrt(var + 1e-3), rtol=1e-4, atol=1e-4)
+print("per-channel statistics over (N, H, W):", mean.round(3), var.round(3))
+
+# %% [markdown]
+# ### `LayerNormalization` along its axes, and epsilon **inside** the square root
+#
+# This proves where ε goes, which matters when a group's variance is as small as ε. The layer divides by $\sqrt{\sigma^2 + \epsilon}$, not by $\sigma + \epsilon$. The two agree for
+# large variances, so the test uses inputs whose variance ($\approx 10^{-4}$) is smaller than
+# $\epsilon = 10^{-3}$: inside the root the output's spread is $\approx\sqrt{10^{-4}/1.1\cdot10^{-3}}
+# \approx 0.3$; outside it would be $\approx 0.9$.
+
+# %%
+def numpy_layer_norm(x, axes, eps, eps_inside=True):
+    mean = x.mean(axis=axes, keepdims=True)
+    var = x.var(axis=axes, keepdims=True)
+    return (x - mean) / (np.sqrt(var + eps) if eps_inside else np.sqrt(var) + eps)
+
+
+small = (rng.normal(size=(2, 5, 4)) * 1e-2).astype("float32")  # (batch, time, features)
+for axes in (-1, [1, 2]):
+    out = to_numpy(keras.layers.LayerNormalization(axis=axes, epsilon=1e-3)(small))
+    np.testing.assert_allclose(out, numpy_layer_norm(small, tuple(np.atleast_1d(axes)), 1e-3), rtol=1e-4, atol=1e-5)
+    outside = numpy_layer_norm(small, tuple(np.atleast_1d(axes)), 1e-3, eps_inside=False)
+    assert np.abs(out - outside).max() > 0.3  # fails if epsilon were added to the std
+    print(f"axis={axes}: output std {out.std():.3f}; the 'σ + ε' version would give {outside.std():.3f}")
+
+# %% [markdown]
+# With learned γ and β (shape of the normalized axes), the output is
+# $\gamma\cdot\hat x + \beta$, broadcast over the other axes.
+
+# %%
+ln = keras.layers.LayerNormalization(axis=-1)
+ln.build(small.shape)
+gamma, beta = rng.normal(size=(2, 4)).astype("float32")
+ln.set_weights([gamma, beta])
+np.testing.assert_allclose(to_numpy(ln(small)), gamma * numpy_layer_norm(small, (-1,), 1e-3) + beta,
+                           rtol=1e-4, atol=1e-5)
+print("gamma and beta applied per feature")
+
+# %% [markdown]
+# ### `UnitNormalization`: length 1 along `axis`, and a zero vector stays zero
+#
+# This proves what happens to a zero or tiny vector, where a naive formula gives NaN. Keras computes $x / \max(\lVert x\rVert_2, 10^{-12})$, so the zero vector maps to zero rather
+# than to NaN (a plain `x / norm` would divide 0 by 0), and a vector shorter than 10⁻¹² is
+# divided by 10⁻¹², not by its length: it comes out shorter than 1.
+
+# %%
+x = rng.normal(size=(3, 4, 2)).astype("float32")
+x[0, :, 0] = 0.0  # one zero vector along axis 1
+out = to_numpy(keras.layers.UnitNormalization(axis=1)(x))
+norms = np.linalg.norm(x, axis=1, keepdims=True)
+np.testing.assert_allclose(out, x / np.maximum(norms, 1e-12), rtol=1e-5, atol=1e-6)
+assert not np.isnan(out).any() and np.all(out[0, :, 0] == 0)
+with np.errstate(invalid="ignore"):
+    assert np.isnan(x / norms).any()  # the naive formula gives NaN there
+np.testing.assert_allclose(np.linalg.norm(out[1:], axis=1), 1, rtol=1e-5)
+below_floor = np.array([[3e-13, 4e-13]], "float32")  # length 5e-13
+floored = to_numpy(keras.layers.UnitNormalization()(below_floor))
+np.testing.assert_allclose(floored, below_floor / 1e-12, rtol=1e-3)  # length 0.5: fails for a floor of 0 or 1e-7
+print("lengths along axis 1:", np.linalg.norm(out, axis=1).round(5).tolist())
+
+# %% [markdown]
+# ### `GroupNormalization`: consecutive channels form a group
+#
+# This proves which channels form a group (exercise 11.3 asks you to write it for channels-first
+# input). With 6 channels and `groups=3`, the groups are channels {0, 1}, {2, 3}, {4, 5}, each normalized
+# over height, width and its 2 channels, per sample. A plausible wrong reading, groups interleaved
+# as {0, 3}, {1, 4}, {2, 5}, gives different numbers, and so does per-channel (instance)
+# normalization. Then the two extremes: `groups=-1` is instance normalization and `groups=1`
+# equals `LayerNormalization` over height, width and channels.
+
+# %%
+def numpy_group_norm(x, groups, eps=1e-3, interleaved=False):
+    n, h, w, c = x.shape
+    if interleaved:  # channel k goes to group k % groups
+        order = np.concatenate([np.arange(g, c, groups) for g in range(groups)])
+        inverse = np.argsort(order)
+        return numpy_group_norm(x[..., order], groups, eps)[..., inverse]
+    grouped = x.reshape(n, h, w, groups, c // groups)
+    mean = grouped.mean(axis=(1, 2, 4), keepdims=True)
+    var = grouped.var(axis=(1, 2, 4), keepdims=True)
+    return ((grouped - mean) / np.sqrt(var + eps)).reshape(x.shape)
+
+
+images = (rng.normal(size=(2, 4, 4, 6)) * np.arange(1, 7) + np.arange(6)).astype("float32")
+out = to_numpy(keras.layers.GroupNormalization(groups=3)(images))
+np.testing.assert_allclose(out, numpy_group_norm(images, 3), rtol=1e-4, atol=1e-4)
+assert not np.allclose(out, numpy_group_norm(images, 3, interleaved=True), atol=0.1)
+assert not np.allclose(out, numpy_group_norm(images, 6), atol=0.1)
+
+instance = to_numpy(keras.layers.GroupNormalization(groups=-1)(images))
+np.testing.assert_allclose(instance, numpy_group_norm(images, 6), rtol=1e-4, atol=1e-4)
+one_group = to_numpy(keras.layers.GroupNormalization(groups=1)(images))
+layer_norm_all = to_numpy(keras.layers.LayerNormalization(axis=[1, 2, 3])(images))
+np.testing.assert_allclose(one_group, layer_norm_all, rtol=1e-4, atol=1e-4)
+print("groups of consecutive channels; groups=-1 is instance norm; groups=1 equals LayerNormalization")
+
+# %% [markdown]
+# ### `RMSNormalization`: no centring, and epsilon inside the root
+#
+# This proves the RMS formula on the two points where implementations differ.
+# $y = \text{scale}\cdot x/\sqrt{\overline{x^2} + \epsilon}$ with ε = 10⁻⁶. Two traps:
+# the input has a non-zero mean (a centred version would differ), and its mean square is about
+# 10⁻⁶, the size of ε (so "divide by RMS + ε" would give outputs more than 1.1 times larger).
+
+# %%
+x = (rng.normal(loc=0.5, size=(3, 8)) * 1e-3).astype("float32")
+rms = keras.layers.RMSNormalization()
+rms.build(x.shape)
+scale = rng.uniform(0.5, 2.0, size=8).astype("float32")
+rms.scale.assign(scale)
+out = to_numpy(rms(x))
+
+mean_square = (x.astype("float64") ** 2).mean(axis=-1, keepdims=True)
+expected = scale * x / np.sqrt(mean_square + 1e-6)
+np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
+outside = scale * x / (np.sqrt(mean_square) + 1e-6)
+centred = scale * (x - x.mean(-1, keepdims=True)) / np.sqrt(((x - x.mean(-1, keepdims=True)) ** 2).mean(-1, keepdims=True) + 1e-6)
+assert np.abs(out - outside).max() > 0.2  # fails if epsilon were added to the RMS
+assert np.all(np.abs(outside) > 1.1 * np.abs(out))  # "RMS + ε" outputs: more than 1.1 times larger
+assert np.abs(out - centred).max() > 0.2  # fails if the mean were subtracted
+print(f"distance to 'RMS + ε': {np.abs(out - outside).max():.3f}; to a centred version: {np.abs(out - centred).max():.3f}")
+
+# %% [markdown]
+# ### Keras 2 → 3, proved
+#
+# This proves what changed since Keras 2 (`tf.keras`) and older tutorials; read it if you port older
+# code.
+#
+# **A `Dense(64, kernel_normalizer=UnitNormalization())`, as sometimes suggested, does not exist.** Normalization
+# layers are applied to activations, as layers; `Dense` rejects the argument. (To constrain a
+# kernel's norm, use `kernel_constraint=keras.constraints.UnitNorm()`, section 05.)
+
+# %%
+error = expect_error(ValueError, lambda: keras.layers.Dense(64, kernel_normalizer=keras.layers.UnitNormalization()))
+assert "kernel_normalizer" in str(error)
+print(error)
+
+# %% [markdown]
+# **`LayerNormalization(rms_scaling=True)` is deprecated: use `RMSNormalization`.** Keras 3 warns,
+# and says why: the old flag scaled by the variance, not the root mean square. TensorFlow-era
+# arguments such as `BatchNormalization(fused=True)` are gone.
+
+# %%
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    keras.layers.LayerNormalization(rms_scaling=True)
+messages = [str(w.message) for w in caught]
+assert len(messages) == 1 and "RMSNormalization" in messages[0], messages
+assert "fused" in str(expect_error(ValueError, lambda: keras.layers.BatchNormalization(fused=True)))
+print(messages[0])
+
+# %% [markdown]
+# **`GroupNormalization` is a core layer** (Keras 2.11+; before that it lived in the separate
+# TensorFlow Addons package), and **`RMSNormalization`** is a recent Keras 3 addition that older
+# tutorials never mention.
+
+# %%
+assert keras.layers.GroupNormalization.__module__.startswith("keras.")
+assert issubclass(keras.layers.RMSNormalization, keras.layers.Layer)
+print(keras.layers.GroupNormalization.__module__, "|", keras.layers.RMSNormalization.__module__)
