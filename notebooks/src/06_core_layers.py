@@ -942,7 +942,7 @@ print(half.dtype_policy, "| kernel:", half.kernel.dtype, "| output:", half_out.d
 # %% [markdown]
 # ### Mixed precision: float32 variables, 16-bit arithmetic
 #
-# This proves the How section's description of mixed precision with NumPy, bit by bit: useful
+# This proves the description of mixed precision just above with NumPy, bit by bit: useful
 # if you need to trust 16-bit results. Under the global policy `"mixed_bfloat16"` a new `Dense` keeps a float32 kernel, but its output is
 # bfloat16. The NumPy proof of "computed in bfloat16": a bfloat16 number is a float32 whose low 16
 # bits are zero, so every output, widened to float32, has zero low bits; and it is within
