@@ -631,9 +631,8 @@ print(f"square 4×4, columns mode: NumPy input {from_numpy:.5f}, tensor input {f
 # %% [markdown]
 # ### `serialize`, `deserialize` and `get`
 #
-# This proves that every built-in regularizer survives the trip to a saved file and back, and
-# which strings a layer argument accepts: useful when you load a model or write
-# `kernel_regularizer="l2"`.
+# This proves that every built-in regularizer survives the trip to a saved file and back, and which
+# strings a layer argument accepts: useful when you load a model or write `kernel_regularizer="l2"`.
 #
 # `serialize(reg)` gives a JSON-friendly dict (module, class name, config); `deserialize(dict)`
 # rebuilds an equal regularizer. `get` accepts what a layer argument may be: `None`, an instance
@@ -745,10 +744,10 @@ print(str(caught[0].message)[:100], "...")
 # ### Weight penalties are computed when `losses` is read; activity penalties come from the last call
 #
 # This proves when `layer.losses` is computed, which matters if you read it outside `fit` (in a
-# callback or a test). A built layer that was never called already lists its kernel penalty. Assigning new weights
-# changes it at once, still without a call (fails if the penalties were those of the last forward
-# pass). The activity penalty appears only after a call. A frozen layer (`trainable = False`)
-# contributes no weight penalty: only trainable weights are regularized.
+# callback or a test). A built layer that was never called already lists its kernel penalty.
+# Assigning new weights changes it at once, still without a call (fails if the penalties were those
+# of the last forward pass). The activity penalty appears only after a call. A frozen layer
+# (`trainable = False`) contributes no weight penalty: only trainable weights are regularized.
 
 # %%
 fresh = keras.layers.Dense(3, kernel_regularizer=R.L2(0.1), activity_regularizer=R.L2(0.01))
@@ -768,9 +767,9 @@ print("built, no call:", "penalty listed; after assign: 1.2; frozen: only the ac
 # %% [markdown]
 # ### `Embedding` takes `embeddings_regularizer`, not `kernel_regularizer`
 #
-# This proves the one exception to the argument names of the Where section. `Embedding`'s weight
-# is called `embeddings`, and so is its regularizer argument; `kernel_regularizer` is
-# an unknown keyword there (fails if `Embedding` accepted the `Dense` names).
+# This proves the one exception to the argument names of the Where section. `Embedding`'s weight is
+# called `embeddings`, and so is its regularizer argument; `kernel_regularizer` is an unknown
+# keyword there (fails if `Embedding` accepted the `Dense` names).
 
 # %%
 table_layer = keras.layers.Embedding(10, 2, embeddings_regularizer=R.L2(0.1))
@@ -785,10 +784,10 @@ print(str(unknown)[:90])
 # ### The side-by-side grid trains each network exactly as it would train alone
 #
 # This proves that the explorer's shortcut changes no result. `helpers.explorers.regularization`
-# trains the whole grid in **one `fit`**: one layer holds one copy of the network per
-# (kind, strength) side by side, and the loss is the sum of the copies' losses. Each copy's weights
-# appear only in its own term, and Adam updates each weight from its own gradient, so every copy
-# trains as it would alone. The cell checks one copy: a plain `Sequential` model with
+# trains the whole grid in **one `fit`**: one layer holds one copy of the network per (kind,
+# strength) side by side, and the loss is the sum of the copies' losses. Each copy's weights appear
+# only in its own term, and Adam updates each weight from its own gradient, so every copy trains as
+# it would alone. The cell checks one copy: a plain `Sequential` model with
 # `kernel_regularizer=L2(0.03)` on both `Dense` layers, started from that copy's initial weights and
 # trained with the same 300 full-batch Adam steps, ends with the same kernel.
 # (`explorer.one_torch_thread()` does nothing on TensorFlow and JAX; on PyTorch it trains these tiny
@@ -818,9 +817,9 @@ print(f"largest difference, trained alone vs inside the stack: {gap:.1e}")
 # This proves what the Application's figures are read as saying, so that a change in Keras that
 # altered them would fail here: the unregularized network fits the training set best and the
 # validation set worst; L1 leaves the largest share of weights near zero (and more than L2 does);
-# every penalty makes the weights smaller on average; along the grid, the near-zero share rises
-# with the L1 strength and every penalty at 0.01 beats no penalty on validation data; and the
-# explorer answers a slider move at once and refuses a negative strength.
+# every penalty makes the weights smaller on average; along the grid, the near-zero share rises with
+# the L1 strength and every penalty at 0.01 beats no penalty on validation data; and the explorer
+# answers a slider move at once and refuses a negative strength.
 
 # %%
 for name in ("L1", "L2", "L1L2"):
@@ -845,11 +844,11 @@ print(explorer.weight_distribution("l2", -0.01, table)["message"])
 # ### `OrthogonalRegularizer`: units that stop duplicating each other
 #
 # This shows the orthogonality penalty doing its job in training, for readers who use it to keep
-# units (or embeddings) from duplicating each other. Eight hidden units learn a target that depends on a single direction of the input, so plain
-# training turns many units towards that same direction: the off-diagonal cosines of the kernel's
-# columns ($\hat W^\top \hat W$, columns scaled to unit length) grow. With
-# `OrthogonalRegularizer(1.0, mode="columns")` they shrink instead. Both runs start from the same
-# weights.
+# units (or embeddings) from duplicating each other. Eight hidden units learn a target that depends
+# on a single direction of the input, so plain training turns many units towards that same
+# direction: the off-diagonal cosines of the kernel's columns ($\hat W^\top \hat W$, columns scaled
+# to unit length) grow. With `OrthogonalRegularizer(1.0, mode="columns")` they shrink instead. Both
+# runs start from the same weights.
 
 # %%
 direction = rng.normal(size=(8, 1)).astype("float32")

@@ -684,12 +684,12 @@ print(expect_error(ValueError, lambda: C.get("no_such_constraint")))
 # ### `MinMaxNorm` with `rate < 1`, step by step
 #
 # This proves the `rate` formula of the How section inside a real `fit`, step by step, for readers
-# who use `MinMaxNorm` to pull norms into a band gently. With `rate=0.5` the norms are not forced into the band at once, so the property to prove is the
-# formula itself: after each step, each norm is `0.5·clip(n, 1, 2) + 0.5·n` of the norm `n` the
-# gradient step produced. To see `n`, a small `Constraint` subclass records its input before
-# projecting; the model runs eagerly so that the recorded values are plain arrays on every backend.
-# The callback checks every step's result against NumPy's formula, and the distance to the band
-# halves each step.
+# who use `MinMaxNorm` to pull norms into a band gently. With `rate=0.5` the norms are not forced
+# into the band at once, so the property to prove is the formula itself: after each step, each norm
+# is `0.5·clip(n, 1, 2) + 0.5·n` of the norm `n` the gradient step produced. To see `n`, a small
+# `Constraint` subclass records its input before projecting; the model runs eagerly so that the
+# recorded values are plain arrays on every backend. The callback checks every step's result against
+# NumPy's formula, and the distance to the band halves each step.
 
 # %%
 class Recorded(keras.constraints.Constraint):

@@ -733,8 +733,8 @@ print("every parameter count in the table holds")
 # ### Where the `InputLayer` behind `keras.Input` ends up
 #
 # This proves the Where section's description of `keras.Input`, for readers who inspect
-# `model.layers`: the symbolic tensor was produced by an `InputLayer`, which a functional model lists
-# among its layers and a `Sequential` model does not.
+# `model.layers`: the symbolic tensor was produced by an `InputLayer`, which a functional model
+# lists among its layers and a `Sequential` model does not.
 
 # %%
 features = keras.Input(shape=(3,), name="features")
@@ -764,10 +764,12 @@ print(type(built_dense.input_spec).__name__, "| axes:", built_dense.input_spec.a
 # %% [markdown]
 # ### `EinsumDense` versus `Dense` + reshape in an attention projection
 #
-# This proves that `EinsumDense` is no new arithmetic, only a clearer way to write it. The same projection can be written as `Dense(heads * head_dim)` followed by a reshape. With the
-# kernel copied across, both give identical numbers; `EinsumDense` just says it in one layer, keeps
-# the kernel in its natural `(model_dim, heads, head_dim)` shape, and lets `bias_axes` choose where
-# biases go (`bias_axes="k"` shares one bias across heads, which the `Dense` version cannot express).
+# This proves that `EinsumDense` is no new arithmetic, only a clearer way to write it. The same
+# projection can be written as `Dense(heads * head_dim)` followed by a reshape. With the kernel
+# copied across, both give identical numbers; `EinsumDense` just says it in one layer, keeps the
+# kernel in its natural `(model_dim, heads, head_dim)` shape, and lets `bias_axes` choose where
+# biases go (`bias_axes="k"` shares one bias across heads, which the `Dense` version cannot
+# express).
 
 # %%
 flat = keras.layers.Dense(heads * head_dim)
@@ -805,11 +807,11 @@ print("Embedding(input_length=10) ->", messages[0])
 # %% [markdown]
 # ### `Lambda` drops a mask, `Identity` keeps it
 #
-# This proves point 3 of the Example's text model, for anyone who uses `Lambda` as a placeholder in a
-# masked model. Behind `Embedding(mask_zero=True)`, `Identity` then `GlobalAveragePooling1D`
-# averages the real tokens only (NumPy: the mean over the unpadded steps). With
-# `Lambda(lambda x: 1.0 * x)` in its place the mask is gone and the padding rows are averaged in;
-# giving the `Lambda` `mask=` (a function of the inputs and the mask) brings it back.
+# This proves point 3 of the Example's text model, for anyone who uses `Lambda` as a placeholder in
+# a masked model. Behind `Embedding(mask_zero=True)`, `Identity` then `GlobalAveragePooling1D`
+# averages the real tokens only (NumPy: the mean over the unpadded steps). With `Lambda(lambda x:
+# 1.0 * x)` in its place the mask is gone and the padding rows are averaged in; giving the `Lambda`
+# `mask=` (a function of the inputs and the mask) brings it back.
 
 # %%
 def pooled_through(middle):
@@ -842,11 +844,11 @@ print("Identity keeps the mask; Lambda drops it and warns:", [m for m in lambda_
 # %% [markdown]
 # ### Keras 2 → 3: `Dense(input_dim=...)` and `input_shape=`
 #
-# This proves that Keras 2 style input declarations still build, with a warning. Keras 2 let the first
-# layer declare the input (`Dense(64, input_dim=784)` or
-# `input_shape=(784,)`), and older tutorials do it throughout. Keras 3 warns and tells you to start with
-# `keras.Input(shape)`. The warning is only a warning: a `Sequential` still builds from it, but
-# every model in this course starts with `keras.Input`.
+# This proves that Keras 2 style input declarations still build, with a warning. Keras 2 let the
+# first layer declare the input (`Dense(64, input_dim=784)` or `input_shape=(784,)`), and older
+# tutorials do it throughout. Keras 3 warns and tells you to start with `keras.Input(shape)`. The
+# warning is only a warning: a `Sequential` still builds from it, but every model in this course
+# starts with `keras.Input`.
 
 # %%
 with warnings.catch_warnings(record=True) as caught:
@@ -861,10 +863,11 @@ print(legacy_messages[0][:120], "...")
 # %% [markdown]
 # ### Masked time steps do not change a downstream RNN
 #
-# This proves what a mask is for, ahead of the recurrent layers (notebook 09). Two sequences of different lengths are padded to 6 steps with zeros. With `Masking` in front, an
-# `LSTM`'s final output equals the output of the same LSTM run on the **unpadded** sequence alone;
-# with `return_sequences=True`, the output at a masked step repeats the last real step's output.
-# Without the mask, the padding is fed in as data and the answer changes (the `# fails if` case).
+# This proves what a mask is for, ahead of the recurrent layers (notebook 09). Two sequences of
+# different lengths are padded to 6 steps with zeros. With `Masking` in front, an `LSTM`'s final
+# output equals the output of the same LSTM run on the **unpadded** sequence alone; with
+# `return_sequences=True`, the output at a masked step repeats the last real step's output. Without
+# the mask, the padding is fed in as data and the answer changes (the `# fails if` case).
 
 # %%
 lengths = [4, 2]
@@ -907,9 +910,8 @@ plots.show(fig, "Notice that with Masking the output stays flat after the two re
 # ### `ReversibleEmbedding`'s reverse mode is a matmul with the transposed table, also capped
 #
 # This proves the reverse mode once more, through `logit_soft_cap`, an argument of the Table. Shown
-# in How on random hidden vectors; here also through `logit_soft_cap=c`, which squashes the
-# scores to `c · tanh(scores / c)` (a trick of recent language models that keeps logits in
-# `(-c, c)`).
+# in How on random hidden vectors; here also through `logit_soft_cap=c`, which squashes the scores
+# to `c · tanh(scores / c)` (a trick of recent language models that keeps logits in `(-c, c)`).
 
 # %%
 capped = keras.layers.ReversibleEmbedding(vocabulary, width, logit_soft_cap=1.0)
@@ -924,12 +926,12 @@ print("soft cap holds: max |score| =", float(np.abs(capped_scores).max()))
 # %% [markdown]
 # ### Dtype policies: mixed precision
 #
-# This introduces the second way (besides quantization) to change how every core layer computes,
-# for training on GPUs and TPUs.
-# Every layer has a **dtype policy**: a **variable dtype** for its weights and a **compute dtype**
-# for `call`. `"mixed_float16"` and `"mixed_bfloat16"` keep the weights in float32 (small updates are
-# not lost) but compute in 16 bits (fast on GPUs/TPUs). Set it per layer with `dtype=`, or globally
-# with `keras.config.set_dtype_policy` (for layers created afterwards; set it back when done).
+# This introduces the second way (besides quantization) to change how every core layer computes, for
+# training on GPUs and TPUs. Every layer has a **dtype policy**: a **variable dtype** for its
+# weights and a **compute dtype** for `call`. `"mixed_float16"` and `"mixed_bfloat16"` keep the
+# weights in float32 (small updates are not lost) but compute in 16 bits (fast on GPUs/TPUs). Set it
+# per layer with `dtype=`, or globally with `keras.config.set_dtype_policy` (for layers created
+# afterwards; set it back when done).
 
 # %%
 half = keras.layers.Dense(3, dtype="mixed_float16")
@@ -942,12 +944,12 @@ print(half.dtype_policy, "| kernel:", half.kernel.dtype, "| output:", half_out.d
 # %% [markdown]
 # ### Mixed precision: float32 variables, 16-bit arithmetic
 #
-# This proves the description of mixed precision just above with NumPy, bit by bit: useful
-# if you need to trust 16-bit results. Under the global policy `"mixed_bfloat16"` a new `Dense` keeps a float32 kernel, but its output is
-# bfloat16. The NumPy proof of "computed in bfloat16": a bfloat16 number is a float32 whose low 16
-# bits are zero, so every output, widened to float32, has zero low bits; and it is within
-# bfloat16's rounding (relative `2⁻⁸`) of the exact float32 result. The `finally` restores the
-# float32 policy so that nothing later in the notebook is affected.
+# This proves the description of mixed precision just above with NumPy, bit by bit: useful if you
+# need to trust 16-bit results. Under the global policy `"mixed_bfloat16"` a new `Dense` keeps a
+# float32 kernel, but its output is bfloat16. The NumPy proof of "computed in bfloat16": a bfloat16
+# number is a float32 whose low 16 bits are zero, so every output, widened to float32, has zero low
+# bits; and it is within bfloat16's rounding (relative `2⁻⁸`) of the exact float32 result. The
+# `finally` restores the float32 policy so that nothing later in the notebook is affected.
 
 # %%
 try:
@@ -994,13 +996,13 @@ print(f"float16 max relative error {half_relative:.2e} vs bfloat16 {relative.max
 # %% [markdown]
 # ### `quantize("int8")`: the exact recipe, and a bounded error
 #
-# This proves the int8 recipe of the How section and bounds the error it can make, for readers
-# who deploy quantized models. An independent NumPy implementation of the int8 recipe described in How (per-column kernel
-# scale, per-row input scale, `round`, integer matmul, divide by both scales) reproduces the
-# quantized layer's output. The error against the float layer then obeys a bound we can write down:
-# rounding moves each kernel entry by at most half a step, `max|column| / 254`, and each input by
-# at most `max|row| / 254`, so
-# `|y_int8 − y| ≤ Σᵢ |xᵢ| · Δw + Σᵢ |w̃ᵢ| · Δx` for every output.
+# This proves the int8 recipe of the How section and bounds the error it can make, for readers who
+# deploy quantized models. An independent NumPy implementation of the int8 recipe described in How
+# (per-column kernel scale, per-row input scale, `round`, integer matmul, divide by both scales)
+# reproduces the quantized layer's output. The error against the float layer then obeys a bound we
+# can write down: rounding moves each kernel entry by at most half a step, `max|column| / 254`, and
+# each input by at most `max|row| / 254`, so `|y_int8 − y| ≤ Σᵢ |xᵢ| · Δw + Σᵢ |w̃ᵢ| · Δx` for every
+# output.
 
 # %%
 def int8_reference(x, kernel, bias):
@@ -1055,14 +1057,14 @@ print(f"EinsumDense int8: max |error| {np.abs(y_e - exact_e).max():.4f} within t
 # %% [markdown]
 # ### `quantize("float8")` on a CPU
 #
-# This proves that float8 quantization runs (and trains) on a CPU on every backend, within a
-# bound. Float8 (e4m3: 4 exponent bits, 3 mantissa bits) is meant for recent GPUs, but Keras implements it
+# This proves that float8 quantization runs (and trains) on a CPU on every backend, within a bound.
+# Float8 (e4m3: 4 exponent bits, 3 mantissa bits) is meant for recent GPUs, but Keras implements it
 # with ordinary ops that cast to float8 and back, so it **also runs on a CPU**. We checked each
 # backend: forward pass and training step, on TensorFlow, JAX and PyTorch alike. The table below is
-# that finding; the cell asserts it for the backend it runs on (change an entry and it fails).
-# With 3 mantissa bits the relative rounding of each value is at most `2⁻⁴`, giving the bound
-# `|y_f8 − y| ≤ Σᵢ (|xᵢ||wᵢ|)·((1 + 2⁻⁴)² − 1)` plus a tiny term for values in e4m3's subnormal
-# range (below `2⁻⁶`, absolute step `2⁻⁹`).
+# that finding; the cell asserts it for the backend it runs on (change an entry and it fails). With
+# 3 mantissa bits the relative rounding of each value is at most `2⁻⁴`, giving the bound `|y_f8 − y|
+# ≤ Σᵢ (|xᵢ||wᵢ|)·((1 + 2⁻⁴)² − 1)` plus a tiny term for values in e4m3's subnormal range (below
+# `2⁻⁶`, absolute step `2⁻⁹`).
 
 # %%
 FLOAT8_RUNS_ON_CPU = {"tensorflow": True, "jax": True, "torch": True}  # measured with Keras 3.15
@@ -1112,14 +1114,14 @@ plots.show(fig, "Notice that every point lies below the dashed line error = boun
 # ### A `Lambda` written with TensorFlow or JAX functions runs on one backend only
 #
 # This proves why every `Lambda` in this course is written with `keras.ops`. A `Lambda` calls your
-# function on the active backend's tensors. Written with `keras.ops`, it runs
-# on every backend. Written with `tf.*` functions, it works on TensorFlow only: on JAX the model
-# cannot even be built (a `tf` function cannot take JAX's symbolic tensor: `NotImplementedError`),
-# and on PyTorch the `tf` function converts the tensor through NumPy, which PyTorch refuses as soon
-# as a gradient must flow through it (`RuntimeError` in `fit`). Written with `jax.numpy`, it works on
-# JAX only. The cell builds and trains `Dense → Lambda(square) → Dense` with each of the three
-# squares and asserts the outcome on the active backend. The same holds for custom layers: write
-# their `call` with `keras.ops`.
+# function on the active backend's tensors. Written with `keras.ops`, it runs on every backend.
+# Written with `tf.*` functions, it works on TensorFlow only: on JAX the model cannot even be built
+# (a `tf` function cannot take JAX's symbolic tensor: `NotImplementedError`), and on PyTorch the
+# `tf` function converts the tensor through NumPy, which PyTorch refuses as soon as a gradient must
+# flow through it (`RuntimeError` in `fit`). Written with `jax.numpy`, it works on JAX only. The
+# cell builds and trains `Dense → Lambda(square) → Dense` with each of the three squares and asserts
+# the outcome on the active backend. The same holds for custom layers: write their `call` with
+# `keras.ops`.
 
 # %%
 import jax.numpy as jnp
