@@ -247,7 +247,7 @@ assert abs((out**2).mean() - 1) < 1e-4 and out.mean() > 0  # RMS 1, mean not rem
 #   initialization and the learning rate.
 # - Layer, RMS, group and unit normalization treat each sample alone: the same result at any batch
 #   size, in training and at inference.
-# - Cheap: a few reductions, at most 2C **trainable** parameters for C channels (γ and β);
+# - Cheap: a few reductions, at most $2C$ **trainable** parameters for C channels (γ and β);
 #   `BatchNormalization` also stores its two moving statistics, 4C weights in all (the Where cell
 #   counts them).
 
