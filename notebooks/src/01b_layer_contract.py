@@ -11,14 +11,11 @@
 # %% [markdown]
 # # 01b · The Layer contract: training, masks, shapes, Layer vs Model, stateless use
 #
-# Notebook 01 wrote layers that own weights and compute. Every built-in Keras layer also keeps a
-# few more promises: it behaves differently in training and inference through the `training`
-# argument, it respects and passes on **masks** over padded time steps, it can say what shape it
-# will output **without running**, it runs under a **mixed-precision** policy, and it can be called
-# **statelessly** with variables you hold yourself, the way JAX training loops use it. This part
-# writes a custom layer for each promise and proves on all three backends what Keras does, against
-# NumPy. It ends with `keras.layers.serialize`/`deserialize` and the rule of thumb for choosing
-# between `keras.layers.Layer` and `keras.Model`.
+# Notebook 01 wrote layers that own weights and compute. Keras's own layers keep a few more
+# promises: they act differently in training and inference (the `training` argument), respect and
+# pass on **masks** over padded steps, state their output shape **without running**, run under a
+# **mixed-precision** policy, and can be called **statelessly**. Here you write a custom layer for
+# each promise, choose between `Layer` and `Model`, and check each claim against NumPy.
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/keras-layers-course/keras3-layers-course/blob/main/notebooks/01b_layer_contract.ipynb)
 
@@ -36,8 +33,8 @@ from helpers.setup import start
 ENV = start(seed=42)
 
 # %% [markdown]
-# Keras, NumPy for the independent checks, matplotlib for the pictures, and the course's two small
-# proof utilities.
+# Keras, NumPy for the checks, matplotlib for the pictures, small proof utilities, and the
+# exercises.
 
 # %%
 import json
@@ -51,6 +48,7 @@ import numpy as np
 
 from helpers import plots
 from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 rng = np.random.default_rng(1)
@@ -59,30 +57,28 @@ BACKEND = keras.backend.backend()
 # %% [markdown]
 # ## What
 #
-# The **layer contract** is the set of hooks that `keras.layers.Layer` offers beyond `build` and
-# `call`, and that Keras's own layers all honour:
+# The **layer contract** is the set of hooks `keras.layers.Layer` offers beyond `build` and `call`,
+# which Keras's own layers all honour:
 #
-# - the **`training` argument** of `call`: Keras fills it in (`True` in `fit`, `False` in
-#   `predict`/`evaluate`) and passes it down to nested layers;
-# - **masks**: `supports_masking`, `compute_mask(inputs, mask)` and the `mask` argument of `call`,
-#   which let padded time steps be ignored downstream;
+# - the **`training` argument** of `call`, filled in by `fit`, `predict` and `evaluate` and passed
+#   down to nested layers;
+# - **masks**: `supports_masking`, `compute_mask` and the `mask` argument of `call`, which let
+#   padded time steps be ignored downstream;
 # - **shapes without running**: `compute_output_shape` and `compute_output_spec`;
-# - the **dtype policy**: variables in one dtype, computation in another;
-# - **stateless use**: `stateless_call(trainable_variables, non_trainable_variables, inputs)`;
-# - **serialization helpers**: `keras.layers.serialize` and `keras.layers.deserialize`.
+# - **stateless use**: `stateless_call`, and **serialization**: `keras.layers.serialize` /
+#   `deserialize`;
+# - the **dtype policy** (variables in one dtype, computation in another), in the deep dive.
 #
 # And one choice: when a block should be a `Layer` and when a `Model`.
 
 # %% [markdown]
 # ## Where
 #
-# All of it lives on `keras.layers.Layer` (and therefore on every built-in layer and on
-# `keras.Model`). `keras.layers.serialize`/`deserialize` are functions of the `keras.layers`
-# namespace. The hooks are used by `fit`/`predict` (training flag), by the functional API (masks and
-# output shapes are worked out symbolically, on `keras.Input` tensors), by `keras.mixed_precision`
-# (dtype policies), and by hand-written training loops (`stateless_call`).
-#
-# The cell shows the hooks are there on a plain `Layer` and on a built-in one.
+# All of it lives on `keras.layers.Layer`, so on every built-in layer and on `keras.Model`;
+# `serialize`/`deserialize` are functions of `keras.layers`. `fit` and `predict` set the training
+# flag, the functional API works out masks and shapes on `keras.Input` placeholders, and
+# hand-written training loops use `stateless_call`. The cell finds the hooks on a plain `Layer` and
+# on a `Dense`.
 
 # %%
 for hook in ("compute_mask", "compute_output_shape", "compute_output_spec", "stateless_call",
@@ -94,36 +90,31 @@ print("every layer carries the contract's hooks;", "backend:", BACKEND)
 # ## Why
 #
 # - **Dropout, batch normalization and noise layers** must act differently while training; the
-#   `training` flag is how Keras tells them, without you threading it through every block by hand.
-# - **Padded sequences** (sentences of different lengths in one batch) would be averaged, attended
-#   to and recurred over, padding included, if masks did not say which steps are real.
-# - **Functional models** are wired before any data exists; a layer that can state its output shape
-#   lets Keras check the wiring and print `summary()` at once.
-# - **Mixed precision** halves memory and speeds up accelerators, while keeping the weights in
-#   float32 so small updates are not rounded away.
-# - **Stateless calls** make a layer a pure function of (variables, inputs), which is what JAX's
-#   `jit` and `grad` need.
+#   `training` flag tells them, without you threading it through every block.
+# - **Padded sequences** would be averaged and attended to, padding included, without masks.
+# - **Functional models** are wired before any data exists; a stated output shape lets Keras check
+#   the wiring and print `summary()` at once.
+# - **Stateless calls** make a layer a pure function of (variables, inputs), as JAX's `jit` and
+#   `grad` need.
 
 # %% [markdown]
 # ## When
 #
 # | You are writing... | Implement |
 # |---|---|
-# | a layer that behaves differently in training (noise, dropout, running statistics) | `call(self, inputs, training=None)` |
-# | a layer fed by `Embedding(mask_zero=True)` or `Masking` that must ignore padding | `call(self, inputs, mask=None)` |
-# | a layer that keeps the time axis and should pass the mask on | `self.supports_masking = True` (or `compute_mask`) |
-# | a layer that removes the time axis, or makes its own mask | `compute_mask` (return `None`, or the new mask) |
-# | a layer whose `call` cannot run on symbolic inputs, or that you want to document | `compute_output_shape` / `compute_output_spec` |
-# | a model for GPUs/TPUs with float16 or bfloat16 | a dtype policy (`dtype="mixed_float16"`) |
+# | a layer that acts differently in training (noise, dropout, running statistics) | `call(self, inputs, training=None)` |
+# | a layer that must ignore padding | `call(self, inputs, mask=None)` |
+# | a layer that keeps the time axis and should pass the mask on | `self.supports_masking = True` |
+# | a layer that removes the time axis, or makes its own mask | `compute_mask` |
+# | a layer whose `call` cannot run on symbolic inputs | `compute_output_shape` |
+# | a model for float16 or bfloat16 hardware | a dtype policy (deep dive) |
 # | a custom JAX-style training loop | `stateless_call` |
 
 # %% [markdown]
 # ## Who
 #
-# - **Authors of custom layers**: every item here is something a reviewer will ask about.
-# - **NLP and time-series practitioners**, who live with padded sequences and masks.
-# - **Performance engineers**, who switch models to mixed precision.
-# - **JAX users**, who write their own training step around `stateless_call`.
+# Authors of custom layers (a reviewer will ask about each hook), NLP and time-series practitioners
+# (masks), performance engineers (mixed precision) and JAX users (`stateless_call`).
 
 # %% [markdown]
 # ## How
@@ -132,16 +123,13 @@ print("every layer carries the contract's hooks;", "backend:", BACKEND)
 #
 # Declare `training=None` in `call`, and Keras passes the flag: `True` inside `fit` and
 # `train_on_batch`, `False` inside `predict` and `evaluate`. A direct call passes nothing, so your
-# default (`None`) applies; treat `None` as inference. Nested layers receive the flag even if the
-# block's `call` does not mention it.
+# default `None` applies: treat it as inference. Nested layers receive the flag even if the block's
+# `call` does not mention it.
 #
-# `RecordingDropout` zeroes a random fraction `rate` of its inputs in training and scales the rest by
-# 1 / (1 − rate). It writes the flag it received into a non-trainable variable (1 = `True`,
-# 0 = `False`, −1 = `None`) and counts its training calls. Assigning a variable inside `call` is
-# how layers keep state on every backend. On JAX, where `fit` is compiled, the new values travel
-# outside the variables during `fit`: Keras writes them back at the end of `fit`, or when a callback
-# reads `self.model`. Until then a callback that reads the layer's variable directly fails on JAX,
-# while TensorFlow and PyTorch hold the current value after every step (proved below).
+# `RecordingDropout` zeroes a random fraction `rate` of its inputs in training and scales the rest
+# by 1 / (1 − rate). It writes the flag it received into a non-trainable variable (1 = `True`,
+# 0 = `False`, −1 = `None`) and counts its training calls: assigning a variable inside `call` is how
+# a layer keeps state on every backend (the deep dive shows when JAX makes the new value visible).
 
 # %%
 FLAG_CODE = {True: 1.0, False: 0.0, None: -1.0}
@@ -188,17 +176,15 @@ print("training=True: flag", flag_of(drop), f"| zeroed {np.mean(training_out == 
 # %% [markdown]
 # ### Masks: `supports_masking`, `compute_mask` and `mask` in `call`
 #
-# `Embedding(mask_zero=True)` treats token 0 as padding and attaches a boolean mask (`True` = a
-# real step) to its output. Each downstream layer decides what to do with it:
+# `Embedding(mask_zero=True)` treats token 0 as padding and attaches a boolean mask (`True` = a real
+# step) to its output. Each downstream layer decides what to do with it:
 #
-# - **consume** it: take `mask=None` in `call` and use it. `MaskedMean` averages over the real
-#   steps only. Its output has no time axis, so its `compute_mask` returns `None`: the mask stops
-#   here.
-# - **propagate** it: set `self.supports_masking = True` in `__init__`. A layer that keeps the time
-#   axis, like `TimeScale` below, then hands the incoming mask on unchanged (the base class's
-#   `compute_mask` returns it).
-# - do neither: the mask is then **dropped** at that layer (Keras says so with a `UserWarning`),
-#   and everything downstream sees the padding as data (proved below).
+# - **consume** it: take `mask=None` in `call` and use it. `MaskedMean` averages over the real steps
+#   only; its output has no time axis, so its `compute_mask` returns `None` and the mask stops.
+# - **propagate** it: set `self.supports_masking = True`. A layer that keeps the time axis, like
+#   `TimeScale`, then hands the mask on unchanged.
+# - do neither: the mask is **dropped** there (with a `UserWarning`), and everything downstream
+#   sees the padding as data.
 
 # %%
 class MaskedMean(keras.layers.Layer):
@@ -233,13 +219,49 @@ print("mask from Embedding(mask_zero=True):\n", mask.astype(int))
 assert np.array_equal(mask, tokens != 0)
 
 # %% [markdown]
+# What a mask changes, as a picture. Left: the token grid, padding in grey. Right: the first
+# embedding feature's mean per sequence, from `MaskedMean` with the mask and from a plain mean over
+# all steps, where padding counts as data.
+
+# %%
+with_mask = keras.Sequential([keras.Input((5,), dtype="int32"), embedding, MaskedMean()])
+masked_means = to_numpy(with_mask(tokens))
+table = to_numpy(embedding.embeddings)
+naive_means = table[tokens].mean(axis=1)
+
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.2), gridspec_kw={"width_ratios": [1, 1.3]})
+left.imshow(tokens != 0, cmap="Blues", vmin=-0.5, vmax=1.2)
+for (row, col), token in np.ndenumerate(tokens):
+    left.text(col, row, str(token), ha="center", va="center", color="black" if token else "grey")
+left.set_title("tokens (0 = padding, unmasked)")
+left.set_xlabel("time step")
+left.set_ylabel("sequence")
+left.grid(False)
+positions = np.arange(len(tokens))
+right.bar(positions - 0.2, masked_means[:, 0], width=0.4, label="MaskedMean with the mask")
+right.bar(positions + 0.2, naive_means[:, 0], width=0.4, label="mean over all 5 steps")
+right.axhline(table[0, 0], color=plots.ACCENT, linestyle="--", label="padding vector (feature 0)")
+right.set_xticks(positions, [f"seq {i} ({int(n)} real)" for i, n in enumerate((tokens != 0).sum(1))])
+right.set_ylabel("mean of embedding feature 0")
+right.set_title("The mask keeps padding out of the mean")
+right.legend(fontsize=8)
+fig.tight_layout()
+plt.close(fig)
+padding = table[0, 0]
+assert np.all(np.abs(naive_means[:2, 0] - padding) < np.abs(masked_means[:2, 0] - padding))  # pulled to it
+np.testing.assert_allclose(naive_means[2], masked_means[2], rtol=1e-6)  # no padding: the same mean
+plots.show(fig, "Notice that for the two padded sequences the plain mean is pulled towards the dashed "
+                "padding vector while MaskedMean ignores the padding; for the unpadded third sequence "
+                "the two bars are equal.")
+
+# %% [markdown]
 # ### Shapes without running: `compute_output_shape` and `compute_output_spec`
 #
-# A functional model is wired on `keras.Input` placeholders that hold no data. To know each layer's
-# output, Keras calls `compute_output_spec`, which by default runs your `call` on symbolic tensors.
-# You can state the answer instead: `compute_output_shape(input_shape)` returns the shape, and the
-# default `compute_output_spec` uses it when it is defined. `PairUp` turns a `(batch, n)` input into
-# `(batch, n, 2)` (each value next to its negative), so its output shape differs from its input.
+# A functional model is wired on `keras.Input` placeholders that hold no data. To learn each layer's
+# output, Keras calls `compute_output_spec`, which by default runs `call` on symbolic tensors. You can
+# state the answer instead: `compute_output_shape(input_shape)` returns the shape, and the default
+# `compute_output_spec` uses it. `PairUp` turns `(batch, n)` into `(batch, n, 2)`, each value next
+# to its negative.
 
 # %%
 class PairUp(keras.layers.Layer):
@@ -260,12 +282,10 @@ print("compute_output_spec on a KerasTensor:", spec.shape, spec.dtype)
 # %% [markdown]
 # ### `Layer` or `Model`
 #
-# `keras.Model` is a `Layer` that also knows how to train and save itself: `compile`, `fit`,
-# `evaluate`, `predict`, `save`, `summary` and the `layers` list. A block of layers that is a *part*
-# of something bigger should be a `Layer`; the *whole thing* you train, evaluate and save is a
-# `Model`. Below, `ResidualBlock` is a `Layer` and `Regressor`, a subclassed `Model`, holds two of
-# them. (One backend quirk: on PyTorch a layer has a `compile` method too, but it is
-# `torch.nn.Module.compile`, PyTorch's compiler, not Keras's `Model.compile`.)
+# `keras.Model` is a `Layer` that also trains and saves itself: `compile`, `fit`, `evaluate`,
+# `predict`, `save`, `summary` and the `layers` list. A block that is a *part* of something bigger
+# is a `Layer`; the *whole thing* you train, evaluate and save is a `Model`. Below, `ResidualBlock`
+# is a `Layer`, and `Regressor`, a subclassed `Model`, holds two of them.
 
 # %%
 class ResidualBlock(keras.layers.Layer):
@@ -305,43 +325,12 @@ only_on_model = [name for name in MODEL_ONLY if hasattr(regressor, name) and not
 print("only on the Model:", only_on_model)
 
 # %% [markdown]
-# ### dtype policies: variables in float32, computation in float16
-#
-# Every layer has a `dtype_policy`. With `dtype="mixed_float16"` (or `"mixed_bfloat16"`), the
-# layer **creates its variables in float32** (`variable_dtype`) but **computes in float16**
-# (`compute_dtype`): Keras casts the inputs, and *autocasts* each float32 variable to float16 when
-# `call` reads it. You write nothing special in the layer. (Set it per layer, as here, or for the
-# whole model with `keras.config.set_dtype_policy`.)
-
-# %%
-class Affine(keras.layers.Layer):
-    """inputs @ kernel + bias, with no dtype handling of its own."""
-
-    def __init__(self, units, **kwargs):
-        super().__init__(**kwargs)
-        self.units = units
-
-    def build(self, input_shape):
-        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer="glorot_uniform")
-        self.bias = self.add_weight(shape=(self.units,), initializer="ones")
-
-    def call(self, inputs):
-        return keras.ops.matmul(inputs, self.kernel) + self.bias
-
-
-mixed = Affine(4, dtype="mixed_float16")
-mixed_out = mixed(rng.normal(size=(3, 5)).astype("float32"))
-print(f"policy {mixed.dtype_policy.name}: variables {mixed.kernel.dtype}, compute {mixed.compute_dtype}, "
-      f"output {keras.backend.standardize_dtype(mixed_out.dtype)}")
-
-# %% [markdown]
 # ### Stateless use: `stateless_call`
 #
-# `layer.stateless_call(trainable_variables, non_trainable_variables, inputs, training=...)` runs
-# the layer with the variable **values you pass**, not the ones it holds, and returns
-# `(outputs, new_non_trainable_variables)`. Nothing inside the layer changes: updates such as
-# `BatchNormalization`'s moving statistics come back to you as values. That makes the layer a pure
-# function, which JAX's `jit` and `grad` require; Keras's own JAX trainer is built on it.
+# `layer.stateless_call(trainable_variables, non_trainable_variables, inputs, training=...)` runs the
+# layer with the variable **values you pass** and returns `(outputs, new_non_trainable_variables)`.
+# Nothing inside the layer changes: `BatchNormalization`'s new moving statistics come back to you as
+# values. The layer becomes a pure function, which JAX's `jit` and `grad` require.
 
 # %%
 bn_block = keras.Sequential([keras.Input((3,)), keras.layers.Dense(3), keras.layers.BatchNormalization()])
@@ -355,12 +344,10 @@ print("layer's own moving mean:", to_numpy(bn_block.layers[1].moving_mean))
 # %% [markdown]
 # ### `keras.layers.serialize` and `keras.layers.deserialize`
 #
-# `serialize(layer)` returns a JSON-friendly dict: the module, the class name, the registered name,
-# the layer's `get_config()` and, if the layer is built, a `build_config` with its input shape.
-# `deserialize(dict)` rebuilds a new layer from it, built-in or custom: built (with fresh weights)
-# when a `build_config` was stored, unbuilt otherwise. A custom class must be registered (or passed
-# in `custom_objects`) so the name can be found again. Weight values are not part of it; `.keras`
-# files store them next to these dicts.
+# `serialize(layer)` returns a JSON-friendly dict: the class, its registered name and the layer's
+# `get_config()` (plus a `build_config` if the layer is built). `deserialize(dict)` builds a new
+# layer from it, built-in or custom; a custom class must be registered so its name can be found.
+# Weight values are not part of it: `.keras` files store them next to these dicts.
 
 # %%
 keras.saving.register_keras_serializable(package="course01b")(RecordingDropout)
@@ -368,45 +355,27 @@ described = keras.layers.serialize(RecordingDropout(rate=0.25, name="recorder"))
 print(json.dumps(described, indent=1)[:400])
 
 # %% [markdown]
-# ### Why the maths in `call` is `keras.ops`, not `tf.*`
-#
-# Keras runs your `call` on the backend's own tensors: TensorFlow tensors, JAX arrays (traced
-# when a model is wired or compiled), PyTorch tensors (tracking gradients while training). A
-# `keras.ops` function accepts and returns the active backend's tensors, so the layer works on all
-# three. A TensorFlow op such as `tf.square` only understands TensorFlow tensors: on JAX it cannot
-# take the symbolic or traced arrays of a model, and on PyTorch it converts the tensor through
-# NumPy, which a tensor that tracks gradients refuses, and it returns a TensorFlow tensor, not a
-# PyTorch one. The Proof section shows each failure.
-
-# %% [markdown]
 # ## Pros
 #
 # - **One flag, passed for you**: `training` reaches every nested layer without plumbing.
 # - **Masks travel with the data**, so padding is handled once, at the embedding.
-# - **Wiring errors surface at model-building time**, before any data, thanks to output specs.
-# - **Mixed precision and stateless calls need no change** to a layer written with `keras.ops` and
-#   `add_weight`.
+# - **Wiring errors surface before any data**, thanks to output shapes.
+# - **Stateless calls need no change** to a layer written with `keras.ops` and `add_weight`.
 
 # %% [markdown]
 # ## Cons
 #
-# - **Easy to get wrong**: a layer that neither consumes nor propagates a mask drops it (with only a
-#   warning); a layer that treats `training=None` as training silently adds noise at inference.
-# - **Backend subtleties**: `fit` may also trace a model symbolically, so Python side effects in
-#   `call` (appending to a list, printing) run a backend-dependent number of times; keep state in
-#   variables.
-# - **float16 has a small range and few digits**: expect errors near 1e-3 relative, and use loss
-#   scaling when training in it. `compile` wraps the optimizer in a
-#   `keras.optimizers.LossScaleOptimizer` by itself only when the *model's* policy is `mixed_float16`
-#   (for instance set globally with `keras.config.set_dtype_policy`); with per-layer policies, as in
-#   this notebook, wrap it yourself (proved below).
+# - **Easy to get wrong**: a layer that neither consumes nor propagates a mask drops it with only a
+#   warning; a layer that treats `training=None` as training adds noise at inference.
+# - **Backend subtleties**: `fit` may trace a model symbolically, so Python side effects in `call`
+#   run a backend-dependent number of times; keep state in variables.
 
 # %% [markdown]
 # ## Picture
 #
 # ### The `training` flag each entry point passes, measured on a nested layer
 #
-# The grid is filled from a real model whose `RecordingDropout` sits *inside* a block whose `call`
+# The grid comes from a real model whose `RecordingDropout` sits *inside* a block whose `call`
 # never mentions `training`: each cell is the flag the inner layer received.
 
 # %%
@@ -452,66 +421,33 @@ ax.set_yticks([0], ["inner layer\nreceived"])
 ax.grid(False)
 ax.set_title(f"training flag reaching a nested layer ({BACKEND} backend)")
 fig.tight_layout()
-plt.show()
+plt.close(fig)
+plots.show(fig, "Notice that fit and train_on_batch pass True, evaluate and predict pass False and a plain "
+                "model(x) passes None, all the way to a layer nested in a block that never forwards the flag.")
 
-# %% [markdown]
-# ### What a mask changes: the mean of padded sequences with and without it
-#
-# Left: the token grid, padding in grey. Right: the first embedding feature's mean per sequence,
-# computed by `MaskedMean` with the mask (it ignores padding) and without it (padding counts as
-# data and drags the mean towards the padding vector).
-
-# %%
-with_mask = keras.Sequential([keras.Input((5,), dtype="int32"), embedding, MaskedMean()])
-masked_means = to_numpy(with_mask(tokens))
-table = to_numpy(embedding.embeddings)
-naive_means = table[tokens].mean(axis=1)
-
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.2), gridspec_kw={"width_ratios": [1, 1.3]})
-left.imshow(tokens != 0, cmap="Blues", vmin=-0.5, vmax=1.2)
-for (row, col), token in np.ndenumerate(tokens):
-    left.text(col, row, str(token), ha="center", va="center", color="black" if token else "grey")
-left.set_title("tokens (0 = padding, unmasked)")
-left.set_xlabel("time step")
-left.set_ylabel("sequence")
-left.grid(False)
-positions = np.arange(len(tokens))
-right.bar(positions - 0.2, masked_means[:, 0], width=0.4, label="MaskedMean with the mask")
-right.bar(positions + 0.2, naive_means[:, 0], width=0.4, label="mean over all 5 steps")
-right.axhline(table[0, 0], color=plots.ACCENT, linestyle="--", label="padding vector (feature 0)")
-right.set_xticks(positions, [f"seq {i} ({int(n)} real)" for i, n in enumerate((tokens != 0).sum(1))])
-right.set_ylabel("mean of embedding feature 0")
-right.set_title("The mask keeps padding out of the mean")
-right.legend(fontsize=8)
-fig.tight_layout()
-plt.show()
 
 # %% [markdown]
 # ## Table
 #
-# | API | Kind | What it does | Proved below |
-# |---|---|---|---|
-# | `call(self, inputs, training=None)` | argument of your `call` | Keras passes `True` in `fit`/`train_on_batch`, `False` in `predict`/`evaluate`, nothing on a direct call; nested layers get it too | flag per entry point, nested |
-# | `supports_masking` | attribute | `True`: the layer passes its input mask on unchanged | propagation vs dropping |
-# | `compute_mask(inputs, mask=None)` | method | the mask of the output (return `None` to stop it) | `MaskedMean` ends the mask |
-# | `call(self, inputs, mask=None)` | argument of your `call` | the incoming boolean mask (`True` = real step) | masked mean vs NumPy |
-# | `compute_output_shape(input_shape)` | method | the output shape, from the input shape alone | functional wiring before data |
-# | `compute_output_spec(*args)` | method | a `KerasTensor` with the output's shape and dtype | shape and dtype |
-# | `dtype="mixed_float16"` | constructor argument (dtype policy) | float32 variables, float16 computation, autocast | dtypes and values |
-# | `stateless_call(trainable, non_trainable, inputs, training=...)` | method | outputs and updated non-trainable values; the layer is untouched | equals stateful call |
-# | `keras.layers.serialize(layer)` / `deserialize(config)` | functions | a layer to a JSON-friendly dict and back (no weights) | round trip of a custom layer |
-# | `keras.Model` | class | a `Layer` plus `compile`, `fit`, `evaluate`, `predict`, `save`, `summary`, `layers` | what each can and cannot do |
+# | API | Kind | What it does |
+# |---|---|---|
+# | `call(self, inputs, training=None)` | argument of `call` | `True` in `fit`/`train_on_batch`, `False` in `predict`/`evaluate`, `None` on a direct call; reaches nested layers |
+# | `supports_masking` | attribute | `True`: the layer passes its input mask on unchanged |
+# | `compute_mask(inputs, mask=None)` | method | the output's mask (`None` stops it) |
+# | `call(self, inputs, mask=None)` | argument of `call` | the incoming boolean mask (`True` = real step) |
+# | `compute_output_shape(input_shape)` / `compute_output_spec` | methods | the output shape / a `KerasTensor` with shape and dtype, without data |
+# | `stateless_call(trainable, non_trainable, inputs)` | method | outputs and new non-trainable values; the layer is untouched |
+# | `keras.layers.serialize` / `deserialize` | functions | a layer to a JSON-friendly dict and back (no weights) |
+# | `keras.Model` | class | a `Layer` plus `compile`, `fit`, `evaluate`, `predict`, `save`, `summary`, `layers` |
 
 # %% [markdown]
 # ## Example
 #
 # ### A padded-sentence classifier that uses every hook
 #
-# Sentences of 2 to 8 tokens are padded to 8. Class 1 means "token 7 occurs". The model embeds the
-# tokens with `mask_zero=True`, scales them with the mask-propagating `TimeScale`, drops some
-# activations with `RecordingDropout` while training, averages the real steps with `MaskedMean` and
-# classifies. Because padding is masked, a sentence's prediction does not depend on how much padding
-# follows it.
+# Sentences of 2 to 8 tokens are padded to 8; class 1 means "token 7 occurs". The model embeds the
+# tokens with `mask_zero=True`, scales them with the mask-propagating `TimeScale`, applies
+# `RecordingDropout` while training, averages the real steps with `MaskedMean` and classifies.
 
 # %%
 def make_sentences(n, length=8):
@@ -540,14 +476,13 @@ print(f"training accuracy after 15 epochs: {history.history['accuracy'][-1]:.3f}
 # %% [markdown]
 # ## Proof
 #
-# Each cell states a claim and asserts it against NumPy, on whichever backend runs the notebook.
+# Each cell states a claim and asserts it against NumPy, on whichever backend runs it.
 #
 # ### `training`: which value Keras passes, and that it reaches nested layers
 #
-# The grid above is the evidence; here it is asserted. `fit` ran 4 batches, so the nested layer
-# counted exactly 4 training calls from it (fails if any step were run in inference mode, or if the
-# flag stopped at the block, which never passes it on). Symbolic tracing during `fit` may call the
-# layer with `False` as well; that is why the count, not a Python list, is asserted.
+# The grid above, asserted. `fit` ran 4 batches, so the nested layer counted exactly 4 training
+# calls (fails if a step ran in inference mode, or if the flag stopped at the block). Tracing during
+# `fit` may also call the layer with `False`; that is why a count in a variable is asserted.
 
 # %%
 assert received == {
@@ -571,51 +506,13 @@ assert abs(dropped - 0.5) < 5 * standard_error, dropped  # 4000 Bernoulli draws:
 print(f"flags {received}; nested training calls in fit: 4; dropped fraction {dropped:.3f}")
 
 # %% [markdown]
-# ### State assigned in `call` during `fit`: where it is between steps, per backend
-#
-# A callback reads the nested layer's `training_calls` after each of the 4 batches. On TensorFlow
-# and PyTorch the variable holds the running count, 1 to 4. On JAX the compiled `fit` carries the
-# values outside the variables, so the same read fails (a `TypeError`); a callback that first reads
-# `self.model` makes Keras write the values back and sees the count. After `fit` every backend holds
-# 4 more. (Fails on JAX if Keras wrote the values back after each step, and on the other two if
-# they kept them outside the variables.)
-
-# %%
-class ReadCounter(keras.callbacks.Callback):
-    """After each batch, reads the counter directly, or after `self.model` when `sync` is set."""
-
-    def __init__(self, layer, sync):
-        super().__init__()
-        self.layer, self.sync, self.seen = layer, sync, []
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self.sync:
-            self.model  # noqa: B018 (on JAX, reading self.model writes the trained values back)
-        try:
-            self.seen.append(float(to_numpy(self.layer.training_calls)))
-        except TypeError:  # JAX: the variable holds no value while fit runs
-            self.seen.append("no value")
-
-
-direct, synced = ReadCounter(nested, sync=False), ReadCounter(nested, sync=True)
-count_model.fit(x8, y8, batch_size=8, epochs=1, verbose=0, callbacks=[direct])
-count_model.fit(x8, y8, batch_size=8, epochs=1, verbose=0, callbacks=[synced])
-if BACKEND == "jax":
-    assert direct.seen == ["no value"] * 4, direct.seen
-else:
-    assert direct.seen == [5.0, 6.0, 7.0, 8.0], direct.seen
-assert synced.seen == [9.0, 10.0, 11.0, 12.0], synced.seen
-assert float(to_numpy(nested.training_calls)) == 12.0  # after fit, written back on every backend
-print(f"{BACKEND}: read directly {direct.seen}; after self.model {synced.seen}")
-
-# %% [markdown]
 # ### Masks: `MaskedMean` equals NumPy's mean over real steps; propagation and dropping
 #
-# Upstream is `Embedding(mask_zero=True)`. With `TimeScale(propagate=True)` in between, the mask
-# reaches `MaskedMean`, whose output equals NumPy's mean of 2 × the embedding rows of the real
-# tokens. With `TimeScale(propagate=False)` the mask is dropped, with a `UserWarning` that says so,
-# and the result equals the plain mean over all five steps instead. The tokens have 2, 3 and 5 real steps, so the two answers
-# differ on the first two sequences (fails if masks were propagated or dropped the other way).
+# With `TimeScale(propagate=True)` between `Embedding(mask_zero=True)` and `MaskedMean`, the mask
+# arrives and the output equals NumPy's mean of 2 × the embedding rows of the real tokens. With
+# `TimeScale(propagate=False)` the mask is dropped, with a `UserWarning`, and the result is the
+# plain mean over all five steps. The tokens have 2, 3 and 5 real steps, so the two answers differ
+# on the first two sequences.
 
 # %%
 def masked_mean_model(propagate):
@@ -642,30 +539,13 @@ assert np.array_equal(passed_on, tokens != 0)
 assert MaskedMean().compute_mask(None, keras.ops.convert_to_tensor(tokens != 0)) is None
 print("masked mean matches NumPy; without supports_masking the mask is dropped")
 
-# %% [markdown]
-# ### Masking in the example: padding does not change a prediction
-#
-# The same sentences with 4 extra padding steps give the same predictions (fails without the mask:
-# the padding vector would enter the mean), and the classifier beats the majority-class rate.
-
-# %%
-test_tokens, test_labels = make_sentences(256)
-padded = np.pad(test_tokens, ((0, 0), (0, 4)))
-short_pred = to_numpy(sentence_model.predict(test_tokens, verbose=0))
-long_pred = to_numpy(sentence_model.predict(padded, verbose=0))
-np.testing.assert_allclose(short_pred, long_pred, rtol=1e-5, atol=1e-6)
-accuracy = np.mean((short_pred > 0.5) == test_labels)
-majority = max(test_labels.mean(), 1 - test_labels.mean())
-assert accuracy > majority + 0.1, (accuracy, majority)
-print(f"test accuracy {accuracy:.3f} vs majority class {majority:.3f}; padding changes nothing")
 
 # %% [markdown]
 # ### Shapes without running: used in a functional model before any data is seen
 #
-# `PairUp`'s `call` counts its runs. Wiring it into a functional model gives the right symbolic
+# `CountingPairUp` counts the runs of `call`. Wired into a functional model, it gives the symbolic
 # shape `(None, 5, 2)` and `summary` works, yet `call` never ran: Keras used
-# `compute_output_shape` (fails if Keras had traced `call` on the placeholder). Then the first real
-# call agrees with NumPy and with the stated shape.
+# `compute_output_shape`. The first real call then agrees with NumPy and the stated shape.
 
 # %%
 class CountingPairUp(PairUp):
@@ -692,10 +572,10 @@ print("wired before data:", paired.shape, "| call runs while wiring:", CountingP
 # %% [markdown]
 # ### `Layer` or `Model`: what each can and cannot do
 #
-# The block has none of the model's training and saving methods (fails if `Layer` had them). The
-# model trains with `fit` (its loss goes down), lists its direct sublayers in `layers`, counts the
-# blocks' weights, and survives a `.keras` round trip with identical predictions. The block still
-# works as a part: its output equals NumPy's x + relu(x W₁ + b₁) W₂ + b₂.
+# The block has none of the model's training and saving methods. The model trains (its loss goes
+# down), lists its sublayers in `layers`, counts the blocks' weights, and survives a `.keras` round
+# trip with identical predictions; the block still works as a part, equal to NumPy's
+# x + relu(x W₁ + b₁) W₂ + b₂. (On PyTorch a layer does have a `compile`: `torch.nn.Module`'s.)
 
 # %%
 for name in ("fit", "evaluate", "predict", "save", "summary"):
@@ -734,14 +614,237 @@ np.testing.assert_allclose(to_numpy(restored.predict(x8, verbose=0)),
 print("Layer: a part; Model: trains, evaluates, saves, lists its layers")
 
 # %% [markdown]
+# ### `keras.layers.serialize` / `deserialize`: a registered custom layer round-trips
+#
+# The dict survives JSON and names the registered class; `deserialize` rebuilds a layer with the
+# same settings that behaves like the original.
+
+# %%
+assert described["registered_name"] == "course01b>RecordingDropout"
+assert described["config"]["rate"] == 0.25 and described["config"]["name"] == "recorder"
+rebuilt = keras.layers.deserialize(json.loads(json.dumps(described)))
+assert type(rebuilt) is RecordingDropout and rebuilt.rate == 0.25 and rebuilt.name == "recorder"
+assert keras.layers.serialize(rebuilt) == described
+np.testing.assert_array_equal(to_numpy(rebuilt(x8)), x8)  # inference: identity, like the original
+
+builtin = keras.layers.deserialize(keras.layers.serialize(keras.layers.Dense(3, activation="tanh")))
+assert type(builtin) is keras.layers.Dense and builtin.units == 3 and not builtin.built  # unbuilt in, unbuilt out
+print("round trip:", described["registered_name"], described["config"]["rate"])
+
+# %% [markdown]
+# ## Application
+#
+# ### A JAX-style training step written around `stateless_call`
+#
+# Keras's JAX trainer takes gradients of a pure function of the variables. The same structure works
+# on every backend if the gradient is supplied: here for a single `Dense` unit on a least-squares
+# problem, whose gradient NumPy gives in closed form. Ten steps of "values in, values out" (no
+# variable of the model is touched) reach the same weights as ten SGD steps of `fit`, and both
+# approach NumPy's least-squares solution.
+
+# %%
+x_ls = rng.normal(size=(64, 3)).astype("float32")
+y_ls = (x_ls @ np.array([[1.5], [-2.0], [0.5]]) + 0.25).astype("float32")
+unit_model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+start_values = [to_numpy(v) for v in unit_model.trainable_variables]
+
+values = [v.copy() for v in start_values]
+for _ in range(10):
+    prediction, _ = unit_model.stateless_call(values, [], x_ls)
+    residual = to_numpy(prediction) - y_ls
+    gradients = [2 * x_ls.T @ residual / len(x_ls), 2 * residual.mean(axis=0)]
+    values = [v - 0.1 * g for v, g in zip(values, gradients, strict=True)]
+for variable, start_value in zip(unit_model.trainable_variables, start_values, strict=True):
+    np.testing.assert_array_equal(to_numpy(variable), start_value)  # the model's own state never moved
+
+unit_model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+unit_model.fit(x_ls, y_ls, batch_size=64, epochs=10, verbose=0)
+for fitted, ours in zip(unit_model.get_weights(), values, strict=True):
+    np.testing.assert_allclose(fitted, ours, rtol=1e-4, atol=1e-5)
+solution, *_ = np.linalg.lstsq(np.hstack([x_ls, np.ones((64, 1))]), y_ls, rcond=None)
+start_error = np.abs(start_values[0] - solution[:3]).max()
+assert np.abs(values[0] - solution[:3]).max() < 0.5 * start_error
+print("10 stateless steps = 10 fit steps:", np.round(values[0].ravel(), 3), "| least squares:",
+      np.round(solution[:3].ravel(), 3))
+
+# %% [markdown]
+# ## Key terms
+#
+# - **`training` flag**: how Keras tells a layer whether it is training; `None` on a direct call.
+# - **Mask**: a boolean tensor, one value per time step, `True` for real steps; a layer
+#   **consumes**, **propagates** or **drops** it.
+# - **Output spec**: a `KerasTensor` with a shape and dtype but no data.
+# - **Stateless call**: running a layer with variable values you supply.
+# - **`keras.Model`**: a `Layer` that also trains, evaluates, predicts, saves and summarizes.
+
+# %% [markdown]
+# ## Summary
+#
+# - Declare `training=None` in `call`: `fit` and `train_on_batch` pass `True`, `predict` and
+#   `evaluate` pass `False`, a direct call passes nothing; nested layers receive it.
+# - A mask reaches `call(mask=...)` only if every layer in between propagates it
+#   (`supports_masking = True`); otherwise it is dropped, with a warning.
+# - `compute_output_shape` lets a functional model be wired with no data and no run of `call`.
+# - `stateless_call` is the layer as a pure function; `serialize`/`deserialize` round-trip
+#   registered layers (settings only).
+# - Parts are `Layer`s; the thing you `fit`, `evaluate` and `save` is a `Model`.
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise prints its task and how you know you are done; `ex.check(...)` says what is right
+# and what is not yet. Uncomment `ex.hint()` for a nudge, and `ex.solution()` once you have tried.
+
+# %% [markdown]
+# ### Exercise 01b.1 · A masked maximum over time
+
+# %%
+ex = exercise("01b.1")  # prints the task and how you know you are done
+
+
+class MaskedMax(keras.layers.Layer):
+    ...  # your code here
+
+
+ex.check(MaskedMax)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 01b.2 · A layer that acts only while training
+
+# %%
+ex = exercise("01b.2")
+
+
+class TrainingShift(keras.layers.Layer):
+    ...  # your code here
+
+
+ex.check(TrainingShift)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 01b.3 · State the output shape of a layer
+
+# %%
+ex = exercise("01b.3")
+
+
+class RepeatFeatures(keras.layers.Layer):
+    ...  # your code here
+
+
+ex.check(RepeatFeatures)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ## Deep dive (optional)
+#
+# Proofs that are here for trust rather than for understanding, backend differences, and the dtype
+# policy. The core path above does not depend on them; each part opens by saying what it proves
+# and why you might care.
+
+# %% [markdown]
+# ### State assigned in `call` during `fit`: where it is between steps, per backend
+#
+# This proves when a variable assigned in `call` shows its new value during `fit`; it matters if a
+# callback reads layer state. A callback reads the nested layer's `training_calls` after each of
+# the 4 batches. On TensorFlow and PyTorch the variable holds the running count. On JAX the compiled
+# `fit` carries the values outside the variables, so the same read fails (a `TypeError`); a callback
+# that first reads `self.model` makes Keras write the values back and sees the count. After `fit`
+# every backend holds 4 more. (Fails on JAX if Keras wrote the values back after each step, and on
+# the other two if they kept them outside the variables.)
+
+# %%
+class ReadCounter(keras.callbacks.Callback):
+    """After each batch, reads the counter directly, or after `self.model` when `sync` is set."""
+
+    def __init__(self, layer, sync):
+        super().__init__()
+        self.layer, self.sync, self.seen = layer, sync, []
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.sync:
+            self.model  # noqa: B018 (on JAX, reading self.model writes the trained values back)
+        try:
+            self.seen.append(float(to_numpy(self.layer.training_calls)))
+        except TypeError:  # JAX: the variable holds no value while fit runs
+            self.seen.append("no value")
+
+
+direct, synced = ReadCounter(nested, sync=False), ReadCounter(nested, sync=True)
+count_model.fit(x8, y8, batch_size=8, epochs=1, verbose=0, callbacks=[direct])
+count_model.fit(x8, y8, batch_size=8, epochs=1, verbose=0, callbacks=[synced])
+if BACKEND == "jax":
+    assert direct.seen == ["no value"] * 4, direct.seen
+else:
+    assert direct.seen == [5.0, 6.0, 7.0, 8.0], direct.seen
+assert synced.seen == [9.0, 10.0, 11.0, 12.0], synced.seen
+assert float(to_numpy(nested.training_calls)) == 12.0  # after fit, written back on every backend
+print(f"{BACKEND}: read directly {direct.seen}; after self.model {synced.seen}")
+
+# %% [markdown]
+# ### Masking in the example: padding does not change a prediction
+#
+# This proves that the Example's classifier really ignores padding, and that it learned something.
+# The same sentences with 4 extra padding steps give the same predictions (fails without the mask:
+# the padding vector would enter the mean), and the classifier beats the majority-class rate.
+
+# %%
+test_tokens, test_labels = make_sentences(256)
+padded = np.pad(test_tokens, ((0, 0), (0, 4)))
+short_pred = to_numpy(sentence_model.predict(test_tokens, verbose=0))
+long_pred = to_numpy(sentence_model.predict(padded, verbose=0))
+np.testing.assert_allclose(short_pred, long_pred, rtol=1e-5, atol=1e-6)
+accuracy = np.mean((short_pred > 0.5) == test_labels)
+majority = max(test_labels.mean(), 1 - test_labels.mean())
+assert accuracy > majority + 0.1, (accuracy, majority)
+print(f"test accuracy {accuracy:.3f} vs majority class {majority:.3f}; padding changes nothing")
+
+# %% [markdown]
+# ### dtype policies: variables in float32, computation in float16
+#
+# This introduces mixed precision, which you need only for float16 or bfloat16 hardware. Every layer
+# has a `dtype_policy`. With `dtype="mixed_float16"` (or `"mixed_bfloat16"`) it **creates its
+# variables in float32** (`variable_dtype`) but **computes in float16** (`compute_dtype`): Keras
+# casts the inputs and *autocasts* each variable when `call` reads it. You write nothing special in
+# the layer. float16 has a small range and few digits: expect errors near 1e-3 relative, and use
+# loss scaling when training in it.
+
+# %%
+class Affine(keras.layers.Layer):
+    """inputs @ kernel + bias, with no dtype handling of its own."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer="glorot_uniform")
+        self.bias = self.add_weight(shape=(self.units,), initializer="ones")
+
+    def call(self, inputs):
+        return keras.ops.matmul(inputs, self.kernel) + self.bias
+
+
+mixed = Affine(4, dtype="mixed_float16")
+mixed_out = mixed(rng.normal(size=(3, 5)).astype("float32"))
+print(f"policy {mixed.dtype_policy.name}: variables {mixed.kernel.dtype}, compute {mixed.compute_dtype}, "
+      f"output {keras.backend.standardize_dtype(mixed_out.dtype)}")
+
+# %% [markdown]
 # ### dtype policy: float32 variables, float16 computation, float16-accurate values
 #
-# The variables stay float32, the output is float16, and it equals NumPy's float32 result to
-# float16 accuracy. That alone would also hold for a layer that computed in float32 and cast only
-# its output, so the cell adds a case that separates the two: the input `[1 + 2⁻¹², 1]` through
-# the kernel `[1, −1]` is 2⁻¹² in float32 (exactly representable in float16), but 0 once the input
-# is cast to float16, where 1 + 2⁻¹² rounds to 1. The mixed layer returns exactly 0 (fails if it
-# had computed in float32).
+# This proves the layer really computes in float16 rather than casting a float32 result. The
+# variables stay float32, the output is float16, and it equals NumPy's float32 result to float16
+# accuracy. That alone would also hold for a layer that computed in float32 and cast only its
+# output, so the cell adds a case that separates the two: the input `[1 + 2⁻¹², 1]` through the
+# kernel `[1, −1]` is 2⁻¹² in float32 (exactly representable in float16), but 0 once the input is
+# cast to float16, where 1 + 2⁻¹² rounds to 1. The mixed layer returns exactly 0 (fails if it had
+# computed in float32).
 
 # %%
 x_mixed = rng.normal(size=(64, 5)).astype("float32")
@@ -770,10 +873,10 @@ print(f"max |float16 result - float32 NumPy| = {np.max(np.abs(got - exact)):.2e}
 # %% [markdown]
 # ### Loss scaling: automatic for a `mixed_float16` model, not for per-layer policies
 #
-# With the global policy `mixed_float16`, the model's own policy is mixed and `compile` wraps the
-# optimizer in a `LossScaleOptimizer`. With the policy set on a layer only, as in this notebook, the
-# model's policy stays float32 and `compile` keeps the plain optimizer (fails if `compile` looked at
-# the layers' policies).
+# This proves when `compile` adds loss scaling by itself. With the global policy `mixed_float16`,
+# the model's own policy is mixed and `compile` wraps the optimizer in a `LossScaleOptimizer`. With
+# the policy set on a layer only, as above, the model's policy stays float32 and `compile` keeps the
+# plain optimizer (fails if `compile` looked at the layers' policies): wrap it yourself then.
 
 # %%
 def compiled_optimizer(global_policy, layer_policy=None):
@@ -798,11 +901,12 @@ print("global mixed_float16 -> LossScaleOptimizer; per-layer policy -> plain",
 # %% [markdown]
 # ### `stateless_call`: same outputs as the stateful call, and the layer's variables untouched
 #
-# In training mode the block's `BatchNormalization` normalises with the batch statistics and
-# computes new moving statistics. `stateless_call` returns those (equal to NumPy's
-# momentum · old + (1 − momentum) · batch statistic), while the layer's own moving mean and
-# variance keep their initial 0 and 1 (fails if `stateless_call` wrote into the layer). A stateful
-# call with the same variables gives the same outputs, and it *does* update the layer.
+# This proves against NumPy what the Application relies on. In training mode the block's
+# `BatchNormalization` normalises with the batch statistics and computes new moving statistics.
+# `stateless_call` returns those (equal to NumPy's momentum · old + (1 − momentum) · batch
+# statistic), while the layer's own moving mean and variance keep their initial 0 and 1 (fails if
+# `stateless_call` wrote into the layer). A stateful call with the same variables gives the same
+# outputs, and it *does* update the layer.
 
 # %%
 dense_kernel, dense_bias = trainable_values[0], trainable_values[1]
@@ -831,13 +935,17 @@ print("stateless_call = stateful call; the layer changed only when called statef
 # %% [markdown]
 # ### A layer written with `tf.*` ops works on TensorFlow only; with `keras.ops`, everywhere
 #
-# `TfSquare` squares its input with `tf.square`, `OpsSquare` with `keras.ops.square`. Each sits
-# between two `Dense` layers of a model that is trained for one step. With `keras.ops` the model
-# trains on every backend and the layer's output equals NumPy's x². With `tf.square`: on TensorFlow
-# the same; on JAX the model cannot even be built (wiring runs `call` on a symbolic input); on
-# PyTorch the model is built but `fit` fails, because TensorFlow cannot read a tensor that tracks
-# gradients, and a direct call returns a TensorFlow tensor instead of a PyTorch one. (Fails if a
-# `tf.*` layer ran on every backend.)
+# This proves why the maths in `call` is `keras.ops`; read it before you reuse TensorFlow code in a
+# layer. Keras runs `call` on the backend's own tensors: TensorFlow tensors, JAX arrays (traced when
+# a model is wired or compiled), PyTorch tensors (tracking gradients while training). A `keras.ops`
+# function accepts and returns the active backend's tensors; `tf.square` understands only TensorFlow
+# tensors. `TfSquare` uses `tf.square`, `OpsSquare` `keras.ops.square`, each between two `Dense`
+# layers of a model trained for one step. With `keras.ops` the model trains on every backend and the
+# layer's output equals NumPy's x². With `tf.square`: on TensorFlow the same; on JAX the model
+# cannot even be built (wiring runs `call` on a symbolic input); on PyTorch the model is built but
+# `fit` fails, because TensorFlow cannot read a tensor that tracks gradients, and a direct call
+# returns a TensorFlow tensor instead of a PyTorch one. (Fails if a `tf.*` layer ran on every
+# backend.)
 
 # %%
 import tensorflow as tf
@@ -879,22 +987,13 @@ print(f"{BACKEND}: keras.ops layer trains; tf.square layer",
       "trains" if BACKEND == "tensorflow" else f"fails: {type(error).__name__}")
 
 # %% [markdown]
-# ### `keras.layers.serialize` / `deserialize`: a registered custom layer round-trips
+# ### `serialize` of a built layer, and of an unregistered one
 #
-# The dict survives JSON, names the registered class, and `deserialize` rebuilds a layer with the
-# same settings that behaves like the original (fails for an unregistered class: proved too).
+# This proves two details of `keras.layers.serialize` that matter when you store layers yourself: a
+# built layer also stores its `build_config` and comes back built, with fresh weights of the same
+# shapes (no weight values), and a class that was never registered cannot be deserialized.
 
 # %%
-assert described["registered_name"] == "course01b>RecordingDropout"
-assert described["config"]["rate"] == 0.25 and described["config"]["name"] == "recorder"
-rebuilt = keras.layers.deserialize(json.loads(json.dumps(described)))
-assert type(rebuilt) is RecordingDropout and rebuilt.rate == 0.25 and rebuilt.name == "recorder"
-assert keras.layers.serialize(rebuilt) == described
-np.testing.assert_array_equal(to_numpy(rebuilt(x8)), x8)  # inference: identity, like the original
-
-builtin = keras.layers.deserialize(keras.layers.serialize(keras.layers.Dense(3, activation="tanh")))
-assert type(builtin) is keras.layers.Dense and builtin.units == 3 and not builtin.built  # unbuilt in, unbuilt out
-
 # A built layer also stores its build_config, and comes back built, with fresh weights of its shapes.
 built_dense = keras.layers.Dense(3)
 built_dense.build((1, 4))
@@ -911,82 +1010,4 @@ class Unregistered(keras.layers.Layer):
 
 unknown = keras.layers.serialize(Unregistered(name="nobody"))
 expect_error(TypeError, lambda: keras.layers.deserialize(unknown))
-print("round trip:", described["registered_name"], described["config"]["rate"])
 
-# %% [markdown]
-# ## Application
-#
-# ### A JAX-style training step written around `stateless_call`
-#
-# Keras's JAX trainer computes gradients of a pure function of the variables. The same structure
-# works on every backend if the gradient is supplied: here the model is a single `Dense` unit on a
-# least-squares problem, whose gradient NumPy gives in closed form. Ten steps of
-# "values in, values out" (no variable of the model is touched) reach the same weights as ten SGD
-# steps taken by `fit`, and both approach NumPy's least-squares solution.
-
-# %%
-x_ls = rng.normal(size=(64, 3)).astype("float32")
-y_ls = (x_ls @ np.array([[1.5], [-2.0], [0.5]]) + 0.25).astype("float32")
-unit_model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-start_values = [to_numpy(v) for v in unit_model.trainable_variables]
-
-values = [v.copy() for v in start_values]
-for _ in range(10):
-    prediction, _ = unit_model.stateless_call(values, [], x_ls)
-    residual = to_numpy(prediction) - y_ls
-    gradients = [2 * x_ls.T @ residual / len(x_ls), 2 * residual.mean(axis=0)]
-    values = [v - 0.1 * g for v, g in zip(values, gradients, strict=True)]
-for variable, start_value in zip(unit_model.trainable_variables, start_values, strict=True):
-    np.testing.assert_array_equal(to_numpy(variable), start_value)  # the model's own state never moved
-
-unit_model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
-unit_model.fit(x_ls, y_ls, batch_size=64, epochs=10, verbose=0)
-for fitted, ours in zip(unit_model.get_weights(), values, strict=True):
-    np.testing.assert_allclose(fitted, ours, rtol=1e-4, atol=1e-5)
-solution, *_ = np.linalg.lstsq(np.hstack([x_ls, np.ones((64, 1))]), y_ls, rcond=None)
-start_error = np.abs(start_values[0] - solution[:3]).max()
-assert np.abs(values[0] - solution[:3]).max() < 0.5 * start_error
-print("10 stateless steps = 10 fit steps:", np.round(values[0].ravel(), 3), "| least squares:",
-      np.round(solution[:3].ravel(), 3))
-
-# %% [markdown]
-# ## Key terms
-#
-# - **`training` flag**: the argument through which Keras tells a layer whether it is training;
-#   `None` on a direct call unless you pass it.
-# - **Mask**: a boolean tensor, one value per time step, `True` for real steps.
-# - **Consume / propagate / drop** (a mask): use it in `call`; pass it on via `supports_masking`
-#   or `compute_mask`; lose it, which happens (with a `UserWarning`) when a layer does neither.
-# - **Output spec**: a `KerasTensor` that carries a shape and dtype but no data.
-# - **dtype policy**: the pair (variable dtype, compute dtype) of a layer; `mixed_float16` is
-#   (float32, float16).
-# - **Autocast**: reading a float32 variable as float16 inside a mixed-precision layer's `call`.
-# - **Stateless call**: running a layer with variable values you supply, getting new non-trainable
-#   values back instead of an updated layer.
-# - **`keras.Model`**: a `Layer` that also trains, evaluates, predicts, saves and summarizes.
-
-# %% [markdown]
-# ## Summary
-#
-# - Declare `training=None` in `call`: `fit` and `train_on_batch` pass `True`, `predict` and
-#   `evaluate` pass `False`, a direct call passes nothing; nested layers receive it automatically.
-# - A mask from `Embedding(mask_zero=True)` reaches a layer's `call(mask=...)` only if every layer
-#   in between propagates it (`supports_masking = True`); otherwise it is dropped, with a warning.
-# - `compute_output_shape` lets a functional model be wired, and summarised, with no data and no
-#   run of `call`.
-# - `mixed_float16`: float32 variables, float16 computation, autocast for free.
-# - `stateless_call` is the layer as a pure function; it matches the stateful call and leaves the
-#   layer untouched.
-# - `keras.layers.serialize`/`deserialize` round-trip registered custom layers (settings only).
-# - Parts are `Layer`s; the thing you `fit`, `evaluate` and `save` is a `Model`.
-# - Write the maths of `call` with `keras.ops`: a layer built on `tf.*` ops runs on TensorFlow only.
-
-# %% [markdown]
-# ## Exercises
-#
-# 1. Write `MaskedMax`, the masked maximum over time, and prove it against NumPy with the `tokens`
-#    above (careful: a padded step must never win, even if its values are large).
-# 2. Give `TimeScale` a `compute_mask` that also masks steps whose first feature is negative;
-#    prove the new mask against NumPy.
-# 3. Make `RecordingDropout` treat `training=None` as training and show which entry point then
-#    behaves wrongly.
