@@ -261,7 +261,7 @@ ax.grid(False)
 ax.set_title("Which backend accepts which backend-specific layer (measured)")
 fig.tight_layout()
 plt.close(fig)
-plots.show(fig, "Notice that, on every backend installed here, each bridge runs only where its framework "
+plots.show(fig, "Notice that on every backend installed here each bridge runs only where its framework "
            "lives: TFSMLayer on TensorFlow, "
            "JaxLayer and FlaxLayer on JAX and TensorFlow, TorchModuleWrapper on PyTorch, a Lambda of "
            "jax.numpy on JAX; every other cell is an error, never a silent wrong answer.")
