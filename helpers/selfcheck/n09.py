@@ -27,15 +27,14 @@ def _check_lstm_step(lstm_step):
     c = rng.normal(scale=0.5, size=(2, units)).astype("float32")
     weights = [rng.normal(scale=0.6, size=shape).astype("float32")
                for shape in [(features, 4 * units), (units, 4 * units), (4 * units,)]]
+    result = lstm_step(x_t, h, c, *weights)
+    if not isinstance(result, tuple | list) or len(result) != 2:
+        raise NotYet(f"return the pair (new_h, new_c), got {type(result).__name__}")
     cell = keras.layers.LSTMCell(units)
     cell.build((None, features))
     cell.set_weights(weights)
     _, (want_h, want_c) = cell(x_t, [h, c])
     want_h, want_c = keras.ops.convert_to_numpy(want_h), keras.ops.convert_to_numpy(want_c)
-
-    result = lstm_step(x_t, h, c, *weights)
-    if not isinstance(result, tuple | list) or len(result) != 2:
-        raise NotYet(f"return the pair (new_h, new_c), got {type(result).__name__}")
     got_h, got_c = (np.asarray(r, dtype="float64") for r in result)
     if got_c.shape != want_c.shape or got_h.shape != want_h.shape:
         raise NotYet(f"new_h and new_c should both have shape {want_h.shape} (batch, units), "
@@ -123,9 +122,9 @@ def _check_params(recurrent_params):
         call = f"recurrent_params({kind!r}, features={features}, units={units}{extra})"
         got = (recurrent_params(kind, features, units, reset_after=reset_after) if kind == "GRU"
                else recurrent_params(kind, features, units))
-        want = _keras_params(kind, features, units, reset_after)
         if got is None:
             raise NotYet(f"{call} returned None: return the number of weights")
+        want = _keras_params(kind, features, units, reset_after)
         if got != want:
             raise NotYet(f"{call}: Keras's {kind}({units}) on {features} features has {want} weights, "
                          f"you said {got}. Count kernel (features × units per gate), recurrent kernel "

@@ -131,9 +131,9 @@ def _check_mha_shapes(mha_weight_shapes):
         call = (f"mha_weight_shapes(d_q={d_q}, d_v={d_v}, num_heads={heads}, key_dim={key_dim}, "
                 f"value_dim={value_dim}, output_shape={output_shape})")
         got = mha_weight_shapes(d_q, d_v, heads, key_dim, value_dim=value_dim, output_shape=output_shape)
-        want = _keras_mha_shapes(d_q, d_v, heads, key_dim, value_dim, output_shape)
         if not isinstance(got, dict):
             raise NotYet(f"{call} should return a dict from weight name to shape, got {type(got).__name__}")
+        want = _keras_mha_shapes(d_q, d_v, heads, key_dim, value_dim, output_shape)
         got = {name: tuple(shape) for name, shape in got.items()}
         if set(got) != set(want):
             raise NotYet(f"{call}: the layer's weights are {sorted(want)}; yours are {sorted(got)}")
