@@ -33,8 +33,7 @@ from helpers.setup import start
 ENV = start(seed=42)
 
 # %% [markdown]
-# The tools used all along: Keras, NumPy for the independent checks, matplotlib in the course
-# style, and the two course utilities.
+# Keras, NumPy for the independent checks, matplotlib in the course style, course utilities.
 
 # %%
 import re
@@ -57,17 +56,15 @@ print(ENV)
 # %% [markdown]
 # ## What
 #
-# A preprocessing layer turns raw features into the numbers a model can learn from. Most of them
-# follow one pattern:
+# A preprocessing layer turns raw features into numbers a model can learn from, in three steps:
 #
-# 1. **construct** the layer with its settings (`max_tokens`, `num_bins`, `output_mode`, ...);
-# 2. **`adapt(data)`** once: the layer reads the data and stores what it learned (a vocabulary,
-#    a per-feature mean and variance, quantile boundaries) as *non-trainable state*;
-# 3. **call** it like any layer: the same mapping is applied to every later input, in training and
-#    at inference.
+# 1. **construct** it with its settings (`max_tokens`, `num_bins`, `output_mode`, ...);
+# 2. **`adapt(data)`** once: it stores what it learned (a vocabulary, a mean and variance,
+#    quantile boundaries) as *non-trainable state*;
+# 3. **call** it like any layer: the same mapping applies to every later input.
 #
-# The cell shows the pattern on `Normalization`: after `adapt`, the stored mean and variance are
-# exactly NumPy's, and the layer has no trainable weight.
+# On `Normalization`: after `adapt`, the stored mean and variance are NumPy's, and the layer has
+# no trainable weight.
 
 # %%
 ages_incomes = rng.normal([40.0, 50_000.0], [12.0, 15_000.0], size=(500, 2)).astype("float32")
@@ -537,9 +534,8 @@ print("idf per token:", dict(zip(by_count, idf.round(3), strict=True)))
 #
 # ### A bag-of-words spam filter with `tf_idf`, trained in a few epochs
 #
-# A small synthetic corpus of "spam" and "ham" messages is vectorized with `tf_idf` and a
-# logistic regression (one `Dense` unit) is trained on it. The learned weights are then read back
-# through the vocabulary: the words with the largest positive weights are the spam words.
+# Synthetic "spam" and "ham" messages, vectorized with `tf_idf`, train a logistic regression (one
+# `Dense` unit); read back through the vocabulary, its largest weights belong to the spam words.
 
 # %%
 spam_words = ["free", "win", "prize", "cash", "click", "offer"]
@@ -586,7 +582,6 @@ plots.show(fig, "Notice that the six red spam words carry the largest positive w
 # - **OOV (out-of-vocabulary) index**: the id given to unknown values (`[UNK]`, or `-1` for integers).
 # - **Mask token**: a value reserved for padding, mapped to id 0.
 # - **multi-hot / count / tf-idf**: bag-of-words encodings: presence, frequency, frequency × idf.
-# - **Quantile bins**: bins that each hold the same share of the data.
 # - **Hashing trick**: mapping values to bins with a hash function, no vocabulary.
 # - **Feature cross**: a feature for each combination of two categorical features.
 # - **Spectral norm**: a matrix's largest singular value; the most x ↦ Wx can stretch a vector.
