@@ -32,8 +32,8 @@ def _check_posterize(posterize):
 
     x = np.random.default_rng(1).integers(0, 256, size=(2, 52, 80, 3)).astype("float32")
     for bits in (1, 3, 6):
-        want = _keras_out(layers.RandomPosterization(factor=(bits, bits), value_range=(0, 255), seed=0), x)
         got = _as_array(posterize(x.copy(), bits), "posterize")
+        want = _keras_out(layers.RandomPosterization(factor=(bits, bits), value_range=(0, 255), seed=0), x)
         if got.shape != want.shape:
             raise NotYet(f"for bits={bits} your output has shape {got.shape}, the input's is {want.shape}.")
         if not np.allclose(got, want, atol=1e-3):
@@ -82,8 +82,8 @@ def _check_brightness(brightness):
     for value_range, delta in [((0, 1), 0.3), ((0, 255), -0.25), ((-1, 1), 0.4)]:
         low, high = value_range
         x = (low + base * (high - low)).astype("float32")
-        want = _keras_out(layers.RandomBrightness((delta, delta), value_range=value_range, seed=0), x)
         got = _as_array(brightness(x.copy(), delta, value_range), "brightness")
+        want = _keras_out(layers.RandomBrightness((delta, delta), value_range=value_range, seed=0), x)
         if got.shape != want.shape:
             raise NotYet(f"your output has shape {got.shape}, the input's is {want.shape}.")
         if np.allclose(got, want, atol=1e-3):

@@ -28,14 +28,14 @@ def _check_moving_mean(moving_mean_after):
     batch = (np.random.default_rng(7).normal(size=(8, 3)) + [3.0, -2.0, 0.5]).astype("float32")
     batch_mean = batch.mean(axis=0)
     for momentum, steps in [(0.8, 5), (0.5, 3), (0.8, 1), (0.99, 30)]:
-        layer = layers.BatchNormalization(momentum=momentum)
-        for _ in range(steps):
-            layer(batch, training=True)
-        want = _to_numpy(layer.moving_mean)
         got = moving_mean_after(steps, momentum, batch_mean.copy())
         if got is None:
             raise NotYet("your `moving_mean_after` returned None: return the moving mean (one value per "
                          "feature).")
+        layer = layers.BatchNormalization(momentum=momentum)
+        for _ in range(steps):
+            layer(batch, training=True)
+        want = _to_numpy(layer.moving_mean)
         got = np.asarray(got, dtype="float64")
         if got.shape != want.shape or not np.allclose(got, want, rtol=1e-4, atol=1e-5):
             where = f"after {steps} step{'s' if steps > 1 else ''} with momentum={momentum}"
@@ -93,11 +93,11 @@ def _check_fold(fold_batch_norm):
     model.layers[0].set_weights([kernel.astype("float32"), bias.astype("float32")])
     model.layers[1].set_weights([w.astype("float32") for w in (gamma, beta, moving_mean, moving_variance)])
     x = rng.normal(size=(16, 4)).astype("float32")
-    want = _to_numpy(model(x, training=False))
     answer = fold_batch_norm(kernel.copy(), bias.copy(), gamma.copy(), beta.copy(), moving_mean.copy(),
                              moving_variance.copy(), epsilon)
     if answer is None:
         raise NotYet("your `fold_batch_norm` returned None: return (new_kernel, new_bias).")
+    want = _to_numpy(model(x, training=False))
     new_kernel, new_bias = (np.asarray(part, dtype="float64") for part in answer)
     if new_kernel.shape != kernel.shape or new_bias.shape != bias.shape:
         raise NotYet(f"expected a kernel of shape {kernel.shape} and a bias of shape {bias.shape}, got "
@@ -160,10 +160,10 @@ def _check_group_norm(group_norm_channels_first):
     x = (rng.normal(size=(2, 6, 4, 5)) * np.arange(1, 7)[:, None, None] + np.arange(6)[:, None, None])
     x = x.astype("float32")
     for groups in (3, 2):
-        want = _to_numpy(layers.GroupNormalization(groups=groups, axis=1, epsilon=1e-3)(x))
         got = group_norm_channels_first(x.copy(), groups)
         if got is None:
             raise NotYet("your function returned None: return the normalized array, shaped like its input.")
+        want = _to_numpy(layers.GroupNormalization(groups=groups, axis=1, epsilon=1e-3)(x))
         got = np.asarray(got, dtype="float64")
         if got.shape != want.shape:
             raise NotYet(f"your output has shape {got.shape}; the input's is {want.shape}.")
