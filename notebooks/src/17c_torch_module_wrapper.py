@@ -54,7 +54,8 @@ import torch
 from sklearn.datasets import load_digits
 
 from helpers import plots
-from helpers.nbtools import to_numpy
+from helpers.nbtools import expect_error, to_numpy
+from helpers.selfcheck import exercise
 
 plots.use_course_style()
 rng = np.random.default_rng(17)
@@ -132,6 +133,32 @@ line_history = line_model.fit(x_line, y_line, epochs=60, batch_size=64, verbose=
 print(f"loss {line_history.history['loss'][0]:.3f} -> {line_history.history['loss'][-1]:.5f}")
 
 # %% [markdown]
+# ### Layouts: PyTorch convolutions want channels first
+#
+# Keras stores images as (N, H, W, C), channels last; a `torch.nn.Conv2d` reads (N, C, H, W). Fed a
+# Keras-layout batch, the PyTorch convolution takes the height for the channels and refuses; after
+# `np.transpose(images, (0, 3, 1, 2))` it runs. Weights differ in the same way: a PyTorch kernel is
+# (out, in, kh, kw), a Keras `Conv2D` kernel (kh, kw, in, out). With both converted, Keras's
+# `Conv2D` and the PyTorch module compute the same feature maps.
+
+# %%
+conv = torch.nn.Conv2d(3, 4, kernel_size=3)
+keras_images = rng.normal(size=(2, 8, 6, 3)).astype("float32")  # (N, H, W, C): Keras's layout
+refusal = expect_error(RuntimeError, lambda: conv(torch.tensor(keras_images)))  # read as 8 channels
+torch_images = np.transpose(keras_images, (0, 3, 1, 2))  # (N, C, H, W): PyTorch's layout
+with torch.no_grad():
+    torch_maps = conv(torch.tensor(torch_images)).numpy()
+assert torch_maps.shape == (2, 4, 6, 4)
+
+keras_conv = keras.layers.Conv2D(4, 3)
+keras_conv.build((None, 8, 6, 3))
+keras_conv.set_weights([conv.weight.detach().numpy().transpose(2, 3, 1, 0), conv.bias.detach().numpy()])
+keras_maps = to_numpy(keras_conv(keras_images))  # (N, H, W, C) again
+np.testing.assert_allclose(np.transpose(keras_maps, (0, 3, 1, 2)), torch_maps, rtol=1e-4, atol=1e-5)
+print("Keras layout into Conv2d:", str(refusal).splitlines()[0][:90])
+print("after the transpose: PyTorch and Keras feature maps agree, shape", torch_maps.shape)
+
+# %% [markdown]
 # ## Pros
 #
 # - **No rewrite** of the PyTorch module; its parameters are trained in place.
@@ -199,7 +226,12 @@ for i in range(8):
     ax.set_title(f"pred {predicted[i]}", color="green" if right else plots.ACCENT, fontsize=9)
     ax.axis("off")
 fig.tight_layout()
-plt.show()
+plt.close(fig)
+losses, accuracies = cnn_history.history["loss"], cnn_history.history["accuracy"]
+assert losses[-1] < losses[0] and accuracies[-1] > accuracies[0]
+shown_right = int(np.sum(predicted[:8] == labels[test_idx[:8]]))
+plots.show(fig, f"Notice that the loss falls while the accuracy climbs over the 8 epochs of fit, and that "
+                f"{shown_right} of the 8 held-out digits shown carry their correct label (green titles).")
 
 # %% [markdown]
 # ## Table
@@ -271,7 +303,7 @@ print("least squares:", solution[:3].T.round(3).tolist(), "| module:", w_torch.r
 # %% [markdown]
 # ### The CNN learned the digits, and its forward pass is PyTorch's
 #
-# Held-out accuracy is far above chance (10 %), and Keras's prediction equals calling the module
+# Held-out accuracy is far above chance (one digit in ten), and Keras's prediction equals calling the module
 # directly in PyTorch (fails if the wrapper changed the computation, e.g. a layout permutation).
 
 # %%
@@ -324,7 +356,7 @@ print("the fresh PyTorch module now holds the trained weights")
 #
 # - **`torch.nn.Module`**: PyTorch's base class for layers and models.
 # - **Shared storage**: two objects viewing the same tensor memory; writing one changes the other.
-# - **Channels first**: PyTorch's (N, C, H, W) image layout; Keras defaults to (N, H, W, C).
+# - **Channels first / last**: PyTorch's (N, C, H, W) image layout / Keras's default (N, H, W, C).
 # - **Reverse bridge**: on the PyTorch backend, Keras layers are PyTorch modules.
 
 # %% [markdown]
@@ -333,5 +365,43 @@ print("the fresh PyTorch module now holds the trained weights")
 # - `TorchModuleWrapper(module)` makes a PyTorch module a Keras layer on the PyTorch backend; its
 #   variables share memory with the module, so `fit` trains the module itself.
 # - The forward pass is the module's (proved against NumPy and against PyTorch directly).
+# - PyTorch wants channels first and stores kernels output-first: transpose data and weights when
+#   moving between the two.
 # - On this backend Keras layers are `torch.nn.Module`s, trainable from a PyTorch loop.
 # - Weights go through `save_weights`/`load_weights` into a fresh module.
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise prints its task and how you know you are done; `ex.check(...)` says what is right
+# and what is not yet. Uncomment `ex.hint()` for a nudge, and `ex.solution()` once you have tried.
+
+# %% [markdown]
+# ### Exercise 17c.1 · Keras images for a PyTorch convolution
+
+# %%
+ex = exercise("17c.1")  # prints the task and how you know you are done
+
+
+def to_channels_first(images):
+    ...  # your code here
+
+
+ex.check(to_channels_first)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
+
+# %% [markdown]
+# ### Exercise 17c.2 · A PyTorch `Linear` layer's weights in a Keras `Dense`
+
+# %%
+ex = exercise("17c.2")
+
+
+def linear_to_dense(weight, bias):
+    ...  # your code here
+
+
+ex.check(linear_to_dense)
+# ex.hint()      # uncomment for a hint
+# ex.solution()  # uncomment to see a solution
