@@ -314,8 +314,8 @@ plots.show(fig, "Notice that after the flip each box still frames the same part 
 # %%
 block = keras.Sequential([layers.RandomFlip("horizontal", seed=11), layers.RandomRotation(0.05, seed=12),
                           layers.RandomZoom(0.2, seed=13)])
-views = [to_numpy(block(china[None], training=True))[0] for _ in range(5)]
-views.append(to_numpy(block(china[None], training=False))[0])
+views = [to_numpy(block(pair, training=True))[0] for _ in range(5)]  # image 0 of the batch: the temple
+views.append(to_numpy(block(pair, training=False))[0])
 np.testing.assert_array_equal(views[-1], china)  # inference: the photo itself
 fig, axes = plt.subplots(1, 6, figsize=(16, 2.3))
 for step, (ax, image) in enumerate(zip(axes, views, strict=True), start=1):
