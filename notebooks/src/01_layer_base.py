@@ -848,6 +848,71 @@ print("clip:", to_numpy(clip_below_half(grid)).ravel())
 print("abs: ", to_numpy(absolute(grid)).ravel())
 
 # %% [markdown]
+# ### `Lambda`: no weights of its own, and a saved Python `lambda` does not load back by default
+#
+# This proves why a `Lambda` is a poor choice for anything you save. A plain `Lambda` has nothing to
+# train. Saving a model that holds a Python `lambda` works, but loading it raises `ValueError`:
+# Keras 3 would have to run code stored in the file, and refuses unless you pass `safe_mode=False`,
+# which you should do only for files you trust. A named function registered with
+# `@keras.saving.register_keras_serializable` is stored by name instead and loads safely; a `Layer`
+# subclass with `get_config` is the general fix.
+
+# %%
+assert clip_below_half.weights == [] and clip_below_half.count_params() == 0
+
+lambda_model = keras.Sequential([keras.Input((9,)), clip_below_half], name="with_lambda")
+
+
+@keras.saving.register_keras_serializable(package="course01")
+def clip_at_half(t):
+    return keras.ops.maximum(0.5, t)
+
+
+named_model = keras.Sequential([keras.Input((9,)), keras.layers.Lambda(clip_at_half)], name="with_named")
+
+with tempfile.TemporaryDirectory() as folder:
+    lambda_path, named_path = os.path.join(folder, "lambda.keras"), os.path.join(folder, "named.keras")
+    lambda_model.save(lambda_path)
+    named_model.save(named_path)
+    refusal = expect_error(ValueError, lambda: keras.models.load_model(lambda_path))
+    reloaded = keras.models.load_model(named_path)
+
+assert "safe_mode=False" in str(refusal)
+np.testing.assert_array_equal(to_numpy(reloaded(grid)), np.maximum(0.5, grid))
+print("loading the lambda:", str(refusal)[:120], "...")
+
+# %% [markdown]
+# ### `Lambda` with a variable in `arguments=`: tracked, trained, and not saveable
+#
+# This proves that "a `Lambda` cannot have weights" is too strong, and why it still should not have
+# any. Keras tracks any `keras.Variable` held in a layer attribute, and `Lambda` keeps `arguments`
+# as one. The variable below becomes the `Lambda`'s trainable weight, and one SGD step on y = 3x
+# moves it exactly as NumPy predicts (fails if the variable were not tracked: it would stay at 2).
+# But the `.keras` file cannot carry it: on TensorFlow the model saves but does not load (the
+# rebuilt `Lambda` expects no variables); on JAX and PyTorch saving itself raises `TypeError`.
+
+# %%
+scale = keras.Variable(2.0, name="scale")
+scaled = keras.layers.Lambda(lambda t, s: t * s, arguments={"s": scale}, name="scaled")
+scaled_model = keras.Sequential([keras.Input((1,)), scaled])
+assert scaled.trainable_weights == [scale]
+scaled_model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+ones = np.ones((8, 1), "float32")
+scaled_model.train_on_batch(ones, 3 * ones)
+np.testing.assert_allclose(to_numpy(scale), 2.0 - 0.1 * 2 * (2.0 - 3.0), rtol=1e-6)  # 2.2
+
+with tempfile.TemporaryDirectory() as folder:
+    path = os.path.join(folder, "lambda_with_variable.keras")
+    if keras.backend.backend() == "tensorflow":
+        scaled_model.save(path)
+        failure = expect_error(ValueError, lambda: keras.models.load_model(path, safe_mode=False))
+        assert "expected 0 variables" in str(failure)
+    else:
+        failure = expect_error(TypeError, lambda: scaled_model.save(path))
+        assert "Cannot serialize" in str(failure)
+print(f"trained scale: {float(to_numpy(scale)):.2f}; the round trip fails with {type(failure).__name__}")
+
+# %% [markdown]
 # ### `add_weight` + `get_weights`: `SimpleDense` computes activation(x @ W + b)
 #
 # This proves `SimpleDense` against NumPy for four activations, beyond the linear case of
@@ -1138,72 +1203,6 @@ regularized(first)
 kernel = regularized.get_weights()[0]
 np.testing.assert_allclose(to_numpy(regularized.losses[0]), 0.01 * np.sum(kernel**2), rtol=1e-5)
 
-
-# %% [markdown]
-# ### `Lambda`: no weights of its own, and a saved Python `lambda` does not load back by default
-#
-# This proves why a `Lambda` is a poor choice for anything you save. A plain `Lambda` has nothing to
-# train. Saving a model that holds a Python `lambda` works, but loading it raises `ValueError`:
-# Keras 3 would have to run code stored in the file, and refuses unless you pass `safe_mode=False`,
-# which you should do only for files you trust. A named function registered with
-# `@keras.saving.register_keras_serializable` is stored by name instead and loads safely; a `Layer`
-# subclass with `get_config` is the general fix.
-
-# %%
-assert clip_below_half.weights == [] and clip_below_half.count_params() == 0
-
-lambda_model = keras.Sequential([keras.Input((9,)), clip_below_half], name="with_lambda")
-
-
-@keras.saving.register_keras_serializable(package="course01")
-def clip_at_half(t):
-    return keras.ops.maximum(0.5, t)
-
-
-named_model = keras.Sequential([keras.Input((9,)), keras.layers.Lambda(clip_at_half)], name="with_named")
-
-with tempfile.TemporaryDirectory() as folder:
-    lambda_path, named_path = os.path.join(folder, "lambda.keras"), os.path.join(folder, "named.keras")
-    lambda_model.save(lambda_path)
-    named_model.save(named_path)
-    refusal = expect_error(ValueError, lambda: keras.models.load_model(lambda_path))
-    reloaded = keras.models.load_model(named_path)
-
-assert "safe_mode=False" in str(refusal)
-np.testing.assert_array_equal(to_numpy(reloaded(grid)), np.maximum(0.5, grid))
-print("loading the lambda:", str(refusal)[:120], "...")
-
-# %% [markdown]
-# ### `Lambda` with a variable in `arguments=`: tracked, trained, and not saveable
-#
-# This proves that "a `Lambda` cannot have weights" is too strong, and why it still should not have
-# any. Keras tracks any `keras.Variable` held in a layer
-# attribute, and `Lambda` keeps `arguments` as one. The variable below becomes the `Lambda`'s
-# trainable weight, and one SGD step on y = 3x moves it exactly as NumPy predicts. (Fails if the
-# variable were not tracked: it would stay at 2.) Still a poor idea: the `.keras` file cannot carry
-# it. On TensorFlow the model saves but does not load (the rebuilt `Lambda` expects no variables);
-# on JAX and PyTorch saving itself raises `TypeError`.
-
-# %%
-scale = keras.Variable(2.0, name="scale")
-scaled = keras.layers.Lambda(lambda t, s: t * s, arguments={"s": scale}, name="scaled")
-scaled_model = keras.Sequential([keras.Input((1,)), scaled])
-assert scaled.trainable_weights == [scale]
-scaled_model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
-ones = np.ones((8, 1), "float32")
-scaled_model.train_on_batch(ones, 3 * ones)
-np.testing.assert_allclose(to_numpy(scale), 2.0 - 0.1 * 2 * (2.0 - 3.0), rtol=1e-6)  # 2.2
-
-with tempfile.TemporaryDirectory() as folder:
-    path = os.path.join(folder, "lambda_with_variable.keras")
-    if keras.backend.backend() == "tensorflow":
-        scaled_model.save(path)
-        failure = expect_error(ValueError, lambda: keras.models.load_model(path, safe_mode=False))
-        assert "expected 0 variables" in str(failure)
-    else:
-        failure = expect_error(TypeError, lambda: scaled_model.save(path))
-        assert "Cannot serialize" in str(failure)
-print(f"trained scale: {float(to_numpy(scale)):.2f}; the round trip fails with {type(failure).__name__}")
 
 # %% [markdown]
 # ### Keras 2 → 3, proved
