@@ -126,9 +126,9 @@ def header_markdown(
     lines = [
         "## In this notebook",
         "",
-        f"**Study time:** core path about {as_text(time.core)}; the whole notebook with the optional "
-        "deep dive "
-        f"and {exercise_count} self-check exercises about {as_text(time.whole)} "
+        f"**Study time:** core path about {as_text(time.core)}; the whole notebook with "
+        + ("the optional deep dive and " if time.deep_dive else "")
+        + f"{exercise_count} self-check exercises about {as_text(time.whole)} "
         "([how this is estimated](../docs/study_time.md))."
         + (f" Running every cell takes about {run_seconds:.0f} s." if run_seconds else ""),
         "",
@@ -150,7 +150,10 @@ def header_markdown(
                         "[practice quiz](../quiz/practice.ipynb)")
     if practice:
         lines += ["", "**Practise it:** " + "; ".join(practice) + "."]
-    lines += ["", f"The core path ends at *{EXERCISES}*; the *{DEEP_DIVE}* part after it (folded in "
-              "JupyterLab: click its heading to open it) holds the proofs that are there for trust rather "
-              f"than for understanding. The syllabus calls these objectives O{number}.1, O{number}.2, …"]
+    folded = ""
+    if time.deep_dive:
+        folded = (f"; the *{DEEP_DIVE}* part after it (folded in JupyterLab: click its heading to open "
+                  "it) holds the proofs that are there for trust rather than for understanding")
+    lines += ["", f"The core path ends at *{EXERCISES}*{folded}. The syllabus calls these objectives "
+              f"O{number}.1, O{number}.2, …"]
     return "\n".join(lines)
