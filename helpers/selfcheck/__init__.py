@@ -14,8 +14,8 @@ the object its `answer` names after running that code. `tests/test_selfcheck.py`
 through its check (it must pass) and every entry of `wrong` (plausible mistakes: each must fail
 with a message containing the given fragment), so a check cannot silently accept anything.
 
-The checks never raise on a wrong or missing answer and never write to stderr: they print a verdict
-and return True or False, so an unfinished exercise does not stop "Run all".
+The checks never raise on a wrong or missing answer and never write to stderr: they print a verdict,
+so an unfinished exercise does not stop "Run all".
 """
 
 from __future__ import annotations
@@ -51,11 +51,11 @@ class Exercise:
             raise ValueError(f"exercise {self.key} needs a plausible wrong answer to test its check")
 
     # ---------------------------------------------------------------- what the student calls
-    def check(self, answer: Any) -> bool:
-        """Print ✓ with what was confirmed, or ✗ with what is not right yet; return whether it passed."""
+    def check(self, answer: Any) -> None:
+        """Print ✓ with what was confirmed, or ✗ with what is not right yet (returns nothing, so the
+        cell shows the verdict alone; `verdict` gives it as a value)."""
         ok, message = self.verdict(answer)
         print(("✓ " if ok else "✗ Not yet: ") + message)
-        return ok
 
     def verdict(self, answer: Any) -> tuple[bool, str]:
         if answer is None or answer is Ellipsis:
@@ -86,8 +86,8 @@ class _Handle:
     def __init__(self, exercise: Exercise):
         self._exercise = exercise
 
-    def check(self, answer: Any) -> bool:
-        return self._exercise.check(answer)
+    def check(self, answer: Any) -> None:
+        self._exercise.check(answer)
 
     def hint(self) -> None:
         self._exercise.show_hint()
