@@ -83,6 +83,10 @@ def session_rows(sessions: list[dict], titles: dict[str, str], weekly: bool) -> 
             minutes += time.core
             studied.append(f"[{titles[stem]}](../notebooks/{stem}.ipynb) ({lessons.as_text(time.core)})")
             objectives += objectives_of(stem)
+        for stem in session.get("extension", []):
+            time, _ = notebook_tool.lesson_time(stem)
+            link = f"[{titles[stem]}](../notebooks/{stem}.ipynb)"
+            studied.append(f"extension: {link} ({lessons.as_text(time.core)})")
         graded = [f"releases `{name}`" for name in session.get("release", [])]
         graded += [f"`{name}` due" for name in session.get("due", [])]
         if session.get("quiz"):
@@ -91,7 +95,8 @@ def session_rows(sessions: list[dict], titles: dict[str, str], weekly: bool) -> 
             graded.append("practice quiz open")
         first = f"{index}. {session['title']}"
         first = f"{session['week']} | {first}" if weekly else first
-        rows.append(f"| {first} | {'<br>'.join(studied)}<br>total {lessons.as_text(minutes)} | "
+        studied.insert(len(session["notebooks"]), f"total {lessons.as_text(minutes)}")
+        rows.append(f"| {first} | {'<br>'.join(studied)} | "
                     f"{session['activity']} | {'; '.join(graded) or '—'} | {', '.join(objectives)} |")
     return rows
 
