@@ -166,20 +166,7 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    command = argv[1] if len(argv) > 1 else "check"
-    if command == "build":
-        text = render()
-        if not INDEX_SOURCE.exists() or INDEX_SOURCE.read_text(encoding="utf-8") != text:
-            INDEX_SOURCE.write_text(text, encoding="utf-8")
-            print(f"wrote {INDEX_SOURCE.relative_to(ROOT)}")
-        return 0
-    if command == "check":
-        fresh = INDEX_SOURCE.exists() and INDEX_SOURCE.read_text(encoding="utf-8") == render()
-        if not fresh:
-            print(f"{INDEX_SOURCE.relative_to(ROOT)} is stale: run `make notebooks`")
-        return 0 if fresh else 1
-    print(__doc__)
-    return 2
+    return notebook_tool.build_or_check(argv, INDEX_SOURCE, render, __doc__)
 
 
 if __name__ == "__main__":

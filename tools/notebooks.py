@@ -83,6 +83,25 @@ def lesson_header(stem: str, cells) -> str:
     return lessons.header_markdown(stem, time, count, run_seconds(stem), titles())
 
 
+def build_or_check(argv: list[str], out: Path, render_text, usage: str) -> int:
+    """`build` writes `out` from `render_text()` when it differs; `check` exits 1 when it is stale.
+    The command line of every tool that generates one committed file (front page, syllabus)."""
+    command = argv[1] if len(argv) > 1 else "check"
+    if command not in ("build", "check"):
+        print(usage)
+        return 2
+    text = render_text()
+    fresh = out.exists() and out.read_text(encoding="utf-8") == text
+    if command == "check":
+        if not fresh:
+            print(f"{out.relative_to(ROOT)} is stale: run `make notebooks`")
+        return 0 if fresh else 1
+    if not fresh:
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out.relative_to(ROOT)}")
+    return 0
+
+
 def targets(pairs=PAIRS) -> list[tuple[Path, Path]]:
     """Every (source, generated notebook) pair."""
     return [

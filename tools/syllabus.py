@@ -163,20 +163,7 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    command = argv[1] if len(argv) > 1 else "check"
-    if command == "build":
-        text = render()
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            OUT.write_text(text, encoding="utf-8")
-            print(f"wrote {OUT.relative_to(ROOT)}")
-        return 0
-    if command == "check":
-        fresh = OUT.exists() and OUT.read_text(encoding="utf-8") == render()
-        if not fresh:
-            print(f"{OUT.relative_to(ROOT)} is stale: run `make notebooks`")
-        return 0 if fresh else 1
-    print(__doc__)
-    return 2
+    return notebook_tool.build_or_check(argv, OUT, render, __doc__)
 
 
 if __name__ == "__main__":
