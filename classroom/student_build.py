@@ -76,7 +76,7 @@ def classroom_index(notebook: dict) -> dict:
         lines = "".join(cell["source"]).split("\n")
         kept, replaced = [], False
         for line in lines:
-            if any(target in line for target in LEFT_OUT_LINKS) or line.startswith("  *Assignments*;"):
+            if any(target in line for target in LEFT_OUT_LINKS):
                 if "../grading/release/" in line and not replaced:
                     kept.append(CLASSROOM_EXERCISES)
                     replaced = True

@@ -133,8 +133,8 @@ def render() -> str:
         "- [The 20-question quiz, with instant feedback](../quiz/practice.ipynb)",
         "- [Keras 3 review of the quiz's answer key](../quiz/keras3_review.ipynb): every fact the key "
         "relies on, proved",
-        "- Graded exercises (nbgrader; write custom layers, graded automatically). In a class they reach you "
-        "through\n  *Assignments*; studying alone, open them here and run their checks:",
+        "- Graded exercises (nbgrader; write custom layers, graded automatically). In a class they reach "
+        "you through *Assignments*; studying alone, open them here and run their checks:",
     ]
     practice += [f"  - [{nb.stem}](../{nb.relative_to(ROOT).as_posix()})" for nb in exercises]
     practice += ["- For instructors: [a 6-week syllabus and a 3-session workshop](../docs/syllabus.md), with "
