@@ -8,16 +8,11 @@ import warnings
 
 import numpy as np
 
+from helpers.nbtools import to_numpy
 from helpers.selfcheck import Exercise, NotYet, register
 
 _X = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]], "float32")
 _X3 = np.arange(24, dtype="float32").reshape(2, 3, 4) / 10 - 1.0
-
-
-def numpy_of(tensor) -> np.ndarray:
-    import keras
-
-    return np.asarray(keras.ops.convert_to_numpy(tensor))
 
 
 def silent(check):
@@ -53,7 +48,7 @@ def _shapes(layer) -> list[tuple]:
 def _check_scale(Scale) -> str:
     layer_class(Scale, "Scale")
     layer = Scale()
-    out = numpy_of(layer(_X))
+    out = to_numpy(layer(_X))
     if len(layer.weights) != 1:
         raise NotYet(f"expected exactly one weight (s), found {len(layer.weights)} "
                      f"with shapes {_shapes(layer)}")
@@ -67,12 +62,12 @@ def _check_scale(Scale) -> str:
         raise NotYet(f"a fresh Scale should return s * inputs with s = 1, its input unchanged; "
                      f"for {_X.tolist()} it returned {np.round(out, 3).tolist()}")
     layer.set_weights([np.array(2.5, "float32")])
-    out = numpy_of(layer(_X))
+    out = to_numpy(layer(_X))
     if not np.allclose(out, 2.5 * _X):
         raise NotYet(f"with s = 2.5 expected s * inputs = {(2.5 * _X).tolist()}, "
                      f"got {np.round(out, 3).tolist()}")
     other = Scale()
-    out3 = numpy_of(other(_X3))
+    out3 = to_numpy(other(_X3))
     if out3.shape != _X3.shape or not np.allclose(out3, _X3):
         raise NotYet(f"on an input of shape {_X3.shape} Scale returned shape {out3.shape}; "
                      "s * inputs keeps the shape")
@@ -146,13 +141,13 @@ def _check_optional_bias(OptionalBiasDense) -> str:
     rng = np.random.default_rng(1)
     x = rng.normal(size=(5, 4)).astype("float32")
     plain = OptionalBiasDense(3, use_bias=False, name="plain")
-    out = numpy_of(plain(x))
+    out = to_numpy(plain(x))
     if _shapes(plain) != [(4, 3)]:
         raise NotYet(f"with use_bias=False on 4 input features expected only the kernel, shape (4, 3); "
                      f"found weights of shapes {_shapes(plain)}")
     kernel = rng.normal(size=(4, 3)).astype("float32")
     plain.set_weights([kernel])
-    out = numpy_of(plain(x))
+    out = to_numpy(plain(x))
     if out.shape != (5, 3) or not np.allclose(out, x @ kernel, atol=1e-5):
         raise NotYet("with use_bias=False the layer should compute inputs @ kernel; "
                      "its output differs from NumPy's")
@@ -163,7 +158,7 @@ def _check_optional_bias(OptionalBiasDense) -> str:
                      f"found {_shapes(biased)}")
     bias = np.array([1.0, -2.0, 0.5], "float32")
     biased.set_weights([kernel, bias])
-    if not np.allclose(numpy_of(biased(x)), x @ kernel + bias, atol=1e-5):
+    if not np.allclose(to_numpy(biased(x)), x @ kernel + bias, atol=1e-5):
         raise NotYet("with use_bias=True the layer should compute inputs @ kernel + bias; its output differs")
     config = plain.get_config()
     try:
@@ -291,12 +286,12 @@ class OptionalBiasDense(keras.layers.Layer):
 def _check_l1_penalty(L1ActivityPenalty) -> str:
     layer_class(L1ActivityPenalty, "L1ActivityPenalty")
     layer = L1ActivityPenalty(rate=0.2)
-    out = numpy_of(layer(_X))
+    out = to_numpy(layer(_X))
     if out.shape != _X.shape or not np.array_equal(out, _X):
         raise NotYet(f"the layer must return its input unchanged; for {_X.tolist()} it returned "
                      f"{np.round(out, 3).tolist()}")
     want = 0.2 * np.mean(np.abs(_X))
-    got = [float(numpy_of(term)) for term in layer.losses]
+    got = [float(to_numpy(term)) for term in layer.losses]
     if len(got) != 1:
         raise NotYet(f"after one call, layer.losses should hold one term (added with self.add_loss in call); "
                      f"it holds {len(got)}")
@@ -309,13 +304,13 @@ def _check_l1_penalty(L1ActivityPenalty) -> str:
                          f"L1 uses |inputs|: rate · mean(|inputs|) = {want:.4f}")
         raise NotYet(f"expected rate · mean(|inputs|) = {want:.4f}, got {got[0]:.4f}")
     layer(3 * _X)
-    again = [float(numpy_of(term)) for term in layer.losses]
+    again = [float(to_numpy(term)) for term in layer.losses]
     if len(again) != 1 or not np.isclose(again[0], 3 * want, rtol=1e-5):
         raise NotYet(f"after a second call on 3 · inputs, losses should hold only that call's term "
                      f"[{3 * want:.4f}], got {np.round(again, 4).tolist()}")
     default = L1ActivityPenalty()
     default(_X)
-    if not np.isclose(float(numpy_of(default.losses[0])), 0.01 * np.mean(np.abs(_X)), rtol=1e-5):
+    if not np.isclose(float(to_numpy(default.losses[0])), 0.01 * np.mean(np.abs(_X)), rtol=1e-5):
         raise NotYet("rate should default to 0.01")
     return "the layer is the identity and its loss is rate · mean(|inputs|) of the last call only."
 

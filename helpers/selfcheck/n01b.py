@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from helpers.nbtools import to_numpy
 from helpers.selfcheck import Exercise, NotYet, register
-from helpers.selfcheck.n01 import layer_class, numpy_of, silent
+from helpers.selfcheck.n01 import layer_class, silent
 
 # ---------------------------------------------------------------- 01b.1 MaskedMax
 
@@ -24,7 +25,7 @@ def _check_masked_max(MaskedMax) -> str:
 
     layer_class(MaskedMax, "MaskedMax")
     layer = MaskedMax()
-    got = numpy_of(layer(_STEPS, mask=keras.ops.convert_to_tensor(_MASK)))
+    got = to_numpy(layer(_STEPS, mask=keras.ops.convert_to_tensor(_MASK)))
     want = np.where(_MASK[..., None], _STEPS, -np.inf).max(axis=1)
     if got.shape != want.shape:
         raise NotYet(f"expected one maximum per sequence and feature, shape {want.shape}; "
@@ -38,7 +39,7 @@ def _check_masked_max(MaskedMax) -> str:
                          "padded steps into 0, and 0 beats real values that are all negative "
                          "(second sequence)")
         raise NotYet(f"expected the maximum over real steps {want.tolist()}, got {got.tolist()}")
-    plain = numpy_of(layer(_STEPS))
+    plain = to_numpy(layer(_STEPS))
     if not np.allclose(plain, _STEPS.max(axis=1)):
         raise NotYet("with no mask (mask=None) every step is real: return the plain maximum over time")
     passed_on = layer.compute_mask(_STEPS, keras.ops.convert_to_tensor(_MASK))
@@ -127,7 +128,7 @@ def _check_training_shift(TrainingShift) -> str:
     for name, run in [("a direct call layer(x), which passes training=None", lambda: layer(x)),
                       ("layer(x, training=False)", lambda: layer(x, training=False)),
                       ("layer(x, training=True)", lambda: layer(x, training=True))]:
-        answers[name] = numpy_of(run())
+        answers[name] = to_numpy(run())
     for name, want in [("a direct call layer(x), which passes training=None", x),
                        ("layer(x, training=False)", x), ("layer(x, training=True)", x + 2.5)]:
         got = answers[name]
@@ -136,11 +137,11 @@ def _check_training_shift(TrainingShift) -> str:
             raise NotYet(f"{name} should be {mode}; expected {want.tolist()}, "
                          f"got {np.round(got, 3).tolist()}")
     model = keras.Sequential([keras.Input((3,)), TrainingShift(shift=-1.0)])
-    predicted = numpy_of(model.predict(x, verbose=0))
+    predicted = to_numpy(model.predict(x, verbose=0))
     if not np.allclose(predicted, x):
         raise NotYet("inside a model, predict passes training=False: "
                      "the layer must return its input unchanged")
-    trained = numpy_of(model(x, training=True))
+    trained = to_numpy(model(x, training=True))
     if not np.allclose(trained, x - 1.0):
         raise NotYet("inside a model called with training=True the layer must add its shift")
     return ("the shift is added only when training is True: direct calls, training=False and predict "
@@ -228,7 +229,7 @@ def _check_repeat_features(RepeatFeatures) -> str:
                          "only the last axis grows, copies times")
     rng = np.random.default_rng(3)
     x = rng.normal(size=(2, 4, 3)).astype("float32")
-    got = numpy_of(RepeatFeatures(2)(x))
+    got = to_numpy(RepeatFeatures(2)(x))
     want = np.concatenate([x, x], axis=-1)
     if got.shape != want.shape or not np.allclose(got, want):
         raise NotYet(f"call should put the copies side by side on the last axis, shape {want.shape} "
