@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import cache
 from pathlib import Path
 
 import jupytext
@@ -55,8 +56,10 @@ def render(source: Path, prepare_cell=None) -> str:
     return nbformat.writes(nb) + "\n"
 
 
+@cache
 def titles() -> dict[str, str]:
-    """Notebook stem -> the title of its first cell, for every section notebook source."""
+    """Notebook stem -> the title of its first cell, for every section notebook source (read once per
+    process: every notebook's header links its prerequisites by title)."""
     found = {}
     for source in sorted((ROOT / "notebooks" / "src").glob("*.py")):
         first = source.read_text(encoding="utf-8").split("# # ", 1)[1].split("\n", 1)[0]
