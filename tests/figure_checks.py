@@ -61,12 +61,3 @@ def series_problems(axes_series) -> list[str]:
                                 f"under {view}, and nothing else tells them apart")
     return problems
 
-
-def notebook_figure_problems(nb) -> list[str]:
-    problems = []
-    for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []):
-            series = output.get("metadata", {}).get("series")
-            if series:
-                problems += [f"cell {index}: {p}" for p in series_problems(series)]
-    return problems
