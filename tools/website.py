@@ -40,8 +40,8 @@ WIDGET_NOTE = (
     '<p class="widget-note"><em>Interactive explorer: it needs a running kernel. Open this notebook '
     "in Colab or JupyterLab to use it; the figure beside it is a still picture of what it shows.</em></p>"
 )
-# The index page's links to files outside notebooks/, as the site lays them out.
-INDEX_LINKS = {
+# Links of notebook pages (the index, lesson headers) to files outside notebooks/, as the site lays them out.
+OUTSIDE_LINKS = {
     "../quiz/practice.ipynb": "../quiz.md",
     # The review discusses the key, so it is not on the site: link it on Colab.
     "../quiz/keras3_review.ipynb": colab_url("quiz/keras3_review.ipynb"),
@@ -88,11 +88,11 @@ def prepare_page(nb, repo_path: str, download: str) -> nbformat.NotebookNode:
     return nb
 
 
-def rewrite_index_links(nb) -> None:
+def rewrite_outside_links(nb) -> None:
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
-        for old, new in INDEX_LINKS.items():
+        for old, new in OUTSIDE_LINKS.items():
             cell.source = cell.source.replace(f"]({old})", f"]({new})")
         exercise = r"\]\(\.\./grading/release/[^/]+/([^/)]+\.ipynb)\)"
         cell.source = re.sub(exercise, r"](../exercises/\1)", cell.source)
@@ -179,7 +179,7 @@ def assemble(executed: Path) -> list[str]:
             without_outputs.append(path.name)
         shutil.copy2(path, downloads / path.name)
         page = prepare_page(nb, f"notebooks/{path.name}", f"../downloads/{path.name}")
-        rewrite_index_links(page)  # lesson headers link the practice quiz too
+        rewrite_outside_links(page)  # lesson headers link the practice quiz too
         if path.name != "00_index.ipynb":
             title = notebook_tool.titles()[path.stem]
             names.setdefault(path.name[:2], []).append((path.stem, title))
