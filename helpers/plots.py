@@ -19,9 +19,12 @@ from matplotlib.patches import FancyBboxPatch, Patch
 # protanopia and tritanopia, where matplotlib's default orange and green fall to 1.6
 # (tests/test_figures.py).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+# A line style per colour, so lines told apart by colour are told apart by their dashes too (for a
+# reader who sees no colour at all, or a greyscale print). The first stays solid.
+LINESTYLES = ("-", "--", "-.", ":", (0, (6, 2, 1, 2, 1, 2)), (0, (10, 3)), (0, (1, 4)), (0, (4, 2, 4, 2, 1, 2)))
 
 COURSE_STYLE = {
-    "axes.prop_cycle": mpl.cycler(color=PALETTE),
+    "axes.prop_cycle": mpl.cycler(color=PALETTE) + mpl.cycler(linestyle=LINESTYLES),
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
     "axes.grid": True,
@@ -38,6 +41,14 @@ TRAINABLE_COLOUR = "#cfe2f3"
 FROZEN_COLOUR = "#d9d9d9"
 STATELESS_COLOUR = "#ffffff"
 ACCENT = "#c0392b"
+
+
+def line_styles():
+    """The course cycle's {color, linestyle} pairs, in order and endlessly: for a curve drawn twice in
+    one style (a function and its derivative side by side)."""
+    import itertools
+
+    return itertools.cycle(COURSE_STYLE["axes.prop_cycle"])
 
 
 def use_course_style() -> None:
@@ -349,7 +360,9 @@ def series_of(fig: Figure) -> list[list[list[str]]]:
         for line in ax.get_lines():
             label = line.get_label()
             if label and not label.startswith("_"):
-                style = [str(line.get_linestyle()), str(line.get_marker())]
+                # The dash pattern, not get_linestyle(): every custom dash tuple reads "--" there.
+                dashes = getattr(line, "_unscaled_dash_pattern", None) or line.get_linestyle()
+                style = [str(dashes), str(line.get_marker())]
                 series.append([to_hex(line.get_color()), *style, label])
         for collection in ax.collections:
             label = collection.get_label()

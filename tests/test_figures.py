@@ -37,4 +37,31 @@ def test_show_records_the_series_it_draws():
     ax.plot([0, 1], label="relu")
     ax.plot([1, 0], "--", label="tanh")
     ax.plot([0, 0], label="_hidden")
-    assert plots.series_of(fig) == [[["#0072b2", "-", "None", "relu"], ["#e69f00", "--", "None", "tanh"]]]
+    (relu, tanh) = plots.series_of(fig)[0]
+    assert relu[0] == "#0072b2" and tanh[0] == "#e69f00"
+    assert relu[1] != tanh[1] and relu[2] == tanh[2] == "None"
+    assert [relu[3], tanh[3]] == ["relu", "tanh"]
+
+
+def test_the_course_cycle_gives_every_line_its_own_colour_and_dashes():
+    plots.use_course_style()
+    fig, ax = plots._new_figure()
+    for i in range(len(plots.PALETTE)):
+        ax.plot([0, 1], [i, i], label=f"line {i}")
+    series = plots.series_of(fig)
+    assert len(series[0]) == len(plots.PALETTE)
+    assert not series_problems(series), series_problems(series)
+    # Custom dash tuples all read "--" in get_linestyle(); the record must still tell them apart.
+    assert len({line[1] for line in series[0]}) == len(plots.PALETTE)
+
+
+def test_matplotlibs_default_cycle_fails_both_checks():
+    import matplotlib as mpl
+
+    default = mpl.rcParamsDefault["axes.prop_cycle"].by_key()["color"]
+    assert palette_problems(default)
+    with mpl.rc_context({"axes.prop_cycle": mpl.rcParamsDefault["axes.prop_cycle"]}):
+        fig, ax = plots._new_figure()
+        for i in range(3):
+            ax.plot([0, 1], [i, i], label=f"line {i}")
+    assert any("differ only in colour" in p for p in series_problems(plots.series_of(fig)))

@@ -132,11 +132,10 @@ def figure(names, params: dict | None = None, x_range=(-5.0, 5.0), points: int =
     found = curves(names, params, x_range, points)
     plots.use_course_style()
     fig, (left, right) = plots._new_figure(1, 2, figsize=(10, 3.8), sharex=True)
-    styles = ["-", "--", "-.", ":"]  # overlapping curves stay visible
-    for i, curve in enumerate(found):
-        style = styles[(i // 2) % len(styles)] if len(found) > 2 else "-"
-        (line,) = left.plot(curve.x, curve.y, style, label=curve.label)
-        right.plot(curve.x, curve.dy, style, color=line.get_color(), label=curve.label)
+    # Each curve keeps its colour and dashes in both panels; the dashes keep overlapping curves visible.
+    for curve, style in zip(found, plots.line_styles()):
+        left.plot(curve.x, curve.y, label=curve.label, **style)
+        right.plot(curve.x, curve.dy, label=curve.label, **style)
     left.set(title="activation f(x)", xlabel="x", ylabel="f(x)")
     right.set(title="derivative f'(x) (backend autodiff)", xlabel="x", ylabel="f'(x)")
     for ax in (left, right):
