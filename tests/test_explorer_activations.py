@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
+from explorer_checks import assert_every_control_labelled, numbers, picture_alt, readout_text
 from scipy.special import erf
 
 from helpers.explorers import activations as ex
@@ -83,20 +86,58 @@ def test_figure_has_curve_and_derivative_panels():
     assert ex.png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_widget_redraws_and_reports_bad_settings_without_raising():
+def test_readout_states_the_values_numpy_computes():
+    found = ex.curves(["relu", "elu"], {"elu": {"alpha": 0.5}}, x_range=(-3.0, 4.0), points=71)  # step 0.1
+    text = ex.readout(found)
+    x = np.linspace(-3.0, 4.0, 71)
+    relu, elu = np.maximum(x, 0), np.where(x > 0, x, 0.5 * np.expm1(x))
+    elu_slope = np.where(x > 0, 1.0, 0.5 * np.exp(x))
+    at = [0, 30, 70]  # x = -3, the grid point 0, x = 4
+    expected = {
+        "relu": [*[v for i in at for v in (x[i], relu[i])], 0.0, 1.0],
+        "elu(alpha=0.5)": [*[v for i in at for v in (x[i], elu[i])], elu_slope.min(), elu_slope.max()],
+    }
+    assert text.startswith("x from -3 to 4.")
+    for label, values in expected.items():
+        points, low, high = re.search(re.escape(label) + r": (.*?); derivative from (\S+) to (\S+?)\.(?: |$)",
+                                      text).groups()
+        said = [*numbers(points), float(low), float(high)]  # f(x) = y, three times, then the range
+        np.testing.assert_allclose(said, values, rtol=5e-3, atol=5e-4, err_msg=f"{label}: {text}")
+
+
+def test_widget_reads_out_each_change_and_reports_bad_settings_in_the_live_region():
     explorer = ex.explore(selected=("elu",))
-    first = explorer.image.value
-    assert first[:4] == b"\x89PNG" and explorer.message.value == ""
-    explorer.sliders[("elu", "alpha")].value = 2.0
+    first_picture, first_text = explorer.picture.value, readout_text(explorer)
+    assert numbers(first_text.split("elu: ")[1])[1] == pytest.approx(np.expm1(-5.0), rel=5e-3)  # f(-5)
+    assert readout_text(explorer) in picture_alt(explorer)
+    explorer.fields[("elu", "alpha")].value = 2.0
     assert explorer.settings()["params"] == {"elu": {"alpha": 2.0}}
-    assert explorer.image.value != first and explorer.message.value == ""
+    text = readout_text(explorer)
+    assert numbers(text.split("elu(alpha=2.0): ")[1])[1] == pytest.approx(2.0 * np.expm1(-5.0), rel=5e-3)
+    assert explorer.picture.value != first_picture and "⚠" not in text
     explorer.choose.value = ("celu",)
-    explorer.sliders[("celu", "alpha")].value = -0.5  # impossible: a message, not an exception
-    assert "celu: alpha=-0.5" in explorer.message.value
-    explorer.sliders[("celu", "alpha")].value = 1.5
-    assert explorer.message.value == ""
+    shown = explorer.picture.value
+    explorer.fields[("celu", "alpha")].value = -0.5  # impossible: a message, not an exception
+    assert readout_text(explorer).startswith("⚠ celu: alpha=-0.5")
+    assert explorer.picture.value == shown  # the last good picture stays
+    explorer.fields[("celu", "alpha")].value = 1.5
+    assert readout_text(explorer).startswith("x from -5 to 5. celu(alpha=1.5): ")
+    explorer.x_from.value = 6.0  # past the right end
+    assert readout_text(explorer).startswith("⚠ x range must be increasing")
+    explorer.x_from.value = -1.0
+    assert readout_text(explorer).startswith("x from -1 to 5.")
     explorer.choose.value = ()
-    assert "at least one" in explorer.message.value
+    assert "at least one" in readout_text(explorer)
+
+
+def test_every_control_says_what_it_changes():
+    explorer = ex.explore(selected=ex.ELEMENTWISE)
+    fields = list(explorer.fields)
+    assert_every_control_labelled(
+        explorer, [("activations",), ("gelu", "approximate"), ("x", "from"), ("x", "to"), *fields])
+    for (name, key), field in explorer.fields.items():  # the field labelled "name key" sets exactly that
+        field.value = field.value + field.step
+        assert key in explorer.settings()["params"][name]
 
 
 def test_families_cover_every_elementwise_activation_once():

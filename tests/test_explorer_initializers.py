@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from explorer_checks import assert_every_control_labelled, numbers, picture_alt, readout_text
 
 from helpers.explorers import initializers as explorer
 
@@ -127,14 +128,56 @@ def test_figure_has_histogram_theory_and_bounds():
     assert len(heights) == 60 and np.sum(heights * np.diff(histogram.get_data().edges)) == pytest.approx(1.0)
 
 
-def test_widget_redraws_and_survives_impossible_settings():
+@pytest.mark.parametrize(
+    ("name", "fan_in", "fan_out", "std", "bound"),
+    [  # std and bound from the published formulas, worked out here
+        ("he_uniform", 50, 20, math.sqrt(2 / 50), math.sqrt(6 / 50)),
+        ("glorot_normal", 50, 20, math.sqrt(2 / 70), 2 * math.sqrt(2 / 70) / 0.87962566103423978),
+        ("random_normal", 50, 20, 0.05, None),
+    ],
+)
+def test_readout_states_the_sample_statistics_and_the_theory(name, fan_in, fan_out, std, bound):
+    result = explorer.explore(name, fan_in, fan_out, seed=1)
+    values = result["values"].ravel()
+    text = explorer.readout(result, name, fan_in, fan_out)
+    said = numbers(text.split(": ", 1)[1])
+    expected = [values.size, values.mean(), 0.0, values.std(), std]
+    if bound is not None:
+        expected += [100 * np.mean(np.abs(values) > bound), bound]
+    assert text.startswith(f"{name}, fan-in {fan_in}, fan-out {fan_out}: ")
+    np.testing.assert_allclose(said, expected, rtol=2e-3, atol=6e-5, err_msg=text)
+    assert ("bound" in text) == (bound is not None)
+
+
+def test_widget_reads_out_each_change_and_survives_impossible_settings():
     pytest.importorskip("ipywidgets")
-    box = explorer.explorer()
-    (name, fan_in, fan_out), (mode, distribution, scale) = (row.children for row in box.children[:2])
-    fan_in.value = 0  # impossible: must not raise
-    name.value = "variance_scaling"
-    scale.value = -1.0
-    mode.value = "fan_avg"
-    distribution.value = "uniform"
-    fan_out.value = 10
-    assert name.value == "variance_scaling"
+    panel = explorer.explorer()
+    first_picture = panel.picture.value
+    assert readout_text(panel).startswith("glorot_normal, fan-in 400, fan-out 300: ")
+    assert readout_text(panel) in picture_alt(panel)
+    panel.name.value = "he_uniform"
+    panel.fan_in.value = 24
+    text = readout_text(panel)
+    assert text.startswith("he_uniform, fan-in 24, fan-out 300: ")
+    assert f"theory {math.sqrt(2 / 24):.4f}" in text and f"±{math.sqrt(6 / 24):.4f}" in text
+    assert panel.picture.value != first_picture
+    shown = panel.picture.value
+    panel.fan_in.value = 0  # impossible: a message in the live region, not an exception
+    assert readout_text(panel) == "⚠ fan-in must be a whole number from 1 to 1024, got 0"
+    assert panel.picture.value == shown
+    panel.fan_in.value = 10
+    panel.name.value = "variance_scaling"
+    panel.scale.value = -1.0
+    assert readout_text(panel).startswith("⚠ scale must be a positive number")
+    panel.scale.value = 3.0
+    panel.mode.value = "fan_avg"
+    panel.distribution.value = "uniform"
+    assert f"theory {math.sqrt(3.0 / 155):.4f}, uniform" in readout_text(panel)  # fans 10 and 300
+
+
+def test_every_control_says_what_it_changes():
+    pytest.importorskip("ipywidgets")
+    assert_every_control_labelled(explorer.explorer(), [
+        ("initializer",), ("fan-in",), ("fan-out",), ("variance_scaling", "mode"),
+        ("variance_scaling", "distribution"), ("variance_scaling", "scale"),
+    ])

@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 import pytest
+from explorer_checks import assert_every_control_labelled, numbers, picture_alt, readout_text
 
 from helpers.explorers import regularization as reg
 
@@ -120,13 +121,42 @@ def test_figures_render_quickly_and_show_messages():
     assert len(reg.summary_figure(table).axes) == 2
 
 
-def test_widget_redraws_on_slider_move():
+def test_readout_states_the_numbers_of_the_histogram():
+    table = _fake_table()
+    answer = reg.weight_distribution("l2", 0.012, table)  # snapped to the grid's 0.01
+    text = reg.readout(answer, reg.weight_distribution("none", 0.0, table))
+    kernel, base = table.kernels[("l2", 0.01)], table.kernels[("none", 0.0)]
+    # near-zero share (%), weights, threshold, the same share with no penalty, then validation and train
+    # MSE with the penalty and without (_fake_table: validation 1 - strength, train = strength)
+    expected = [100 * np.mean(np.abs(kernel) < 0.02), kernel.size, 0.02, 100 * np.mean(np.abs(base) < 0.02),
+                0.99, 0.01, 1.0, 0.0]
+    printed = [0.5, 0, 0, 0.5, 0.005, 0.005, 0.005, 0.005]  # whole percents, two decimals
+    assert text.startswith("l2 at strength 0.01: ")
+    said = numbers(text.split(": ", 1)[1])
+    assert len(said) == len(expected), text
+    for value, truth, tolerance in zip(said, expected, printed, strict=True):
+        assert abs(value - truth) <= tolerance + 1e-9, (text, truth)
+
+
+def test_widget_reads_out_each_change():
     pytest.importorskip("ipywidgets")
     table = _fake_table()
-    box = reg.explorer(table)
-    kind, strength = box.children[0].children
-    output = box.children[1]
-    first = len(output.outputs)
-    strength.value = 0.1
-    kind.value = "l2"
-    assert len(output.outputs) >= first
+    panel = reg.explorer(table)
+    first_picture, first_text = panel.picture.value, readout_text(panel)
+    assert first_text.startswith("l1 at strength 0.01: ") and first_text in picture_alt(panel)
+    panel.strength.value = 0.1
+    text = readout_text(panel)
+    near = round(100 * np.mean(np.abs(table.kernels[("l1", 0.1)]) < reg.NEAR_ZERO))
+    assert text.startswith(f"l1 at strength 0.1: {near}% of the 640 first-layer weights")
+    assert panel.picture.value != first_picture
+    panel.kind.value = "l2"
+    assert readout_text(panel).startswith("l2 at strength 0.1: ")
+    panel.strength.value = 0.0
+    assert readout_text(panel).startswith("l2 at strength 0: ")
+
+
+def test_every_control_says_what_it_changes():
+    pytest.importorskip("ipywidgets")
+    panel = reg.explorer(_fake_table())
+    assert_every_control_labelled(panel, [("penalty",), ("penalty", "strength")])
+    assert panel.strength.options[0] == ("0 (no penalty)", 0.0)

@@ -1,21 +1,21 @@
 """The activations explorer: curve and derivative of chosen Keras activations with chosen parameters.
 
 `curves()` computes (values from `keras.activations`, derivatives from the active backend's
-autodiff via `helpers.autodiff`), `figure()` draws them, and `ActivationExplorer` is a thin
-ipywidgets UI over `figure()`. Impossible settings raise `ExplorerError` with a one-line message,
-which the widget shows instead of a traceback.
+autodiff via `helpers.autodiff`), `figure()` draws them, `readout()` says in text what the figure
+draws, and `ActivationExplorer` is a thin ipywidgets UI over them. Impossible settings raise
+`ExplorerError` with a one-line message, which the widget shows instead of a traceback.
 """
 
 from __future__ import annotations
 
 import inspect
-import io
 from dataclasses import dataclass
 
 import keras
 import numpy as np
 
 from helpers import autodiff, plots
+from helpers.explorers.panel import ExplorerPanel, number_field, png  # noqa: F401 (png: this module's API too)
 
 # Elementwise activations by family (the vector-valued ones are listed apart: they map a vector
 # to a vector, so "the curve" of one of them needs a choice of the other entries).
@@ -129,11 +129,15 @@ def curves(names, params: dict | None = None, x_range=(-5.0, 5.0), points: int =
 def figure(names, params: dict | None = None, x_range=(-5.0, 5.0), points: int = 401,
            title: str | None = None):
     """Curves (left) and derivatives (right) on shared x axes; returns a matplotlib Figure."""
-    found = curves(names, params, x_range, points)
+    return draw(curves(names, params, x_range, points), title)
+
+
+def draw(found: list[Curve], title: str | None = None):
+    """The figure of `figure` for curves already computed (the explorer reads them out too)."""
     plots.use_course_style()
     fig, (left, right) = plots._new_figure(1, 2, figsize=(10, 3.8), sharex=True)
     # Each curve keeps its colour and dashes in both panels; the dashes keep overlapping curves visible.
-    for curve, style in zip(found, plots.line_styles()):
+    for curve, style in zip(found, plots.line_styles(), strict=False):  # the style cycle is endless
         left.plot(curve.x, curve.y, label=curve.label, **style)
         right.plot(curve.x, curve.dy, label=curve.label, **style)
     left.set(title="activation f(x)", xlabel="x", ylabel="f(x)")
@@ -148,71 +152,77 @@ def figure(names, params: dict | None = None, x_range=(-5.0, 5.0), points: int =
     return fig
 
 
-def png(fig) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+def number(value) -> str:
+    """A value as the readout says it: 3 significant digits, no "-0"."""
+    text = f"{float(value):.3g}"
+    return "0" if text == "-0" else text
 
 
-class ActivationExplorer:
-    """Pick activations and set their parameters; the picture redraws on every change."""
+def reading_points(x: np.ndarray) -> list[int]:
+    """Grid indices the readout reports: both ends and the point nearest 0 (the middle if 0 is outside)."""
+    anchor = 0.0 if x[0] <= 0.0 <= x[-1] else (x[0] + x[-1]) / 2
+    return [0, int(np.argmin(np.abs(x - anchor))), len(x) - 1]
 
-    SLIDERS = {  # (activation, parameter): (description, min, max, step)
-        ("leaky_relu", "negative_slope"): ("leaky slope", -0.5, 1.0, 0.05),
-        ("elu", "alpha"): ("elu α", -1.0, 3.0, 0.1),
-        ("celu", "alpha"): ("celu α", -1.0, 3.0, 0.1),
-        ("soft_shrink", "threshold"): ("shrink λ", -1.0, 3.0, 0.1),
-        ("hard_shrink", "threshold"): ("hard λ", -1.0, 3.0, 0.1),
-        ("squareplus", "b"): ("squareplus b", -2.0, 10.0, 0.5),
+
+def readout(found: list[Curve]) -> str:
+    """Plain text of what the figure draws: each curve's value at three points, its derivative's range."""
+    x = found[0].x
+    parts = [f"x from {number(x[0])} to {number(x[-1])}."]
+    for curve in found:
+        values = ", ".join(f"f({number(curve.x[i])}) = {number(curve.y[i])}" for i in reading_points(curve.x))
+        low, high = np.nanmin(curve.dy), np.nanmax(curve.dy)
+        parts.append(f"{curve.label}: {values}; derivative from {number(low)} to {number(high)}.")
+    return " ".join(parts)
+
+
+def alt_text(found: list[Curve]) -> str:
+    names = ", ".join(curve.label for curve in found)
+    return f"Left, the curves f(x) of {names}; right, their derivatives f'(x). " + readout(found)
+
+
+class ActivationExplorer(ExplorerPanel):
+    """Pick activations and set their parameters; the picture and its readout redraw on every change."""
+
+    FIELDS = {  # (activation, parameter): (min, max, step); labelled "activation parameter"
+        ("leaky_relu", "negative_slope"): (-0.5, 1.0, 0.05),
+        ("elu", "alpha"): (-1.0, 3.0, 0.1),
+        ("celu", "alpha"): (-1.0, 3.0, 0.1),
+        ("soft_shrink", "threshold"): (-1.0, 3.0, 0.1),
+        ("hard_shrink", "threshold"): (-1.0, 3.0, 0.1),
+        ("squareplus", "b"): (-2.0, 10.0, 0.5),
     }
+    HINT = ("Keyboard: Tab moves between controls. In the list, the arrow keys pick one activation, "
+            "Shift + arrows add neighbours; in a number field, the up and down arrows step the value.")
 
     def __init__(self, selected=("relu", "leaky_relu", "elu", "gelu"), x_range=(-5.0, 5.0)):
         import ipywidgets as widgets
 
         self.choose = widgets.SelectMultiple(options=ELEMENTWISE, value=tuple(selected), rows=8,
-                                             description="activations")
-        self.sliders = {}
-        for (name, key), (text, low, high, step) in self.SLIDERS.items():
-            default = parameters(name)[key]
-            self.sliders[(name, key)] = widgets.FloatSlider(
-                value=default, min=low, max=high, step=step, description=text, continuous_update=False
-            )
-        self.approximate = widgets.Checkbox(value=False, description="gelu approximate=True")
-        self.span = widgets.FloatRangeSlider(value=x_range, min=-10, max=10, step=0.5, description="x range",
-                                             continuous_update=False)
-        self.message = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="640px"))
-        for control in [self.choose, self.approximate, self.span, *self.sliders.values()]:
-            control.observe(lambda _change: self.update(), names="value")
-        controls = widgets.VBox([self.choose, self.approximate, self.span, *self.sliders.values()],
-                                layout=widgets.Layout(min_width="320px", flex="0 0 auto"))
-        self.widget = widgets.VBox([widgets.HBox([controls, self.image]), self.message])
+                                             description="activations to plot")
+        self.fields = {
+            (name, key): number_field(f"{name} {key}", parameters(name)[key], low, high, step)
+            for (name, key), (low, high, step) in self.FIELDS.items()
+        }
+        self.approximate = widgets.Checkbox(value=False, description="gelu approximate (tanh formula)")
+        self.x_from = number_field("x axis from", x_range[0], -10.0, 10.0, 0.5)
+        self.x_to = number_field("x axis to", x_range[1], -10.0, 10.0, 0.5)
+        controls = [self.choose, self.approximate, self.x_from, self.x_to, *self.fields.values()]
+        super().__init__(controls, hint=self.HINT)
         self.update()
 
     def settings(self) -> dict:
         names = list(self.choose.value)
         params = {}
-        for (name, key), slider in self.sliders.items():
-            if name in names and slider.value != parameters(name)[key]:
-                params.setdefault(name, {})[key] = round(slider.value, 6)
+        for (name, key), field in self.fields.items():
+            if name in names and field.value != parameters(name)[key]:
+                params.setdefault(name, {})[key] = round(field.value, 6)
         if "gelu" in names and self.approximate.value:
             params["gelu"] = {"approximate": True}
-        return {"names": names, "params": params, "x_range": tuple(self.span.value)}
+        return {"names": names, "params": params, "x_range": (self.x_from.value, self.x_to.value)}
 
-    def update(self) -> None:
-        try:
-            self.image.value = png(figure(**self.settings()))
-            self.message.value = ""
-        except ExplorerError as error:
-            self.message.value = f"<b style='color:#b3261e'>⚠ {error}</b>"
-        except Exception as error:  # anything unforeseen: still one line, never a traceback
-            first = (str(error).splitlines() or [""])[0]
-            self.message.value = f"<b style='color:#b3261e'>⚠ {type(error).__name__}: {first}</b>"
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+    def render(self) -> tuple[bytes, str, str]:
+        found = curves(**self.settings())
+        return png(draw(found)), alt_text(found), readout(found)
 
 
 def explore(**kwargs) -> ActivationExplorer:

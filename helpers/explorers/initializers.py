@@ -3,8 +3,9 @@
 The plain part is `theory` (the distribution an initializer should draw from, worked out from its
 name, the fans, the mode and the distribution, with no Keras involved) and `explore` (draws real
 samples from the Keras initializer and returns them with that theory). `figure` draws the
-histogram; the widget (`explorer`) is a thin layer over them. Impossible settings (a fan of 0, an
-unknown mode, a negative scale) give a one-line message instead of a traceback.
+histogram and `readout` says in text what it shows; the widget (`explorer`) is a thin layer over
+them. Impossible settings (a fan of 0, an unknown mode, a negative scale) give a one-line message
+instead of a traceback.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from helpers.explorers.panel import ExplorerPanel, number_field, png
 
 # The fan-based initializers as VarianceScaling settings: name -> (scale, mode, distribution).
 FAN_BASED = {
@@ -151,12 +154,17 @@ def explore(name, fan_in, fan_out, mode="fan_in", distribution="truncated_normal
 
 def figure(name, fan_in, fan_out, mode="fan_in", distribution="truncated_normal", scale=1.0, seed=0):
     """Histogram of the samples (as a density) with the theoretical density and bounds on top."""
+    result = explore(name, fan_in, fan_out, mode, distribution, scale, seed)
+    return draw(result, name, fan_in, fan_out)
+
+
+def draw(result: dict, name, fan_in, fan_out):
+    """The figure of `figure` for an `explore` result already drawn (the explorer reads it out too)."""
     from matplotlib.figure import Figure
 
     from helpers import plots
 
     plots.use_course_style()
-    result = explore(name, fan_in, fan_out, mode, distribution, scale, seed)
     fig = Figure(figsize=(6.4, 3.6), layout="constrained")
     ax = fig.subplots()
     if result["message"]:
@@ -170,7 +178,7 @@ def figure(name, fan_in, fan_out, mode="fan_in", distribution="truncated_normal"
     counts, edges = np.histogram(values, bins=60, range=(-reach, reach), density=True)
     ax.stairs(counts, edges, fill=True, color="#bbbbbb", label=f"{values.size:,} samples")
     ax.plot(grid, law.density(grid), color=plots.ACCENT, lw=2, label=f"theory: {law.kind.replace('_', ' ')}")
-    if law.bound is not None and law.kind != "orthogonal":
+    if has_bound(law):
         for side in (-1, 1):
             ax.axvline(side * law.bound, color="#333333", ls="--", lw=1, label="bound" if side == 1 else None)
     ax.set_xlabel("weight value")
@@ -183,30 +191,62 @@ def figure(name, fan_in, fan_out, mode="fan_in", distribution="truncated_normal"
     return fig
 
 
-def explorer():
-    """The widget: an initializer picker, fan sliders, VarianceScaling's settings, and the histogram."""
-    import ipywidgets as widgets
-    from IPython.display import display
+def has_bound(law: Theory) -> bool:
+    """Whether the samples must stay inside ±bound (an orthogonal matrix's entries have no set bound)."""
+    return law.bound is not None and law.kind != "orthogonal"
 
-    name = widgets.Dropdown(options=list(NAMES), value="glorot_normal", description="initializer")
-    fan_in = widgets.IntSlider(value=400, min=0, max=MAX_FAN, step=1, description="fan-in")
-    fan_out = widgets.IntSlider(value=300, min=0, max=MAX_FAN, step=1, description="fan-out")
-    mode = widgets.Dropdown(options=list(MODES), value="fan_in", description="mode")
-    distribution = widgets.Dropdown(
-        options=list(DISTRIBUTIONS), value="truncated_normal", description="distribution"
-    )
-    scale = widgets.FloatText(value=1.0, description="scale")
-    output = widgets.Output()
-    controls = (name, fan_in, fan_out, mode, distribution, scale)
 
-    def redraw(_=None):
-        output.clear_output(wait=True)
-        with output:
-            settings = (mode.value, distribution.value, scale.value)
-            display(figure(name.value, fan_in.value, fan_out.value, *settings))
+def readout(result: dict, name, fan_in, fan_out) -> str:
+    """Plain text of what the histogram shows: the samples' mean and spread against the theory."""
+    if result["message"]:
+        return result["message"]
+    values, law = result["values"].ravel(), result["theory"]
+    text = (f"{name}, fan-in {fan_in}, fan-out {fan_out}: {values.size:,} samples, "
+            f"mean {values.mean():.4f} (theory 0), standard deviation {values.std():.4f} "
+            f"(theory {law.std:.4f}, {law.kind.replace('_', ' ')}).")
+    if has_bound(law):
+        outside = np.mean(np.abs(values) > law.bound)
+        text += f" {outside:.2%} of the samples lie beyond the bound ±{law.bound:.4f}."
+    return text
 
-    for control in controls:
-        control.observe(redraw, names="value")
-    redraw()
-    rows = [widgets.HBox([name, fan_in, fan_out]), widgets.HBox([mode, distribution, scale])]
-    return widgets.VBox([*rows, output])
+
+class InitializerExplorer(ExplorerPanel):
+    """An initializer picker, the fans, VarianceScaling's settings; the histogram and its readout."""
+
+    HINT = ("Keyboard: Tab moves between controls; the arrow keys change a list's choice and step a "
+            "number field. Mode, distribution and scale matter only for variance_scaling.")
+
+    def __init__(self):
+        import ipywidgets as widgets
+
+        self.name = widgets.Dropdown(options=list(NAMES), value="glorot_normal", description="initializer")
+        # From 0, so that the message for an impossible fan can be seen.
+        self.fan_in = number_field("fan-in (inputs per unit)", 400, 0, MAX_FAN, 1, integer=True)
+        self.fan_out = number_field("fan-out (units)", 300, 0, MAX_FAN, 1, integer=True)
+        self.mode = widgets.Dropdown(options=list(MODES), value="fan_in", description="variance_scaling mode")
+        self.distribution = widgets.Dropdown(options=list(DISTRIBUTIONS), value="truncated_normal",
+                                             description="variance_scaling distribution")
+        self.scale = widgets.FloatText(value=1.0, step=0.5, description="variance_scaling scale")
+        super().__init__([self.name, self.fan_in, self.fan_out, self.mode, self.distribution, self.scale],
+                         hint=self.HINT)
+        self.update()
+
+    def settings(self) -> dict:
+        return {"name": self.name.value, "fan_in": self.fan_in.value, "fan_out": self.fan_out.value,
+                "mode": self.mode.value, "distribution": self.distribution.value, "scale": self.scale.value}
+
+    def render(self) -> tuple[bytes, str, str]:
+        settings = self.settings()
+        result = explore(**settings)
+        if result["message"]:
+            raise ValueError(result["message"])
+        picked = (settings["name"], settings["fan_in"], settings["fan_out"])
+        text = readout(result, *picked)
+        alt = (f"Histogram of {picked[0]} samples with the theoretical density drawn over it"
+               f"{' and the bounds as dashed lines' if has_bound(result['theory']) else ''}. {text}")
+        return png(draw(result, *picked)), alt, text
+
+
+def explorer() -> InitializerExplorer:
+    """The explorer, ready to display (it is also the value of the cell)."""
+    return InitializerExplorer()

@@ -2,8 +2,8 @@
 
 The plain part is `make_problem` (a small noisy regression that overfits without a penalty),
 `precompute` (trains one small network per (kind, strength) pair of a grid, all in ONE `fit`) and
-`weight_distribution` (answers a (kind, strength) question from that table, instantly). The widget
-(`explorer`) is a thin layer over them.
+`weight_distribution` (answers a (kind, strength) question from that table, instantly); `figure`
+draws the answer and `readout` says it in text. The widget (`explorer`) is a thin layer over them.
 
 Why one `fit` is enough: the stacked model's loss is the SUM of the separate models' losses (data
 terms and penalties), and each kernel appears in only its own term, so its gradient is exactly the
@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
+
+from helpers.explorers.panel import ExplorerPanel, png
 
 KINDS = ("none", "l1", "l2", "l1_l2")
 STRENGTHS = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
@@ -276,21 +278,26 @@ def weight_distribution(kind: str, strength: float, table: Table | None = None) 
 
 def figure(kind: str, strength: float, table: Table | None = None):
     """Histogram of the trained first-layer kernel for (kind, strength), the unregularized one behind it."""
+    return draw(weight_distribution(kind, strength, table), weight_distribution("none", 0.0, table))
+
+
+def draw(result: dict, base: dict):
+    """The figure of `figure` for `weight_distribution` answers already found (the explorer reads them
+    out too): `result` for the chosen setting, `base` for no penalty."""
     from matplotlib.figure import Figure
 
     from helpers import plots
 
     plots.use_course_style()
-    result = weight_distribution(kind, strength, table)
     fig = Figure(figsize=(6.4, 3.6))
     ax = fig.subplots()
     if result["message"]:
         ax.axis("off")
         ax.text(0.5, 0.5, result["message"], ha="center", va="center", wrap=True)
         return fig
-    base = weight_distribution("none", 0.0, table)["kernel"].ravel()
+    kind, unpenalized = result["kind"], base["kernel"].ravel()
     bins = np.linspace(-1.2, 1.2, 61)
-    ax.hist(np.clip(base, bins[0], bins[-1]), bins=bins, color="#bbbbbb", label="no penalty")
+    ax.hist(np.clip(unpenalized, bins[0], bins[-1]), bins=bins, color="#bbbbbb", label="no penalty")
     ax.hist(np.clip(result["kernel"].ravel(), bins[0], bins[-1]), bins=bins, alpha=0.7,
             color=plots.ACCENT, label=f"{kind}, strength {result['strength']:g}")
     ax.set_xlabel("first-layer weight value (clipped to ±1.2)")
@@ -304,27 +311,49 @@ def figure(kind: str, strength: float, table: Table | None = None):
     return fig
 
 
-def explorer(table: Table | None = None):
-    """The widget: a kind selector and a strength slider over the precomputed grid, and the histogram."""
-    import ipywidgets as widgets
-    from IPython.display import display
+def readout(result: dict, base: dict) -> str:
+    """Plain text of what the histogram shows: near-zero share and losses, beside the no-penalty ones."""
+    if result["message"]:
+        return result["message"]
+    return (f"{result['kind']} at strength {result['strength']:g}: {result['near_zero']:.0%} of the "
+            f"{result['kernel'].size} first-layer weights are near zero (|w| < {NEAR_ZERO}), against "
+            f"{base['near_zero']:.0%} with no penalty. Validation MSE {result['val_loss']:.2f} "
+            f"(train {result['train_loss']:.2f}); with no penalty {base['val_loss']:.2f} "
+            f"(train {base['train_loss']:.2f}).")
 
-    table = precompute() if table is None else table
-    kind = widgets.Dropdown(options=list(KINDS[1:]), value="l1", description="penalty")
-    strength = widgets.SelectionSlider(
-        options=[(f"{s:g}", s) for s in STRENGTHS], value=1e-2, description="strength"
-    )
-    output = widgets.Output()
 
-    def redraw(_=None):
-        output.clear_output(wait=True)
-        with output:
-            display(figure(kind.value, strength.value, table))
+class RegularizationExplorer(ExplorerPanel):
+    """A penalty and a strength from the precomputed grid; the histogram and its readout."""
 
-    kind.observe(redraw, names="value")
-    strength.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([widgets.HBox([kind, strength]), output])
+    HINT = "Keyboard: Tab moves between the two lists; the up and down arrows change a list's choice."
+
+    def __init__(self, table: Table | None = None):
+        import ipywidgets as widgets
+
+        self.table = precompute() if table is None else table
+        self.kind = widgets.Dropdown(options=list(KINDS[1:]), value="l1",
+                                     description="penalty on the kernels")
+        self.strength = widgets.Dropdown(
+            options=[("0 (no penalty)" if s == 0 else f"{s:g}", s) for s in STRENGTHS], value=1e-2,
+            description="penalty strength",
+        )
+        super().__init__([self.kind, self.strength], hint=self.HINT)
+        self.update()
+
+    def render(self) -> tuple[bytes, str, str]:
+        result = weight_distribution(self.kind.value, self.strength.value, self.table)
+        if result["message"]:
+            raise ValueError(result["message"])
+        base = weight_distribution("none", 0.0, self.table)
+        text = readout(result, base)
+        alt = (f"Histogram of the first-layer weights trained with {result['kind']} at strength "
+               f"{result['strength']:g}, over the grey histogram of those trained with no penalty. {text}")
+        return png(draw(result, base)), alt, text
+
+
+def explorer(table: Table | None = None) -> RegularizationExplorer:
+    """The explorer over `table` (default: the cached grid), ready to display (also as a cell's value)."""
+    return RegularizationExplorer(table)
 
 
 def summary_figure(table: Table | None = None):
