@@ -67,7 +67,8 @@ class Answers:
 
 def answers_from_folder(folder: Path, quiz: Quiz, nbgrader: bool, allow_partial: bool) -> Answers:
     if not folder.is_dir():
-        raise ReportInputError(f"{folder} is not a folder")
+        hint = " (collect the quiz first: make collect ASSIGNMENT=quiz)" if nbgrader else ""
+        raise ReportInputError(f"{folder} is not a folder{hint}")
     sheets, problems = batch.collect(folder, quiz, allow_partial=True, nbgrader=nbgrader)
     warnings = [str(problem) for problem in problems]
     rows = []
@@ -298,6 +299,16 @@ def histogram_png(result: ItemAnalysis) -> bytes:
     return buffer.getvalue()
 
 
+def inline_code(text: str) -> str:
+    """Question text as HTML: escaped, its Markdown `code` spans set as <code>."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text))
+
+
+def _shown(value: float | None) -> str:
+    """A statistic on the page: two decimals, or why there is none."""
+    return "undefined" if value is None else f"{value:.2f}"
+
+
 def _count(value: float) -> str:
     return _number(value, 1)
 
@@ -310,6 +321,8 @@ caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
 th, td { border: 1px solid #777; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 thead th { background: #eee; }
+tbody th { white-space: nowrap; }
+td ul, div ul { margin: 0.2rem 0; padding-left: 1.2rem; }
 .flag { font-weight: bold; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; }
 """
@@ -326,28 +339,28 @@ def _summary_table(result: ItemAnalysis) -> str:
     rows = [
         ("Students", str(test.students), "finished attempts analysed"),
         ("Questions", str(test.items), "each scored 1 when answered exactly right, else 0"),
-        ("Mean total", _number(test.mean, 2), f"out of {test.items}"),
-        ("Standard deviation", _number(test.sd, 2), "spread of the totals (divided by N)"),
-        ("KR-20 reliability", _number(test.kr20, 2) if test.kr20 is not None else "undefined",
+        ("Mean total", _shown(test.mean), f"out of {test.items}"),
+        ("Standard deviation", _shown(test.sd), "spread of the totals (divided by N)"),
+        ("KR-20 reliability", _shown(test.kr20),
          "0 to 1: how consistently the questions rank students; 0.7 or more for a graded test"),
-        ("Standard error of measurement", _number(test.sem, 2) if test.sem is not None else "undefined",
+        ("Standard error of measurement", _shown(test.sem),
          "SD &times; &radic;(1 &minus; KR-20): a student's total is uncertain by about this many points"),
         ("Upper / lower group", f"{test.group_size} students each",
          "27 % of the class by total, ties shared"),
     ]
     body = "".join(f'<tr><th scope="row">{name}</th><td class="num">{value}</td><td>{meaning}</td></tr>'
                    for name, value, meaning in rows)
-    return ('<table><caption>The whole quiz</caption><thead><tr><th scope="col">Measure</th>'
-            '<th scope="col">Value</th><th scope="col">What it means</th></tr></thead>'
-            f'<tbody>{body}</tbody></table>')
+    return ('<table><caption>Reliability and spread of the totals</caption><thead><tr>'
+            '<th scope="col">Measure</th><th scope="col">Value</th><th scope="col">What it means</th>'
+            f'</tr></thead><tbody>{body}</tbody></table>')
 
 
 def _items_table(result: ItemAnalysis) -> str:
     body = "".join(
         f'<tr><th scope="row"><a href="#q{escape(item.item)}">Question {escape(item.item)}</a></th>'
-        f'<td>{format_choice(item.key)}</td><td class="num">{_number(item.facility, 2)}</td>'
-        f'<td class="num">{_number(item.rest_correlation, 2) or "undefined"}</td>'
-        f'<td class="num">{_number(item.upper_lower, 2)}</td><td>{_flag_cell(item)}</td></tr>'
+        f'<td>{format_choice(item.key)}</td><td class="num">{_shown(item.facility)}</td>'
+        f'<td class="num">{_shown(item.rest_correlation)}</td>'
+        f'<td class="num">{_shown(item.upper_lower)}</td><td>{_flag_cell(item)}</td></tr>'
         for item in result.items)
     return ('<table><caption>Every question: facility, discrimination and what to check</caption><thead><tr>'
             '<th scope="col">Question</th><th scope="col">Key</th><th scope="col">Facility (share right)</th>'
@@ -363,7 +376,7 @@ def _option_table(item: ItemStats, quiz: Quiz, group_size: int) -> str:
         name = option.letter if option.letter != "blank" else "(none ticked)"
         status = "correct" if option.correct else ("&mdash;" if option.letter == "blank" else "distractor")
         cells = "".join(f'<td class="num">{_count(getattr(option, group))}</td>' for group in GROUPS)
-        text = escape(texts.get(option.letter, ""))
+        text = inline_code(texts.get(option.letter, ""))
         return (f'<tr><th scope="row">{name}</th><td>{text}</td><td>{status}</td>'
                 f'{cells}<td class="num">{option.total}</td></tr>')
 
@@ -375,12 +388,11 @@ def _option_table(item: ItemStats, quiz: Quiz, group_size: int) -> str:
 
 
 def _question_section(item: ItemStats, quiz: Quiz, students: int, group_size: int) -> str:
-    r = _number(item.rest_correlation, 2) or "undefined"
     return (f'<section id="q{escape(item.item)}"><h3>Question {escape(item.item)}</h3>'
-            f"<p>{escape(quiz.question(int(item.item)).prompt)}</p>"
-            f"<p>Facility {_number(item.facility, 2)} ({item.n_correct} of {students} right), rest "
-            f"correlation {r}, upper&minus;lower D {_number(item.upper_lower, 2)}.</p>"
-            f"<p>Flags: {_flag_cell(item)}</p>{_option_table(item, quiz, group_size)}</section>")
+            f"<p>{inline_code(quiz.question(int(item.item)).prompt)}</p>"
+            f"<p>Facility {_shown(item.facility)} ({item.n_correct} of {students} right), rest correlation "
+            f"{_shown(item.rest_correlation)}, upper&minus;lower D {_shown(item.upper_lower)}.</p>"
+            f"<div>Flags: {_flag_cell(item)}</div>{_option_table(item, quiz, group_size)}</section>")
 
 
 def report_html(result: ItemAnalysis, quiz: Quiz, source: str) -> str:

@@ -123,7 +123,7 @@ def test_upper_lower_index_is_the_average_over_every_way_of_breaking_the_tie():
 def synthetic_class(students: int = 120, flawed: int | None = None, seed: int = 3):
     """Answers to the course quiz from a simple ability model: student i gets question j right with
     probability 1 / (1 + exp(-1.7 (ability_i - difficulty_j))); a wrong answer is a distractor
-    (the first much more often than the last), or the key minus one letter, or blank. On the
+    (the first more often than the last), or the key minus one letter, or blank. On the
     `flawed` question the strong students pick distractor C instead of the key."""
     rng = np.random.default_rng(seed)
     ability = rng.normal(size=students)
@@ -148,7 +148,7 @@ def synthetic_class(students: int = 120, flawed: int | None = None, seed: int = 
             elif kind < 0.25 and len(question.correct) > 1:
                 row.append(question.correct - {sorted(question.correct)[-1]})
             else:
-                weights = np.array([6, 3, 1][: len(wrong)], dtype=float)
+                weights = np.array([5, 3, 2][: len(wrong)], dtype=float)
                 row.append(frozenset(rng.choice(wrong, p=weights / weights.sum())))
         rows.append(row)
     return rows
