@@ -14,6 +14,7 @@ import itertools
 import json
 import math
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -261,6 +262,36 @@ def test_moodle_export_and_nbgrader_submissions_give_the_same_matrix(tmp_path):
     assert submitted.warnings == []
 
 
+class _TableCells(HTMLParser):
+    """Every table row's cells as (tag, scope) pairs, noting whether the row is in the <thead>."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.in_head = [], False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "thead":
+            self.in_head = True
+        elif tag == "tbody":
+            self.in_head = False
+        elif tag == "tr":
+            self.rows.append((self.in_head, []))
+        elif tag in ("th", "td"):
+            self.rows[-1][1].append((tag, dict(attrs).get("scope")))
+
+
+def table_header_problems(html: str) -> list[str]:
+    """A header row is all <th scope="col">; every body row starts with one <th scope="row">."""
+    parser = _TableCells()
+    parser.feed(html)
+    problems = []
+    for number, (head, cells) in enumerate(parser.rows):
+        wanted = [("th", "col")] * len(cells) if head else [("th", "row")] + [("td", None)] * (len(cells) - 1)
+        if cells != wanted:
+            problems.append(f"row {number}: {cells}")
+    return problems
+
+
 def test_the_cli_writes_the_csvs_and_an_accessible_page(tmp_path, capsys):
     assert main(["--moodle", str(MOODLE_EXPORT), "--out", str(tmp_path)]) == 0
     result = analyse([picks(v) for v in MOODLE_CLASS.values()], KEY, students=list(MOODLE_CLASS))
@@ -282,8 +313,8 @@ def test_the_cli_writes_the_csvs_and_an_accessible_page(tmp_path, capsys):
     assert float(summary["kr20"]) == pytest.approx(result.test.kr20, abs=1e-4)
     html = (tmp_path / "quiz_report.html").read_text(encoding="utf-8")
     # whole quiz, every question, the histogram as a table, then one per question
-    assert html.count("<caption>") == 2 + 1 + len(QUIZ.ids)
-    assert 'scope="col"' in html and 'scope="row"' in html and '<html lang="en">' in html
+    assert html.count("<caption>") == 2 + 1 + len(QUIZ.ids) == html.count("<table>")
+    assert table_header_problems(html) == [] and '<html lang="en">' in html
     alt = re.search(r'<img src="data:image/png;base64,[^"]+" alt="([^"]{80,})"', html).group(1)
     assert "9 students on 20 questions" in alt
     out = capsys.readouterr()
