@@ -262,6 +262,15 @@ def test_moodle_export_and_nbgrader_submissions_give_the_same_matrix(tmp_path):
     assert submitted.warnings == []
 
 
+@pytest.mark.parametrize("variant", ["UTF-8 with a BOM", "tab-separated"])
+def test_moodle_export_with_a_bom_or_tabs_reads_the_same(variant, tmp_path):
+    rows = list(csv.reader(MOODLE_EXPORT.open(newline="", encoding="utf-8")))
+    path = tmp_path / "responses.csv"
+    with path.open("w", newline="", encoding="utf-8-sig" if "BOM" in variant else "utf-8") as handle:
+        csv.writer(handle, delimiter="\t" if "tab" in variant else ",").writerows(rows)
+    assert answers_from_moodle(path, QUIZ).rows == answers_from_moodle(MOODLE_EXPORT, QUIZ).rows
+
+
 class _TableCells(HTMLParser):
     """Every table row's cells as (tag, scope) pairs, noting whether the row is in the <thead>."""
 
