@@ -1,7 +1,7 @@
 """Item analysis of the graded quiz: `make quiz-report` (docs/quiz.md, "Item analysis").
 
     python -m helpers.quiz_report (--nbgrader DIR | --files DIR | --moodle CSV) [--out DIR]
-                                  [--key KEY_FILE] [--allow-partial] [--min-students N]
+                                  [--key KEY_FILE] [--allow-partial]
 
 Where the answers come from:
   --nbgrader DIR  nbgrader's submitted/ (or autograded/) folder: <student>/quiz/quiz.ipynb, whose
