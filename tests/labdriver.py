@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -14,7 +15,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import require
+from conftest import ROOT, require
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -47,17 +48,36 @@ def wait_for_server(url: str, process: subprocess.Popen, seconds: float = 60) ->
 @contextlib.contextmanager
 def lab_server(base: Path, notebooks: list[Path]):
     """Serve copies of `notebooks` (lab may autosave: the repo stays clean); yield url(name)."""
+    settings = base / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    # Render every cell (no windowing) so the tests can see all prompts and outputs at once.
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    with serve_copies(base, notebooks, {}) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def view_server(base: Path, notebooks: list[Path], view: str):
+    """Serve copies of `notebooks` in a classroom view (classroom/views/<view>), as `make lab` does for
+    "student": the view's settings and extensions, no user settings, and a workspace of its own, so
+    no panel another session left open (~/.jupyter/lab/workspaces) shows up; yield url(name)."""
+    env = {"JUPYTER_CONFIG_PATH": str(ROOT / "classroom" / "views" / view),
+           "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces")}
+    with serve_copies(base, notebooks, env) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve_copies(base: Path, notebooks: list[Path], extra_env: dict[str, str]):
+    """JupyterLab on a root of copies of `notebooks`, user settings in base/settings, `extra_env` set."""
     require(Path(CHROMIUM).exists(), f"{CHROMIUM} missing (apt-get install chromium)")
     root = base / "root"
     root.mkdir()
     for notebook in notebooks:
         shutil.copy2(notebook, root / notebook.name)
-    settings = base / "settings" / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
-    # Render every cell (no windowing) so the tests can see all prompts and outputs at once.
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     port, token = free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"), "KERAS_BACKEND": "tensorflow"}
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"), "KERAS_BACKEND": "tensorflow",
+           **extra_env}
     with open(base / "lab.log", "w") as log:
         process = subprocess.Popen(
             [
@@ -103,14 +123,24 @@ def accept_kernel_dialog(page) -> None:
     page.click(".jp-Dialog .jp-mod-accept")
 
 
-def open_and_run_all(page, url: str) -> None:
-    """Open a notebook, wait for its kernel, and start Run > Run All Cells."""
+def open_notebook(page, url: str) -> None:
+    """Open a notebook and wait for its kernel."""
     page.goto(url)
     page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
     accept_kernel_dialog(page)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+
+
+def run_all(page) -> None:
+    """Start Run > Run All Cells in the open notebook."""
     page.click(".lm-MenuBar-itemLabel:text-is('Run')")
     page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
+
+
+def open_and_run_all(page, url: str) -> None:
+    """Open a notebook, wait for its kernel, and start Run > Run All Cells."""
+    open_notebook(page, url)
+    run_all(page)
 
 
 def prompts(page) -> list[str]:
@@ -119,6 +149,20 @@ def prompts(page) -> list[str]:
 
 def stderr_texts(page) -> list[str]:
     return page.eval_on_selector_all(STDERR, "els => els.map(e => e.textContent.slice(0, 500))")
+
+
+def wait_until_run(page, seconds: float) -> list[str]:
+    """Wait until every code cell has its execution count, or an error stopped "run all"; return the
+    prompts. Fails after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        shown = prompts(page)
+        if shown and all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in shown):
+            return shown
+        if stderr_texts(page):
+            return shown
+        assert time.monotonic() < deadline, f"cells still pending after {seconds}s: {shown}"
+        page.wait_for_timeout(500)
 
 
 def nbgrader_menu(page) -> set[str]:
