@@ -115,7 +115,7 @@ def test_widget_reads_out_each_change_and_reports_bad_settings_in_the_live_regio
     text = readout_text(explorer)
     assert numbers(text.split("elu(alpha=2.0): ")[1])[1] == pytest.approx(2.0 * np.expm1(-5.0), rel=5e-3)
     assert explorer.picture.value != first_picture and "⚠" not in text
-    explorer.choose.value = ("celu",)
+    explorer.show_only(["celu"])
     shown = explorer.picture.value
     explorer.fields[("celu", "alpha")].value = -0.5  # impossible: a message, not an exception
     assert readout_text(explorer).startswith("⚠ celu: alpha=-0.5")
@@ -126,18 +126,23 @@ def test_widget_reads_out_each_change_and_reports_bad_settings_in_the_live_regio
     assert readout_text(explorer).startswith("⚠ x range must be increasing")
     explorer.x_from.value = -1.0
     assert readout_text(explorer).startswith("x from -1 to 5.")
-    explorer.choose.value = ()
+    explorer.show_only([])
     assert "at least one" in readout_text(explorer)
 
 
 def test_every_control_says_what_it_changes():
     explorer = ex.explore(selected=ex.ELEMENTWISE)
     fields = list(explorer.fields)
-    assert_every_control_labelled(
-        explorer, [("activations",), ("gelu", "approximate"), ("x", "from"), ("x", "to"), *fields])
-    for (name, key), field in explorer.fields.items():  # the field labelled "name key" sets exactly that
-        field.value = field.value + field.step
-        assert key in explorer.settings()["params"][name]
+    assert_every_control_labelled(explorer, [*((name,) for name in ex.ELEMENTWISE), ("gelu", "approximate"),
+                                             ("x", "from"), ("x", "to"), *fields])
+    with explorer.one_redraw():  # settings() reads the controls; one redraw at the end is enough
+        for (name, key), field in explorer.fields.items():  # the field labelled "name key" sets that
+            field.value = field.value + field.step
+            assert key in explorer.settings()["params"][name]
+        for name, box in explorer.plotted.items():  # the checkbox labelled with a name plots that one
+            box.value = False
+            assert name not in explorer.settings()["names"] and len(explorer.settings()["names"]) == 25
+            box.value = True
 
 
 def test_families_cover_every_elementwise_activation_once():

@@ -191,14 +191,17 @@ class ActivationExplorer(ExplorerPanel):
         ("hard_shrink", "threshold"): (-1.0, 3.0, 0.1),
         ("squareplus", "b"): (-2.0, 10.0, 0.5),
     }
-    HINT = ("Keyboard: Tab moves between controls. In the list, the arrow keys pick one activation, "
-            "Shift + arrows add neighbours; in a number field, the up and down arrows step the value.")
+    HINT = ("Keyboard: Tab moves from control to control; Space ticks or unticks an activation; "
+            "in a number field the up and down arrow keys step the value.")
 
     def __init__(self, selected=("relu", "leaky_relu", "elu", "gelu"), x_range=(-5.0, 5.0)):
         import ipywidgets as widgets
 
-        self.choose = widgets.SelectMultiple(options=ELEMENTWISE, value=tuple(selected), rows=8,
-                                             description="activations to plot")
+        # One checkbox per activation, not a multiple-choice list: JupyterLab takes a list's arrow
+        # keys for moving between cells (ipywidgets#3912), while Space still ticks a checkbox.
+        self.plotted = {name: widgets.Checkbox(value=name in selected, description=name, indent=False,
+                                               layout=widgets.Layout(width="auto"))
+                        for name in ELEMENTWISE}
         self.fields = {
             (name, key): number_field(f"{name} {key}", parameters(name)[key], low, high, step)
             for (name, key), (low, high, step) in self.FIELDS.items()
@@ -206,12 +209,23 @@ class ActivationExplorer(ExplorerPanel):
         self.approximate = widgets.Checkbox(value=False, description="gelu approximate (tanh formula)")
         self.x_from = number_field("x axis from", x_range[0], -10.0, 10.0, 0.5)
         self.x_to = number_field("x axis to", x_range[1], -10.0, 10.0, 0.5)
-        controls = [self.choose, self.approximate, self.x_from, self.x_to, *self.fields.values()]
-        super().__init__(controls, hint=self.HINT)
+        settings = [self.approximate, self.x_from, self.x_to, *self.fields.values()]
+        grid = widgets.GridBox(list(self.plotted.values()),
+                               layout=widgets.Layout(grid_template_columns="repeat(3, max-content)",
+                                                     grid_gap="0 1em"))
+        arranged = widgets.VBox([widgets.HTML("<b>Activations to plot</b>"), grid, *settings],
+                                layout=widgets.Layout(flex="0 0 auto"))
+        super().__init__([*self.plotted.values(), *settings], hint=self.HINT, arranged=arranged)
         self.update()
 
+    def show_only(self, names) -> None:
+        """Tick exactly the activations in `names` (one redraw)."""
+        with self.one_redraw():
+            for name, box in self.plotted.items():
+                box.value = name in names
+
     def settings(self) -> dict:
-        names = list(self.choose.value)
+        names = [name for name, box in self.plotted.items() if box.value]
         params = {}
         for (name, key), field in self.fields.items():
             if name in names and field.value != parameters(name)[key]:

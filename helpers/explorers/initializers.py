@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from helpers.explorers.panel import ExplorerPanel, number_field, png
+from helpers.explorers.panel import LIST_KEYS, ExplorerPanel, number_field, png
 
 # The fan-based initializers as VarianceScaling settings: name -> (scale, mode, distribution).
 FAN_BASED = {
@@ -213,8 +213,8 @@ def readout(result: dict, name, fan_in, fan_out) -> str:
 class InitializerExplorer(ExplorerPanel):
     """An initializer picker, the fans, VarianceScaling's settings; the histogram and its readout."""
 
-    HINT = ("Keyboard: Tab moves between controls; the arrow keys change a list's choice and step a "
-            "number field. Mode, distribution and scale matter only for variance_scaling.")
+    HINT = (f"Keyboard: {LIST_KEYS} In a number field, the up and down arrow keys step the value. "
+            "Mode, distribution and scale matter only for variance_scaling.")
 
     def __init__(self):
         import ipywidgets as widgets

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import base64
 import io
+from contextlib import contextmanager
 from html import escape
 
 # Labels in full: ipywidgets otherwise cuts every description to a fixed width.
 LABEL_STYLE = {"description_width": "initial"}
+# How a drop-down list is worked by keyboard in JupyterLab, which keeps the bare arrow keys of a
+# closed list for moving between cells (ipywidgets#3912); Colab and other front ends take them too.
+LIST_KEYS = ("Tab moves from control to control. In a drop-down list, Space or Alt + Down opens it, "
+             "the arrow keys choose and Enter confirms; Home and End pick the first and last choice.")
 PROBLEM_COLOUR = "#b3261e"  # 6.5:1 on white, enough for WCAG AA text contrast
 
 
@@ -33,9 +38,10 @@ def image_html(png: bytes, alt: str, width: str = "640px") -> str:
 
 def readout_html(text: str, problem: bool = False) -> str:
     """`text` in a polite live region (role status): announced after each change, without focus."""
-    style = f' style="color: {PROBLEM_COLOUR}; font-weight: bold"' if problem else ""
+    style = f"color: {PROBLEM_COLOUR}; font-weight: bold; " if problem else ""
     shown = f"⚠ {text}" if problem else text
-    return f'<p class="explorer-readout" role="status" aria-live="polite"{style}>{escape(shown)}</p>'
+    return (f'<p class="explorer-readout" role="status" aria-live="polite" '
+            f'style="{style}white-space: normal; line-height: 1.4">{escape(shown)}</p>')
 
 
 def one_line(error: Exception) -> str:
@@ -60,21 +66,36 @@ def number_field(description: str, value: float, low: float, high: float, step: 
 class ExplorerPanel:
     """Controls on the left; the picture and, under it, the readout on the right. Redraws on every change."""
 
-    def __init__(self, controls, hint: str = "", width: str = "640px"):
+    def __init__(self, controls, hint: str = "", width: str = "640px", arranged=None):
+        """`arranged`: a widget holding `controls` laid out (default: one column of them)."""
         import ipywidgets as widgets
 
         self.controls = list(controls)
         self.width = width
         self.picture = widgets.HTML()
         self.readout = widgets.HTML()
+        self._held = False
         for control in self.controls:
             control.style.description_width = LABEL_STYLE["description_width"]  # shown whole
-            control.observe(lambda _change: self.update(), names="value")
-        left = [*self.controls, *([widgets.HTML(f"<small>{escape(hint)}</small>")] if hint else [])]
-        self.widget = widgets.HBox([
-            widgets.VBox(left, layout=widgets.Layout(min_width="320px", flex="0 0 auto")),
-            widgets.VBox([self.picture, self.readout]),
-        ])
+            control.observe(lambda _change: self._held or self.update(), names="value")
+        # Row wrap: where the notebook is narrow, the picture goes under the controls, not off the side.
+        row = widgets.HBox([
+            arranged or widgets.VBox(self.controls, layout=widgets.Layout(flex="0 0 auto")),
+            widgets.VBox([self.picture, self.readout], layout=widgets.Layout(flex="1 1 400px")),
+        ], layout=widgets.Layout(flex_flow="row wrap"))
+        # The hint first, where a screen reader reading down meets it before the controls.
+        note = f'<p style="white-space: normal; margin: 0">{escape(hint)}</p>'
+        self.widget = widgets.VBox([widgets.HTML(note), row] if hint else [row])
+
+    @contextmanager
+    def one_redraw(self):
+        """Change several controls inside the block; the explorer redraws once, at its end."""
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
+            self.update()
 
     def render(self) -> tuple[bytes, str, str]:
         """(PNG, text alternative, readout) for the current settings; raise ValueError when impossible."""

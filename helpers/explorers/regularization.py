@@ -19,7 +19,7 @@ from functools import cache
 
 import numpy as np
 
-from helpers.explorers.panel import ExplorerPanel, png
+from helpers.explorers.panel import LIST_KEYS, ExplorerPanel, png
 
 KINDS = ("none", "l1", "l2", "l1_l2")
 STRENGTHS = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
@@ -325,7 +325,7 @@ def readout(result: dict, base: dict) -> str:
 class RegularizationExplorer(ExplorerPanel):
     """A penalty and a strength from the precomputed grid; the histogram and its readout."""
 
-    HINT = "Keyboard: Tab moves between the two lists; the up and down arrows change a list's choice."
+    HINT = f"Keyboard: {LIST_KEYS}"
 
     def __init__(self, table: Table | None = None):
         import ipywidgets as widgets
