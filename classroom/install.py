@@ -155,7 +155,7 @@ def install(prefix: Path, exchange: Path, venv: Path, lock_checkout: bool = True
 
 
 def instructor_course(name: str, dest: Path | None = None) -> Path:
-    """A copy of grading/ owned by the instructor's account, private to it (mode 700)."""
+    """A copy of grading/ owned by the instructor's account, private to it (mode 700), with the quiz key."""
     import pwd
 
     user = pwd.getpwnam(name)
@@ -163,6 +163,10 @@ def instructor_course(name: str, dest: Path | None = None) -> Path:
     if not dest.exists():
         shutil.copytree(ROOT / "grading", dest, symlinks=True,
                         ignore=shutil.ignore_patterns("__pycache__", "gradebook.db", "exchange"))
+    # The quiz key for the quiz's hidden tests (grading/nbgrader_config.py gives it to the quiz's kernels
+    # only); the course environment students use has none. The folder is private to the instructor.
+    shutil.copyfile(ROOT / "helpers" / "quiz" / "key.json", dest / "quiz_key.json")
+    (dest / "quiz_key.json").chmod(0o600)
     for path in [dest, *dest.rglob("*")]:
         os.chown(path, user.pw_uid, user.pw_gid, follow_symlinks=False)
     dest.chmod(0o700)

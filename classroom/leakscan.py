@@ -6,7 +6,7 @@
 Needles: each line of a `### BEGIN SOLUTION` or `### BEGIN HIDDEN TESTS` block of grading/source that
 is long enough to be specific (20+ characters) and does not also appear in what students are given
 anyway (the released exercises, the lecture notebooks); each option's explanation from the quiz key;
-and the key's correct-option flag as it is written in helpers/quiz_questions.json.
+and the key's correct-option flag as it is written in helpers/quiz/key.json.
 The scan uses `grep -rlF` (every readable file; unreadable ones are skipped, as for the student).
 """
 
@@ -67,7 +67,7 @@ def in_libraries(lines: set[str], site_packages: list[Path]) -> set[str]:
 
 
 def key_strings() -> set[str]:
-    raw = json.loads((ROOT / "helpers" / "quiz_questions.json").read_text(encoding="utf-8"))
+    raw = json.loads((ROOT / "helpers" / "quiz" / "key.json").read_text(encoding="utf-8"))
     found = {'"correct": true'}
     for question in raw["questions"]:
         for option in question["options"].values():

@@ -4,12 +4,12 @@
     python classroom/student_build.py release-key OUT  add the quiz key to OUT (after the graded quiz)
 
 Left out, and unlinked from the front page: grading/ (exercise solutions and hidden tests:
-students get exercises through nbgrader's exchange), helpers/quiz_questions.json (the quiz key:
-correct flags and explanations, replaced by the questions alone in
-helpers/quiz_questions_public.json), quiz/keras3_review.ipynb (it prints the key), docs/ except the
-study-time rule every notebook header links, and the text sources. quiz/practice.ipynb calls
-helpers.quiz_locked instead of the widget, which says that the answers open once the instructor
-releases them.
+students get exercises through nbgrader's exchange), helpers/quiz/key.json (the quiz key: correct
+flags, explanations, Keras 2 answers and Keras 3 notes; the questions are in their own file,
+helpers/quiz/questions.json, so leaving this one file out is the whole of it), quiz/keras3_review.ipynb
+(it prints the key), docs/ except the study-time rule every notebook header links, and the text sources.
+quiz/practice.ipynb calls helpers.quiz.locked instead of the widget, which says that the answers open
+once the instructor releases them.
 """
 
 from __future__ import annotations
@@ -21,35 +21,24 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-KEY = ROOT / "helpers" / "quiz_questions.json"
-# Option fields of the key; question fields that hint at the answer.
-KEY_OPTION_FIELDS = {"correct", "explanation"}
-KEY_QUESTION_FIELDS = {"keras2_answer", "keras3_note"}
-
-
-def public_quiz(raw: dict) -> dict:
-    """The quiz data without correct flags, explanations, Keras 2 answers and Keras 3 notes."""
-    questions = []
-    for question in raw["questions"]:
-        public = {k: v for k, v in question.items() if k not in KEY_QUESTION_FIELDS and k != "options"}
-        public["options"] = {
-            letter: {k: v for k, v in option.items() if k not in KEY_OPTION_FIELDS}
-            for letter, option in question["options"].items()
-        }
-        questions.append(public)
-    return {"title": raw.get("title", ""), "key_released": False, "questions": questions}
+KEY = ROOT / "helpers" / "quiz" / "key.json"
+KEY_IN_HELPERS = KEY.relative_to(ROOT / "helpers")  # quiz/key.json
+LOCKED_PRACTICE = Path(__file__).with_name("overlay") / "quiz_locked.py"
+# The practice notebook's imports of the practice quiz, and what the student build imports instead.
+LOCKED_IMPORTS = {
+    "from helpers.quiz.widget import practice": "from helpers.quiz.locked import practice",
+    "from helpers.quiz import practise_in_text": "from helpers.quiz.locked import practise_in_text",
+}
 
 
 def locked_practice(notebook: dict) -> dict:
-    """Point the practice notebook's quiz cells at helpers.quiz_locked (and clear outputs)."""
+    """Point the practice notebook's quiz cells at helpers.quiz.locked (and clear outputs)."""
     for cell in notebook["cells"]:
         if cell["cell_type"] != "code":
             continue
         source = "".join(cell["source"])
-        source = source.replace("from helpers.quiz_widget import practice",
-                                "from helpers.quiz_locked import practice")
-        source = source.replace("from helpers.quiz import practise_in_text",
-                                "from helpers.quiz_locked import practise_in_text")
+        for full, locked in LOCKED_IMPORTS.items():
+            source = source.replace(full, locked)
         cell["source"] = source.splitlines(keepends=True)
         cell["outputs"], cell["execution_count"] = [], None
     notebook["cells"].insert(1, {
@@ -89,12 +78,16 @@ def classroom_index(notebook: dict) -> dict:
 
 
 def build_helpers(out: Path, source: Path = ROOT / "helpers") -> None:
-    """The `helpers` package without the quiz key (the questions alone instead) and with quiz_locked.
-    The classroom's students import this build; so do the grading sandbox's kernels (grading/sandbox.py)."""
-    shutil.copytree(source, out, ignore=shutil.ignore_patterns("__pycache__", "quiz_questions.json", "*.pyc"))
-    shutil.copy2(Path(__file__).with_name("overlay") / "quiz_locked.py", out / "quiz_locked.py")
-    raw = json.loads((source / KEY.name).read_text(encoding="utf-8"))
-    (out / "quiz_questions_public.json").write_text(json.dumps(public_quiz(raw), indent=1) + "\n")
+    """The `helpers` package without the quiz key file and with the locked practice quiz. The classroom's
+    students import this build; so do the grading sandbox's kernels (grading/sandbox.py)."""
+    key = source / KEY_IN_HELPERS
+
+    def leave_out(folder: str, names: list[str]) -> set[str]:
+        dropped = {name for name in names if name == "__pycache__" or name.endswith(".pyc")}
+        return dropped | ({key.name} if Path(folder) == key.parent else set())
+
+    shutil.copytree(source, out, ignore=leave_out)
+    shutil.copy2(LOCKED_PRACTICE, out / KEY_IN_HELPERS.parent / "locked.py")
 
 
 def build(out: Path) -> None:
@@ -117,7 +110,7 @@ def build(out: Path) -> None:
 
 
 def release_key(out: Path) -> None:
-    target = out / "helpers" / "quiz_questions.json"
+    target = out / "helpers" / KEY_IN_HELPERS
     shutil.copyfile(KEY, target)
     target.chmod(0o644)
     print(f"quiz key released: {target}")

@@ -8,6 +8,8 @@ deployment changes without editing the file come from environment variables:
     NBGRADER_CELL_TIMEOUT   seconds one cell may run during autograding (default 120)
     NBGRADER_LMS_REGEX      how to read student and notebook from an LMS download's file name
     GRADING_SANDBOX         "off": run student kernels without the bubblewrap sandbox (sandbox.py)
+    GRADING_QUIZ_KEY        the quiz key file the quiz's kernels get, when not quiz_key.json beside this
+                            file or the `helpers` package's own (sandbox.py, SandboxKernelManager.key_file)
     GRADING_SANDBOX_MEMORY_MB, GRADING_SANDBOX_PIDS, GRADING_SANDBOX_DISK_MB
                             one kernel's caps: memory (3072), processes (512), and the size of each
                             place it may write and of any one file (256); docs/grading.md
@@ -74,6 +76,11 @@ c.CrashTolerantExecute.max_recoveries = 3
 # `make autograde` refuses to start when bwrap cannot run, unless GRADING_SANDBOX=off.
 if os.environ.get("GRADING_SANDBOX", "on").lower() not in ("off", "0", "no", "false"):
     c.Execute.kernel_manager_class = "sandbox.SandboxKernelManager"
+# The quiz's hidden tests read the key. In the classroom the course environment's `helpers` has none
+# (the student build); the instructor's private course folder holds it as quiz_key.json
+# (classroom/install.py), and only the quiz kernels get it. A checkout uses the package's own key.
+if (HERE / "quiz_key.json").is_file():
+    c.SandboxKernelManager.key_file = str(HERE / "quiz_key.json")
 c.Autograde.autograde_preprocessors = [
     CrashTolerantExecute,  # stock Execute plus: a dead or stuck kernel costs one cell, not the notebook
     IgnorePattern,

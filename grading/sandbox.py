@@ -93,7 +93,7 @@ def system_binds() -> list[str]:
     return args
 
 
-KEY_FILES = ("quiz_questions.json",)  # what the student build of `helpers` leaves out (the quiz key)
+KEY_FILES = ("quiz/key.json",)  # what the student build of `helpers` leaves out (the quiz key)
 
 
 def _fingerprint(folder: Path) -> str:
@@ -105,13 +105,9 @@ def _fingerprint(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-@functools.lru_cache(maxsize=8)  # once per grading process (each kernel start asks)
-def student_helpers(helpers: Path) -> Path:
-    """The student build of the `helpers` package at `helpers` (what the classroom gives students: no
-    quiz key), made once per version of it in a cache folder of this account; `helpers` itself when it
-    holds no key already (the classroom's course environment)."""
-    if not any((helpers / name).exists() for name in KEY_FILES):
-        return helpers
+def private_cache() -> Path:
+    """A cache folder only this account can read: the sandbox's builds of `helpers` (one of them may
+    hold the quiz key)."""
     cache = Path(tempfile.gettempdir()) / f"nbgrader-sandbox-{os.getuid()}"
     cache.mkdir(mode=0o700, exist_ok=True)
     mine = cache.lstat()
@@ -119,6 +115,26 @@ def student_helpers(helpers: Path) -> Path:
         # Someone else made it (a student on a shared machine could plant a `helpers` there): a
         # private folder of this process instead.
         cache = Path(tempfile.mkdtemp(prefix="nbgrader-sandbox-"))
+    return cache
+
+
+def _publish(building: Path, target: Path) -> Path:
+    try:
+        (building / "helpers").rename(target)  # atomic: two grading processes may build at once
+    except OSError:
+        pass  # the other one was first
+    shutil.rmtree(building, ignore_errors=True)
+    return target
+
+
+@functools.lru_cache(maxsize=8)  # once per grading process (each kernel start asks)
+def student_helpers(helpers: Path) -> Path:
+    """The student build of the `helpers` package at `helpers` (what the classroom gives students: no
+    quiz key), made once per version of it in a cache folder of this account; `helpers` itself when it
+    holds no key already (the classroom's course environment)."""
+    if not any((helpers / name).exists() for name in KEY_FILES):
+        return helpers
+    cache = private_cache()
     target = cache / f"helpers-{_fingerprint(helpers)}"
     if target.is_dir():
         return target
@@ -132,27 +148,47 @@ def student_helpers(helpers: Path) -> Path:
         spec.loader.exec_module(module)
         module.build_helpers(building / "helpers", helpers)
     else:
-        leave_out = shutil.ignore_patterns("__pycache__", *KEY_FILES)
+        keys = {helpers / name for name in KEY_FILES}
+
+        def leave_out(folder: str, names: list[str]) -> set[str]:
+            return {name for name in names if name == "__pycache__" or Path(folder, name) in keys}
+
         shutil.copytree(helpers, building / "helpers", ignore=leave_out)
-    try:
-        (building / "helpers").rename(target)  # atomic: two grading processes may build at once
-    except OSError:
-        pass  # the other one was first
-    shutil.rmtree(building, ignore_errors=True)
-    return target
+    return _publish(building, target)
 
 
-def python_binds(key: bool = False) -> list[str]:
+@functools.lru_cache(maxsize=8)
+def helpers_with_key(helpers: Path, key_file: Path) -> Path:
+    """`helpers` with the quiz key copied in from `key_file`, in this account's private cache: for a
+    quiz kernel when the course environment's `helpers` has no key (the classroom hub, where the
+    instructor keeps the key in the private course folder, `key_file` of SandboxKernelManager)."""
+    cache = private_cache()
+    digest = hashlib.sha1(key_file.read_bytes()).hexdigest()[:12]
+    target = cache / f"helpers-key-{_fingerprint(helpers)}-{digest}"
+    if target.is_dir():
+        return target
+    building = Path(tempfile.mkdtemp(prefix="building-", dir=cache))
+    shutil.copytree(helpers, building / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(key_file, building / "helpers" / KEY_FILES[0])
+    return _publish(building, target)
+
+
+def python_binds(key: bool = False, key_file: Path | None = None) -> list[str]:
     """The venv, the Python installation it links to, and the student build of the editable `helpers`
     package, bound where the package is (so `import helpers` works unchanged, minus the quiz key).
-    With `key`, the package as it is, key included (a kernel grading the quiz: its hidden tests read it)."""
+    With `key`, the package with its key (a kernel grading the quiz: its hidden tests read it): the
+    key in `key_file` when one is given, else the package's own."""
     paths = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), Path(sys.prefix)}
     helpers = set(package_dirs("helpers"))
     args = []
     for path in sorted(paths | helpers, key=lambda p: len(p.parts)):
         if str(path).startswith("/usr/") and path not in helpers:
             continue
-        source = student_helpers(path) if path in helpers and not key else path
+        source = path
+        if path in helpers and key and key_file:
+            source = helpers_with_key(path, key_file)
+        elif path in helpers and not key:
+            source = student_helpers(path)
         args += ["--ro-bind", str(source), str(path)]
     return args
 
@@ -161,7 +197,7 @@ def disk_mb() -> int:
     return int(os.environ.get("GRADING_SANDBOX_DISK_MB", "256"))
 
 
-def isolation_args(disk: int | None = None, key: bool = False) -> list[str]:
+def isolation_args(disk: int | None = None, key: bool = False, key_file: Path | None = None) -> list[str]:
     """The bwrap options every sandbox shares: no network or capabilities, read-only system and
     Python, private /proc and /dev, /tmp and /dev/shm in tmpfs of `disk` MiB each. The start-up
     probe tests exactly what the kernels get."""
@@ -176,7 +212,7 @@ def isolation_args(disk: int | None = None, key: bool = False) -> list[str]:
         "--tmpfs",  # first: binds of paths under /tmp (a venv there) must land on top of it
         "/tmp",
         *system_binds(),
-        *python_binds(key),
+        *python_binds(key, key_file),
         "--proc",
         "/proc",
         "--dev",
@@ -316,6 +352,11 @@ class SandboxKernelManager(AsyncKernelManager):
         Unicode(), ["quiz"], help="Assignments whose hidden tests read the quiz key."
     ).tag(config=True)
     answer_key = Bool(True, help="Give key_assignments the key (False in a feedback run).").tag(config=True)
+    key_file = Unicode(
+        os.environ.get("GRADING_QUIZ_KEY", ""),
+        help="The quiz key file for key_assignments when the course environment's `helpers` has none "
+        "(the classroom hub: the instructor's private copy); default: the package's own key.",
+    ).tag(config=True)
     bwrap = Unicode("", help="bwrap executable (default: from PATH).").tag(config=True)
     limits = Unicode(limit_kind(), help='How the caps are set: "cgroup" (needs root) or "rlimit".').tag(
         config=True
@@ -384,8 +425,17 @@ class SandboxKernelManager(AsyncKernelManager):
         autograded/<student>/<assignment>.)"""
         return self.answer_key and cwd.name in self.key_assignments
 
+    def _key_file(self) -> Path | None:
+        if not self.key_file:
+            return None
+        path = Path(self.key_file)
+        if not path.is_file():
+            raise RuntimeError(f"sandbox: the quiz key file {path} (key_file, GRADING_QUIZ_KEY) is missing")
+        return path
+
     def sandboxed(self, kernel_cmd: list[str], cwd: Path) -> list[str]:
         scratch = self._scratch_for(cwd)
+        key = self.grades_with_key(cwd)
         home = cwd / ".home"
         disk = self.disk_limit_mb << 20
         env = {
@@ -399,7 +449,7 @@ class SandboxKernelManager(AsyncKernelManager):
         }
         args = [
             self.bwrap or bwrap_path() or "bwrap",
-            *isolation_args(self.disk_limit_mb, key=self.grades_with_key(cwd)),
+            *isolation_args(self.disk_limit_mb, key=key, key_file=self._key_file() if key else None),
             "--ro-bind",
             str(self._box),
             str(self._box),  # the connection file (and the scratch copy, read by START_INSIDE)

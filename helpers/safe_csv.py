@@ -2,7 +2,7 @@
 
 Every CSV the course writes from text a student controls (a file name that becomes a student id, a
 name in the roster, a problem line quoting a notebook) goes through `cell` or `writer` here: the
-quiz batch grader (helpers/quiz_grade.py), the autograde report (grading/intake.py) and the grades
+quiz batch grader (helpers/quiz/batch.py), the autograde report (grading/intake.py) and the grades
 export (grading/nbgrader_plugins.py's SafeCsvExport).
 
 A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is one a spreadsheet may read

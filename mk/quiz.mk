@@ -10,17 +10,17 @@ QUIZ_CHECK  ?= build/quiz_answer_cells.csv
 quiz-practice: $(STAMP)  ## open the practice quiz in JupyterLab (student view, as `make lab`)
 	JUPYTER_CONFIG_PATH=$(STUDENT_VIEW) $(BIN)/jupyter lab --ServerApp.root_dir=. quiz/practice.ipynb --port=$(PORT) $(ALLOW_ROOT)
 
-quiz-source: $(STAMP)  ## regenerate grading/source/quiz/quiz.ipynb from helpers/quiz_questions.json (then: make release ASSIGNMENT=quiz)
-	$(BIN)/python -m helpers.quiz_assignment build
+quiz-source: $(STAMP)  ## regenerate grading/source/quiz/quiz.ipynb from helpers/quiz/questions.json (then: make release ASSIGNMENT=quiz)
+	$(BIN)/python -m helpers.quiz.assignment build
 
 quiz-grade-lms: $(STAMP)  ## grade LMS answer files: make quiz-grade-lms DIR=answers OUT=grades.csv [RULE=all_or_nothing] [FORCE=1] [PARTIAL=1]
 	@test -n "$(DIR)" -a -n "$(OUT)" || { echo "usage: make quiz-grade-lms DIR=<folder> OUT=<file.csv>"; exit 2; }
-	$(BIN)/python -m helpers.quiz_grade "$(DIR)" --out "$(OUT)" $(if $(RULE),--rule $(RULE)) \
+	$(BIN)/python -m helpers.quiz.batch "$(DIR)" --out "$(OUT)" $(if $(RULE),--rule $(RULE)) \
 		$(if $(FORCE),--force) $(if $(PARTIAL),--allow-partial)
 
 quiz-crosscheck: $(STAMP)  ## re-grade grading/submitted from the answer cells alone, compare with the nbgrader export
 	@mkdir -p $(dir $(QUIZ_CHECK))
-	$(BIN)/python -m helpers.quiz_grade grading/submitted --nbgrader --out $(QUIZ_CHECK) --force \
+	$(BIN)/python -m helpers.quiz.batch grading/submitted --nbgrader --out $(QUIZ_CHECK) --force \
 		--compare $(QUIZ_GRADES)
 
 quiz-test: $(STAMP)  ## run only the quiz tests

@@ -113,17 +113,50 @@ def build(tmp_path_factory) -> Path:
 
 def test_student_build_has_no_key_solutions_or_hidden_tests(build):
     files = {p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file()}
-    assert "helpers/quiz_questions.json" not in files
+    assert "helpers/quiz/key.json" not in files
     assert not [f for f in files if f.startswith("grading/") or "keras3_review" in f or "/src/" in f]
     assert {f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")} <= files
-    public = json.loads((build / "helpers" / "quiz_questions_public.json").read_text())
-    text = json.dumps(public)
-    assert '"correct"' not in text and '"explanation"' not in text and "keras2_answer" not in text
-    key = json.loads((ROOT / "helpers" / "quiz_questions.json").read_text())
-    assert [q["prompt"] for q in public["questions"]] == [q["prompt"] for q in key["questions"]]
+    # By construction: the questions file is copied as it is (nothing filtered out of it).
+    questions = "helpers/quiz/questions.json"
+    assert (build / questions).read_bytes() == (ROOT / questions).read_bytes()
     for path in build.rglob("*"):
         assert path.stat().st_mode & 0o004, f"{path} is not readable by other accounts"
         assert not path.stat().st_mode & 0o022, f"{path} is writable by other accounts"
+
+
+def answer_phrases() -> list[str]:
+    """Distinctive runs of every explanation and Keras 3 note of the key, as any file would hold them:
+    plain, or inside a JSON string (which escapes quotes, backslashes and non-ASCII)."""
+    key = json.loads((ROOT / "helpers" / "quiz" / "key.json").read_text(encoding="utf-8"))
+    texts = [q.get("keras3_note", "") for q in key["questions"]]
+    texts += [option["explanation"] for q in key["questions"] for option in q["options"].values()]
+    phrases = []
+    for text in texts:
+        runs = [run for run in text.replace("\\", '"').split('"') if run.isascii()]
+        best = max(runs, key=len, default="")
+        if len(best) >= 25:
+            phrases.append(best[:60])
+    return phrases
+
+
+def files_holding(root: Path, needles: list[str]) -> dict[str, list[str]]:
+    found = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        hits = [needle for needle in needles if needle in text]
+        if hits:
+            found[path.relative_to(root).as_posix()] = hits
+    return found
+
+
+def test_no_student_build_file_holds_any_answer_text(build):
+    """Not a correct flag, not an explanation, not a Keras 3 note, in any file of the student build;
+    the same search finds every one of them in the key file (so it can find them)."""
+    needles = ['"correct": true', '"correct": false', *answer_phrases()]
+    assert len(needles) > 70
+    control = files_holding(ROOT / "helpers" / "quiz", needles)
+    assert set(control["key.json"]) == set(needles)
+    assert files_holding(build, needles) == {}
 
 
 def run_in_build(build: Path, code: str) -> str:
@@ -134,18 +167,28 @@ def run_in_build(build: Path, code: str) -> str:
 
 
 def test_the_graded_quiz_format_check_works_without_the_key(build):
-    """The graded quiz's last cell (and a feedback run in the grading sandbox) reads only question numbers."""
-    code = ("import helpers.quiz as q; assert not q.DATA_FILE.exists(); "
-            "print(q.answer_report({'answer_1': 'AB', 'answer_2': ''})[-1])")
-    assert run_in_build(build, code).strip() == "1 answered, 1 blank, 18 to fix."
+    """Issue 23: the released graded quiz, run as a student runs it in the student build (every cell
+    but the empty hidden-test ones): its format check reads only the questions file, never the key."""
+    released = json.loads((ROOT / "grading" / "release" / "quiz" / "quiz.ipynb").read_text(encoding="utf-8"))
+    cells = ["".join(c["source"]) for c in released["cells"] if c["cell_type"] == "code"]
+    cells = [source.replace('answer_1 = ""', 'answer_1 = "ab"').replace('answer_2 = ""', 'answer_2 = "AX"')
+             for source in cells]
+    code = "\n".join(["import helpers, helpers.quiz as q",
+                      f"assert not q.KEY_FILE.exists() and helpers.__file__.startswith({str(build)!r})",
+                      *cells])
+    out = run_in_build(build, code)
+    assert "answer_2: 'AX' contains 'X'" in out
+    assert out.strip().splitlines()[-1] == "1 answered, 18 blank, 1 to fix."
 
 
-def test_practice_quiz_waits_for_the_key_then_opens(build):
+def test_practice_quiz_waits_for_the_key_then_opens(tmp_path):
+    build = tmp_path / "course"  # its own build: the key is released into it below
+    student_build.build(build)
     practice = json.loads((build / "quiz" / "practice.ipynb").read_text())
     sources = ["".join(c["source"]) for c in practice["cells"]]
     assert any("answers of this practice quiz open once your instructor releases them" in s for s in sources)
-    assert not any("helpers.quiz_widget" in s for s in sources)
-    probe = ("import helpers; from helpers.quiz_locked import practice, practise_in_text\n"
+    assert not any("helpers.quiz.widget" in s for s in sources)
+    probe = ("import helpers; from helpers.quiz.locked import practice, practise_in_text\n"
              "print(helpers.__file__); w = practice(); print(type(w).__name__)\n"
              "print(getattr(w, 'value', '')[:200])\n"
              "practise_in_text({1: 'AB'})")

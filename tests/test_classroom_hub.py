@@ -449,7 +449,7 @@ def test_classroom_hub(classroom: Classroom, record_time):
     assert room.alice not in found.stdout, found.stdout
     for path in (Path(pwd.getpwnam(room.alice).pw_dir) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
                  course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
-                 course / "gradebook.db", ROOT / "helpers" / "quiz_questions.json"):
+                 course / "gradebook.db", ROOT / "helpers" / "quiz" / "key.json"):
         denied = room.as_user(room.bob, ["cat", str(path)])
         assert denied.returncode != 0 and "Permission denied" in denied.stderr, f"{room.bob} can read {path}"
     assert room.as_user(room.bob, ["ls", str(inbound)]).returncode != 0, "B can list the inbound folder"
@@ -462,8 +462,8 @@ def test_classroom_hub(classroom: Classroom, record_time):
     assert result.returncode == 0, result.stderr
     needles.chmod(0o644)
     control = run(["grep", "-rlF", "-f", str(needles), str(ROOT / "grading" / "source"),
-                   str(ROOT / "helpers" / "quiz_questions.json")]).stdout
-    assert "quiz_questions.json" in control and f"{ASSIGNMENT}.ipynb" in control, control
+                   str(ROOT / "helpers" / "quiz" / "key.json")]).stdout
+    assert "key.json" in control and f"{ASSIGNMENT}.ipynb" in control, control
     scan = room.as_user(room.bob, ["grep", "-rlF", "--no-messages", "-f", str(needles), str(room.prefix),
                                    str(room.exchange), "/home", str(ROOT)])
     record_time("classroom", "hub: key/solution search as a student", time.monotonic() - started)

@@ -188,7 +188,7 @@ import helpers
 found = {}
 roots = {os.path.dirname(helpers.__file__), *[p for p in sys.path if p and os.path.isdir(p)]}
 for root in sorted(roots):
-    for path in glob.glob(os.path.join(root, "**", "quiz_questions*.json"), recursive=True):
+    for path in glob.glob(os.path.join(root, "**", "quiz", "*.json"), recursive=True):
         found[path] = open(path, "rb").read()
 for path in glob.glob(os.path.join(os.path.dirname(helpers.__file__), "*")):
     if os.path.isfile(path):
@@ -528,7 +528,8 @@ def test_the_leak_attempt_printed_something_that_was_hidden(batch):
 
 def hidden_test_lines() -> list[str]:
     """Lines of ex1's hidden tests (12+ characters) that neither the release nor the reference solution
-    (what these students submit) holds. The markers are left out: they are public (quiz_assignment.py)."""
+    (what these students submit) holds. The markers are left out: they are public
+    (helpers/quiz/assignment.py)."""
     source = nbformat.read(course.SOURCE / EX / f"{EX}.ipynb", as_version=4)
     given = [*release_nb().cells, *solved().cells]
     public = {line.strip() for cell in given for line in cell.source.splitlines()}
@@ -593,8 +594,8 @@ def test_an_exercise_kernel_cannot_reach_the_quiz_key(batch):
 
     out = printed(batch, "key_hunt")
     listed = out[out.index("KEYHUNT "):].splitlines()[0]
-    assert "quiz_questions_public.json" in listed  # it searched the package the kernel imports
-    assert "quiz_questions.json'" not in listed, listed
+    assert "quiz/questions.json" in listed  # it searched the package the kernel imports
+    assert "quiz/key.json" not in listed, listed
     assert "grading.py" in listed
     readable = decoded_base64(out)
     assert [k for k in leakscan.key_strings() if k in readable] == []
@@ -656,7 +657,7 @@ def test_make_autograde_refuses_without_a_working_sandbox(tmp_path):
 
 def test_the_quiz_grader_writes_no_formula(tmp_path):
     """Issue 21: the student id comes from the answer file's name."""
-    from helpers.quiz_grade import main
+    from helpers.quiz.batch import main
 
     text = (ROOT / "tests" / "fixtures" / "quiz" / "lms" / "ben.txt").read_text(encoding="utf-8")
     inbox = tmp_path / "answers"
@@ -759,7 +760,46 @@ def test_nothing_an_exercise_kernel_can_read_holds_the_key(tmp_path, record_time
         assert done.returncode in (0, 1, 2), done.stderr[-2000:]  # 2: some unreadable file was skipped
         found[assignment] = sorted(Path(line).name for line in done.stdout.splitlines())
     assert found[EX] == ["grading.py"], found[EX]
-    assert found["quiz"] == ["grading.py", "quiz_questions.json"], found["quiz"]
+    assert found["quiz"] == ["grading.py", "key.json"], found["quiz"]
+
+
+@pytest.mark.skipif(not HAVE_BWRAP, reason="bubblewrap is not installed")
+def test_the_hub_gives_the_instructors_key_to_quiz_kernels_only(tmp_path, monkeypatch, record_time):
+    """Issue 23: on the classroom hub the course environment's `helpers` is the student build (no key)
+    and the key is the instructor's private quiz_key.json (SandboxKernelManager.key_file). A quiz
+    kernel scores with it; an exercise kernel and the quiz's feedback run find no key; the course
+    environment is left without one."""
+    import student_build
+
+    env = tmp_path / "env"
+    student_build.build_helpers(env / "helpers")
+    key = tmp_path / "course" / "quiz_key.json"
+    key.parent.mkdir()
+    shutil.copyfile(ROOT / "helpers" / "quiz" / "key.json", key)
+    monkeypatch.setattr(sandbox, "package_dirs", lambda *names: [env / "helpers"])
+    # Question 20's key is ABD: picking A and B scores (2 right - 0 wrong) / 3 under the net rule.
+    probe = (f"import sys; sys.path.insert(0, {str(env)!r}); import helpers\n"
+             f"assert helpers.__file__.startswith({str(env)!r}), helpers.__file__\n"
+             "from helpers.quiz import autograde; print(autograde(20, 'AB'))")
+    outcomes = {}
+    started = time.monotonic()
+    for assignment, graded_run in (("quiz", True), (EX, True), ("quiz", False)):
+        cwd = tmp_path / ("autograded" if graded_run else "feedback") / "s" / assignment
+        cwd.mkdir(parents=True)
+        manager = sandbox.SandboxKernelManager(limits=sandbox.limit_kind(), key_file=str(key),
+                                               answer_key=graded_run)
+        try:
+            done = subprocess.run(manager.sandboxed([sys.executable, "-c", probe], cwd),
+                                  capture_output=True, text=True, timeout=300)
+        finally:
+            manager._remove_cgroups()
+            shutil.rmtree(manager._box, ignore_errors=True)
+        outcomes[assignment, graded_run] = done.stdout.strip() or done.stderr.strip().splitlines()[-1]
+    record_time("grading sandbox", "hub key: three sandboxed probes", time.monotonic() - started)
+    assert outcomes[("quiz", True)] == repr(2 / 3), outcomes
+    assert outcomes[(EX, True)].startswith("FileNotFoundError") and "key.json" in outcomes[(EX, True)]
+    assert outcomes[("quiz", False)] == outcomes[(EX, True)]
+    assert not (env / "helpers" / "quiz" / "key.json").exists()
 
 
 # ---------------------------------------------------------------- intake on its own (fast)
@@ -795,7 +835,7 @@ def test_repair_leaves_the_existing_submissions_alone(case):
 
 
 def test_quiz_grader_reads_utf16_answer_files(tmp_path):
-    from helpers.quiz_grade import main
+    from helpers.quiz.batch import main
 
     fixtures = ROOT / "tests" / "fixtures" / "quiz" / "lms"
     for name, encoding in (("utf8", None), ("utf16", "utf-16")):

@@ -25,7 +25,7 @@ from helpers import lessons, selfcheck
 
 SOURCES = sorted(p for p in (ROOT / "notebooks" / "src").glob("[0-9]*_*.py") if not p.name.startswith("00"))
 STEMS = [p.stem for p in SOURCES]
-QUIZ = json.loads((ROOT / "helpers" / "quiz_questions.json").read_text(encoding="utf-8"))
+QUIZ = json.loads((ROOT / "helpers" / "quiz" / "questions.json").read_text(encoding="utf-8"))
 QUIZ_IDS = {q["id"] for q in QUIZ["questions"]}
 GRADED = sorted(p.name for p in (ROOT / "grading" / "source").glob("ex*") if p.is_dir())
 
@@ -166,7 +166,8 @@ def student_texts():
     yield from sorted((ROOT / "notebooks").glob("*.ipynb"))
     yield from sorted((ROOT / "quiz").glob("*.ipynb"))
     yield from sorted((ROOT / "grading" / "release").glob("ex*/*.ipynb"))
-    yield ROOT / "helpers" / "quiz_questions.json"
+    yield ROOT / "helpers" / "quiz" / "questions.json"
+    yield ROOT / "helpers" / "quiz" / "key.json"
     yield from sorted((ROOT / "helpers" / "selfcheck").glob("*.py"))
     yield ROOT / "docs" / "study_time.md"
 

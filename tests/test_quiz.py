@@ -14,11 +14,11 @@ from conftest import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import quiz_assignment
 from helpers.quiz import (
-    DATA_FILE,
+    KEY_FILE,
     LETTERS,
     QUESTION_COUNT,
+    QUESTIONS_FILE,
     RULES,
     AnswerFormatError,
     QuizDataError,
@@ -26,18 +26,23 @@ from helpers.quiz import (
     answer_report,
     autograde,
     format_choice,
+    load_data,
     load_quiz,
+    merge_data,
+    merge_problems,
     parse_choice,
     practise_in_text,
     quiz_from_data,
     quiz_problems,
     score_fraction,
     score_question,
+    split_data,
 )
-from helpers.quiz_widget import PracticeQuiz, inline_html
+from helpers.quiz import assignment as quiz_assignment
+from helpers.quiz.widget import PracticeQuiz, inline_html
 
 QUIZ = load_quiz()
-RAW = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+RAW = load_data()  # questions.json and key.json together
 
 
 def quiz_with_another_key():
@@ -116,19 +121,55 @@ def test_validation_catches_broken_data(change, message):
 
 
 def test_a_repeated_json_key_is_rejected(tmp_path):
-    path = tmp_path / "q.json"
-    repeated = DATA_FILE.read_text().replace('"keras2_answer": "AB"', '"keras2_answer": "AB", "id": 1', 1)
+    path = tmp_path / "key.json"
+    repeated = KEY_FILE.read_text().replace('"keras2_answer": "AB"', '"keras2_answer": "AB", "id": 1', 1)
     path.write_text(repeated)
     with pytest.raises(QuizDataError, match="appears twice"):
         load_quiz(path)
 
 
-def test_the_data_file_ships_with_the_helpers_package():
-    """Colab installs only the package, so the practice widget needs the JSON as package data."""
+def test_the_questions_file_holds_no_part_of_the_key():
+    """The student build leaves key.json out and nothing else: so questions.json must hold no correct
+    flag, explanation, Keras 2 answer or Keras 3 note, and key.json nothing a student needs to read."""
+    public = json.loads(QUESTIONS_FILE.read_text(encoding="utf-8"))
+    key = json.loads(KEY_FILE.read_text(encoding="utf-8"))
+    assert merge_problems(public, key) == []
+    public_fields = {name for q in public["questions"] for name in q} | {
+        name for q in public["questions"] for option in q["options"].values() for name in option}
+    assert public_fields == {"id", "prompt", "code", "options", "text"}
+    text = QUESTIONS_FILE.read_text(encoding="utf-8")
+    for question in QUIZ.questions:
+        assert not [o.explanation for o in question.options if o.explanation in text]
+    assert (public, key) == split_data(RAW) and merge_data(public, key) == RAW
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda p, k: p["questions"][3]["options"]["A"].update(correct=True), "correct belong(s) in the key"),
+    (lambda p, k: p["questions"][0].update(keras3_note="x"), "keras3_note belong(s) in the key file"),
+    (lambda p, k: k["questions"][1].update(prompt="x"), "prompt belong(s) in the questions file"),
+    (lambda p, k: k["questions"][2]["options"]["B"].update(text="x"), "text belong(s) in the questions"),
+    (lambda p, k: k["questions"].pop(), "the questions file's ids, in the same order"),
+    (lambda p, k: k["questions"][4]["options"].pop("D"), "the same option letters"),
+    (lambda p, k: k.pop("questions"), "the key file must be a JSON object"),
+])
+def test_the_two_files_must_fit_together(tmp_path, change, message):
+    public, key = split_data(copy.deepcopy(RAW))
+    change(public, key)
+    problems = merge_problems(public, key)
+    assert any(message in p for p in problems), problems
+    (tmp_path / "q.json").write_text(json.dumps(public))
+    (tmp_path / "k.json").write_text(json.dumps(key))
+    with pytest.raises(QuizDataError, match="do not fit"):
+        load_quiz(tmp_path / "k.json", tmp_path / "q.json")
+
+
+def test_the_data_files_ship_with_the_helpers_package():
+    """Colab installs only the package, so the practice widget needs both JSON files as package data."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     patterns = pyproject["tool"]["setuptools"]["package-data"]["helpers"]
-    assert DATA_FILE.parent == ROOT / "helpers"
-    assert any(fnmatch.fnmatch(DATA_FILE.name, pattern) for pattern in patterns)
+    for path in (QUESTIONS_FILE, KEY_FILE):
+        inside = path.relative_to(ROOT / "helpers").as_posix()
+        assert any(fnmatch.fnmatch(inside, pattern) for pattern in patterns), inside
 
 
 # ------------------------------------------------------------------ answer parsing
@@ -231,12 +272,12 @@ def test_autograde_agrees_with_the_rule_for_every_possible_pick():
         autograde(1, "AX")
 
 
-def test_autograde_uses_the_rule_of_the_data_file(tmp_path):
+def test_autograde_uses_the_rule_of_the_questions_file(tmp_path):
     raw = copy.deepcopy(RAW)
     raw["scoring"]["rule"] = "all_or_nothing"
     path = tmp_path / "aon.json"
-    path.write_text(json.dumps(raw))
-    assert autograde(1, "A", path) == 0.0 and autograde(1, "A") == 0.5  # key of question 1 is AB
+    path.write_text(json.dumps(split_data(raw)[0]))
+    assert autograde(1, "A", questions=path) == 0.0 and autograde(1, "A") == 0.5  # key of question 1 is AB
 
 
 # ------------------------------------------------------------------ practice session and widget
@@ -323,7 +364,7 @@ def test_text_mode_and_format_report(capsys):
 
 def test_graded_source_notebook_is_fresh():
     assert quiz_assignment.SOURCE.read_text(encoding="utf-8") == quiz_assignment.render(), (
-        "run `python -m helpers.quiz_assignment build` (or `make quiz-source`)"
+        "run `python -m helpers.quiz.assignment build` (or `make quiz-source`)"
     )
 
 

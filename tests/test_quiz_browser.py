@@ -9,7 +9,7 @@ from conftest import ARTIFACTS, ROOT
 from labdriver import browser_page, lab_server, open_and_run_all, stderr_texts
 
 from helpers.quiz import load_quiz
-from helpers.quiz_widget import inline_html
+from helpers.quiz.widget import inline_html
 
 NOTEBOOK = ROOT / "quiz" / "practice.ipynb"
 

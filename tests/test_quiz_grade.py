@@ -1,4 +1,4 @@
-"""The batch grader CLI (`python -m helpers.quiz_grade`) on good and bad answer files."""
+"""The batch grader CLI (`python -m helpers.quiz.batch`) on good and bad answer files."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from helpers import quiz_assignment
 from helpers.quiz import LETTERS, load_quiz
-from helpers.quiz_grade import main
+from helpers.quiz import assignment as quiz_assignment
+from helpers.quiz.batch import main
 
 FIXTURES = ROOT / "tests" / "fixtures" / "quiz" / "lms"
 QUIZ = load_quiz()
@@ -170,7 +170,7 @@ def test_command_line_entry_point_and_speed(tmp_path, record_time):
         (inbox / f"s{i:03d}.json").write_text(json.dumps(sheet))
     out_csv = tmp_path / "class.csv"
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "helpers.quiz_grade", str(inbox), "--out", str(out_csv)],
+    result = subprocess.run([sys.executable, "-m", "helpers.quiz.batch", str(inbox), "--out", str(out_csv)],
                             capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - started
     record_time("quiz grading", "quiz CLI: 300 LMS files", seconds, 30)

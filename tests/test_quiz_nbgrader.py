@@ -22,7 +22,7 @@ from cpu_share import one_core
 from test_quiz import quiz_with_another_key
 from test_quiz_grade import answer, filled_notebook
 
-from helpers import quiz_assignment
+from helpers.quiz import assignment as quiz_assignment
 from helpers.quiz import format_choice, load_quiz
 
 QUIZ = load_quiz()
@@ -48,8 +48,10 @@ SUBMISSIONS = {
     # stderr and warnings in the student's own cells do not touch the graded cells: 2 points
     "noisy": {1: 'import sys\nprint("thinking...", file=sys.stderr)\nanswer_1 = "AB"',
               17: 'import warnings\nwarnings.warn("a student warning")\nanswer_17 = "B"'},
-    # a student who patches the grader in the kernel; the answer cells are all blank
-    "tamper": {1: 'import helpers.quiz\nhelpers.quiz.score_question = lambda *a, **k: 1.0\nanswer_1 = ""'},
+    # a student who patches the grader in the kernel (the engine module, where autograde looks the
+    # scoring function up); the answer cells are all blank
+    "tamper": {1: 'import helpers.quiz.engine as engine\nengine.score_question = lambda *a, **k: 1.0\n'
+                  'answer_1 = ""'},
 }
 HAND_TOTALS = {
     "perfect": Fraction(20), "untouched": Fraction(0),
@@ -152,7 +154,7 @@ def test_graded_cells_write_nothing_to_stderr_and_end_in_a_number(course):
 def test_the_cli_regrades_the_submissions_and_flags_tampering(course, tmp_path, capsys):
     """Reading the answer cells without running them gives the hand totals for everyone; where the
     kernel's score disagrees (the student who patched the grader), --compare reports it."""
-    from helpers.quiz_grade import main
+    from helpers.quiz.batch import main
 
     root, _ = course
     out_csv = tmp_path / "check.csv"
@@ -187,7 +189,7 @@ def test_the_release_holds_no_trace_of_the_key(course, tmp_path):
             assert option.explanation not in text
         if question.keras3_note:
             assert question.keras3_note not in text
-    for marker in ("BEGIN HIDDEN TESTS", "autograde(", "quiz_questions", "correct\":"):
+    for marker in ("BEGIN HIDDEN TESTS", "autograde(", "key.json", "correct\":"):
         assert marker not in text
 
 

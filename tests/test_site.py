@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from labdriver import CHROMIUM, axe_violations, browser_page, free_port, wait_fo
 sys.path.insert(0, str(ROOT / "tools"))
 import website  # noqa: E402
 
-from helpers.quiz import load_quiz, quiz_from_data  # noqa: E402
+from helpers.quiz import load_data, load_quiz, quiz_from_data  # noqa: E402
 
 BUILD_LIMIT = 180  # seconds; the issue's budget for the site in CI
 SHOTS = ARTIFACTS / "site"
@@ -145,7 +144,7 @@ def test_no_page_holds_solutions_hidden_tests_or_the_quiz_key(site):
 
 def test_the_quiz_page_is_the_same_whatever_the_key(monkeypatch):
     """The page shows questions and options only: another key gives the very same page."""
-    raw = json.loads((ROOT / "helpers" / "quiz_questions.json").read_text(encoding="utf-8"))
+    raw = load_data()
     for question in raw["questions"]:
         question["keras3_note"] = "changed"  # a key that differs from the seed's must say why
         for option in question["options"].values():

@@ -5,7 +5,7 @@
 
 Inputs: docs/syllabus_plan.toml (sessions and activities, written by hand), helpers/lesson_data/
 (objectives, quiz questions and graded exercises per notebook), helpers/selfcheck/ (self-check
-exercises and the objectives they practise), helpers/quiz_questions.json (the questions' prompts).
+exercises and the objectives they practise), helpers/quiz/questions.json (the questions' prompts).
 Every table of objectives is generated, so the syllabus cannot drift from the notebooks.
 """
 
@@ -31,7 +31,7 @@ def plan() -> dict:
 
 
 def quiz_prompts() -> dict[int, str]:
-    raw = json.loads((ROOT / "helpers" / "quiz_questions.json").read_text(encoding="utf-8"))
+    raw = json.loads((ROOT / "helpers" / "quiz" / "questions.json").read_text(encoding="utf-8"))
     return {q["id"]: q["prompt"] for q in raw["questions"]}
 
 

@@ -1,9 +1,10 @@
-"""The practice quiz of the classroom's student build (classroom/student_build.py puts it in `helpers`).
+"""The practice quiz of the classroom's student build (classroom/student_build.py installs this file as
+helpers/quiz/locked.py).
 
-The student build ships the questions without the key (helpers/quiz_questions_public.json). Until the
+The student build ships the questions (helpers/quiz/questions.json) without the key file. Until the
 instructor releases the key (`make classroom-release-quiz-key`, after the graded quiz closes), the
 practice quiz shows the questions and says that its answers are not open yet; once the key file
-helpers/quiz_questions.json is there, it is the ordinary practice quiz.
+helpers/quiz/key.json is there, it is the ordinary practice quiz.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import json
 from pathlib import Path
 
 HERE = Path(__file__).parent
-KEY_FILE = HERE / "quiz_questions.json"
-PUBLIC_FILE = HERE / "quiz_questions_public.json"
+KEY_FILE = HERE / "key.json"
+QUESTIONS_FILE = HERE / "questions.json"
 LOCKED = (
     "The answers of this practice quiz open once your instructor releases them (after the graded "
     "quiz closes). Until then you can read the questions below; Check and explanations are off."
@@ -26,7 +27,7 @@ def key_released() -> bool:
 
 
 def _questions_html() -> str:
-    data = json.loads(PUBLIC_FILE.read_text(encoding="utf-8"))
+    data = json.loads(QUESTIONS_FILE.read_text(encoding="utf-8"))
     parts = [f"<p><b>{html.escape(LOCKED)}</b></p>"]
     for question in data["questions"]:
         options = "".join(
@@ -44,7 +45,7 @@ def _questions_html() -> str:
 def practice(rule: str | None = None):
     """The practice quiz widget, or the questions and a notice while the key is not released."""
     if key_released():
-        from helpers.quiz_widget import practice as full_practice
+        from helpers.quiz.widget import practice as full_practice
 
         return full_practice(rule)
     import ipywidgets as widgets
@@ -54,7 +55,7 @@ def practice(rule: str | None = None):
 
 def practise_in_text(answers, rule: str | None = None) -> None:
     if key_released():
-        from helpers.quiz import practise_in_text as full
+        from helpers.quiz.engine import practise_in_text as full
 
         full(answers, rule)
         return

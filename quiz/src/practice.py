@@ -33,7 +33,7 @@ ENV = start(seed=42)
 # `keras3_review.ipynb` next to this one proves every fact the answers rely on.
 
 # %%
-from helpers.quiz_widget import practice
+from helpers.quiz.widget import practice
 
 practice()
 

@@ -1,12 +1,12 @@
 """Generate the graded quiz, `grading/source/quiz/quiz.ipynb`, from the question data.
 
-    python -m helpers.quiz_assignment build   # (re)write the nbgrader source notebook
-    python -m helpers.quiz_assignment check   # exit 1 if it is stale
+    python -m helpers.quiz.assignment build   # (re)write the nbgrader source notebook
+    python -m helpers.quiz.assignment check   # exit 1 if it is stale
 
 The notebook shows each question with its options, an answer cell per question (`answer_N = ""`)
 and a 1-point test cell whose only content is a hidden test that calls `helpers.quiz.autograde`.
 Nothing in it is derived from the correct options or their explanations: the key is read from
-the data file at grading time, on the instructor's machine. `tests/test_quiz_nbgrader.py` proves
+helpers/quiz/key.json at grading time, on the instructor's machine. `tests/test_quiz_nbgrader.py` proves
 this by building the release from two different keys and finding it byte-identical.
 """
 
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.quiz import RULE_DESCRIPTIONS, Question, Quiz, answer_variable, load_quiz
+from helpers.quiz.engine import RULE_DESCRIPTIONS, Question, Quiz, answer_variable, load_quiz
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "quiz"
 SOURCE = ROOT / "grading" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 
@@ -125,7 +125,7 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "check":
         if not fresh:
-            print(f"{SOURCE.relative_to(ROOT)} is stale: run `python -m helpers.quiz_assignment build`")
+            print(f"{SOURCE.relative_to(ROOT)} is stale: run `python -m helpers.quiz.assignment build`")
         return 0 if fresh else 1
     print(__doc__)
     return 2

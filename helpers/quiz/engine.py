@@ -1,5 +1,11 @@
 """The quiz engine: question data, answer parsing, the one scoring rule, and a practice session.
 
+The data is two files: `questions.json` (title, scoring rule, prompts, code, option texts: what a
+student may read) and `key.json` (per option the correct flag and the explanation, per question the
+Keras 2 answer and the Keras 3 note). The classroom's student build leaves `key.json` out, so
+nothing that runs there can read the key; what needs only the questions (`question_ids`, the
+format check of the graded notebook) never opens it.
+
 Everything that scores an answer goes through `score_fraction` (`score_question` is its float
 form): the practice widget, the nbgrader hidden tests (via `autograde`) and the batch grader CLI.
 Nothing here imports Keras, so grading stays fast and silent on stderr.
@@ -19,7 +25,11 @@ LETTERS = ("A", "B", "C", "D")
 RULES = ("net", "all_or_nothing")
 DEFAULT_RULE = "net"
 QUESTION_COUNT = 20
-DATA_FILE = Path(__file__).with_name("quiz_questions.json")
+QUESTIONS_FILE = Path(__file__).with_name("questions.json")  # public: shipped to every student
+KEY_FILE = Path(__file__).with_name("key.json")  # the answers: never in the classroom's student build
+# The fields that belong to the key file (they give the answer away); every other field is public.
+KEY_OPTION_FIELDS = ("correct", "explanation")
+KEY_QUESTION_FIELDS = ("keras2_answer", "keras3_note")
 
 RULE_DESCRIPTIONS = {
     "net": (
@@ -180,20 +190,97 @@ def quiz_from_data(raw) -> Quiz:
     return Quiz(title=raw["title"], rule=raw["scoring"]["rule"], questions=questions)
 
 
-@lru_cache(maxsize=8)
-def _load(path: str, mtime: float) -> Quiz:
-    text = Path(path).read_text(encoding="utf-8")
+def read_json(path: str | Path):
+    """A data file's JSON, with a repeated key or invalid JSON reported as QuizDataError."""
     try:
-        raw = json.loads(text, object_pairs_hook=reject_duplicate_keys)
+        return json.loads(Path(path).read_text(encoding="utf-8"), object_pairs_hook=reject_duplicate_keys)
     except ValueError as error:
         raise QuizDataError(f"{path} is not valid JSON: {error}") from error
-    return quiz_from_data(raw)
 
 
-def load_quiz(path: str | Path | None = None) -> Quiz:
-    """The validated quiz; by default the data file shipped inside `helpers`."""
-    path = Path(path or DATA_FILE).resolve()
-    return _load(str(path), path.stat().st_mtime)  # re-read when the file changes
+def split_data(raw: dict) -> tuple[dict, dict]:
+    """Whole quiz data -> (what questions.json holds, what key.json holds)."""
+    public = {name: value for name, value in raw.items() if name != "questions"}
+    public["questions"], key = [], {"questions": []}
+    for question in raw["questions"]:
+        entry = {name: value for name, value in question.items() if name not in KEY_QUESTION_FIELDS}
+        entry["options"] = {letter: {name: value for name, value in option.items()
+                                     if name not in KEY_OPTION_FIELDS}
+                            for letter, option in question["options"].items()}
+        public["questions"].append(entry)
+        answers = {"id": question["id"],
+                   "options": {letter: {name: option[name] for name in KEY_OPTION_FIELDS if name in option}
+                               for letter, option in question["options"].items()}}
+        answers.update({name: question[name] for name in KEY_QUESTION_FIELDS if name in question})
+        key["questions"].append(answers)
+    return public, key
+
+
+def _entries(data, what: str, problems: list[str]) -> list[dict]:
+    entries = data.get("questions") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        problems.append(f"the {what} must be a JSON object whose 'questions' is a list of objects")
+        return []
+    return entries
+
+
+def merge_problems(public, key) -> list[str]:
+    """Why questions.json and key.json do not fit together; each field must be in its own file."""
+    problems: list[str] = []
+    questions, answers = _entries(public, "questions file", problems), _entries(key, "key file", problems)
+    if problems:
+        return problems
+    if [q.get("id") for q in questions] != [a.get("id") for a in answers]:
+        return ["the key file must list the questions file's ids, in the same order"]
+    for question, answer in zip(questions, answers, strict=True):
+        where = f"question {question.get('id')}"
+        leaked = sorted(set(question) & set(KEY_QUESTION_FIELDS)) + sorted(
+            {name for option in (question.get("options") or {}).values() if isinstance(option, dict)
+             for name in option} & set(KEY_OPTION_FIELDS))
+        if leaked:
+            problems.append(f"{where}: {', '.join(leaked)} belong(s) in the key file, not the questions file")
+        extra = sorted(set(answer) - {"id", "options", *KEY_QUESTION_FIELDS}) + sorted(
+            {name for option in (answer.get("options") or {}).values() if isinstance(option, dict)
+             for name in option} - set(KEY_OPTION_FIELDS))
+        if extra:
+            problems.append(f"{where}: {', '.join(extra)} belong(s) in the questions file, not the key file")
+        if not isinstance(answer.get("options"), dict) or list(answer["options"]) != list(
+                question.get("options") or {}):
+            problems.append(f"{where}: the key must give the same option letters as the question")
+    return problems
+
+
+def merge_data(public: dict, key: dict) -> dict:
+    """The whole quiz data (what `quiz_problems` checks) from the two files' contents."""
+    problems = merge_problems(public, key)
+    if problems:
+        raise QuizDataError("the questions and the key do not fit:\n  - " + "\n  - ".join(problems))
+    raw = {name: value for name, value in public.items() if name != "questions"}
+    raw["questions"] = []
+    for question, answer in zip(public["questions"], key["questions"], strict=True):
+        merged = {name: value for name, value in question.items() if name != "options"}
+        merged["options"] = {letter: {**option, **answer["options"][letter]}
+                             for letter, option in question["options"].items()}
+        merged.update({name: answer[name] for name in KEY_QUESTION_FIELDS if name in answer})
+        raw["questions"].append(merged)
+    return raw
+
+
+def load_data(key: str | Path | None = None, questions: str | Path | None = None) -> dict:
+    """The whole quiz data, read from the questions file and the key file (by default the course's)."""
+    return merge_data(read_json(questions or QUESTIONS_FILE), read_json(key or KEY_FILE))
+
+
+@lru_cache(maxsize=8)
+def _load(key: str, key_mtime: float, questions: str, questions_mtime: float) -> Quiz:
+    return quiz_from_data(load_data(key, questions))
+
+
+def load_quiz(key: str | Path | None = None, questions: str | Path | None = None) -> Quiz:
+    """The validated quiz: the questions file with the key file (by default the course's own)."""
+    key, questions = Path(key or KEY_FILE).resolve(), Path(questions or QUESTIONS_FILE).resolve()
+    # re-read when either file changes
+    return _load(str(key), key.stat().st_mtime, str(questions), questions.stat().st_mtime)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,13 +344,14 @@ def score_question(picked, correct, rule: str = DEFAULT_RULE) -> float:
     return float(score_fraction(picked, correct, rule))
 
 
-def autograde(question_id: int, answer, data_file: str | Path | None = None) -> float:
+def autograde(question_id: int, answer, key: str | Path | None = None,
+              questions: str | Path | None = None) -> float:
     """What an nbgrader hidden test returns: the partial credit of one answer, in [0, 1].
 
     The key is read here, on the grader's machine, never from the student's notebook. An answer
     in the wrong format raises AnswerFormatError, which nbgrader records as 0 for that question.
     """
-    quiz = load_quiz(data_file)
+    quiz = load_quiz(key, questions)
     return score_question(answer, quiz.question(question_id).correct, quiz.rule)
 
 
@@ -272,15 +360,10 @@ def answer_variable(question_id: int) -> str:
     return f"answer_{question_id}"
 
 
-PUBLIC_FILE = DATA_FILE.with_name("quiz_questions_public.json")  # the student build's questions, no key
-
-
 def question_ids() -> list[int]:
-    """The quiz's question numbers: from the key, or where there is none (the classroom's student build,
-    a grading sandbox's feedback run) from the questions alone."""
-    if DATA_FILE.exists() or not PUBLIC_FILE.exists():
-        return [question.id for question in load_quiz().questions]
-    return [question["id"] for question in json.loads(PUBLIC_FILE.read_text(encoding="utf-8"))["questions"]]
+    """The quiz's question numbers, from the questions file alone: the classroom's student build and a
+    grading sandbox's feedback run have no key file."""
+    return [question["id"] for question in read_json(QUESTIONS_FILE)["questions"]]
 
 
 def answer_report(namespace: Mapping[str, object], quiz: Quiz | None = None) -> list[str]:

@@ -1,4 +1,4 @@
-"""The practice quiz as ipywidgets: a thin layer over `helpers.quiz.QuizSession`.
+"""The practice quiz as ipywidgets: a thin layer over `helpers.quiz.engine.QuizSession`.
 
 All decisions (scoring, feedback, retries) are made by the session; this module only draws
 checkboxes and buttons and forwards clicks, so the logic is tested without a browser. It uses
@@ -13,7 +13,7 @@ import re
 
 import ipywidgets as widgets
 
-from helpers.quiz import RULE_DESCRIPTIONS, Question, QuestionResult, QuizSession
+from helpers.quiz.engine import RULE_DESCRIPTIONS, Question, QuestionResult, QuizSession
 
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 COLOURS = {True: "#1b7f3b", False: "#b3261e"}  # green when the option was handled right, red otherwise

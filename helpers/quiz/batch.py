@@ -1,7 +1,7 @@
 """Batch-grade quiz answer files collected outside nbgrader (for example downloaded from an LMS).
 
-    python -m helpers.quiz_grade SUBMISSIONS_DIR --out grades.csv [--rule net|all_or_nothing]
-                                 [--key DATA_FILE] [--allow-partial] [--force]
+    python -m helpers.quiz.batch SUBMISSIONS_DIR --out grades.csv [--rule net|all_or_nothing]
+                                 [--key KEY_FILE] [--allow-partial] [--force]
                                  [--nbgrader] [--compare NBGRADER_GRADES_CSV]
 
 One file per student, named <student id>.<ext>, directly inside SUBMISSIONS_DIR:
@@ -48,7 +48,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from helpers import safe_csv
-from helpers.quiz import (
+from helpers.quiz.engine import (
     RULES,
     AnswerFormatError,
     Quiz,
@@ -316,14 +316,16 @@ def write_csv(rows: list[list[str]], out: Path, force: bool) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.quiz_grade",
+        prog="python -m helpers.quiz.batch",
         description="Grade a folder of quiz answer files into a CSV (see the module docstring for formats).",
     )
     parser.add_argument("submissions", type=Path, help="folder with one answer file per student")
     parser.add_argument("--out", type=Path, required=True,
                         help="CSV to write (an existing file is replaced only with --force)")
-    parser.add_argument("--key", type=Path, default=None, help="question data file (default: the course's)")
-    parser.add_argument("--rule", choices=RULES, default=None, help="scoring rule (default: the data file's)")
+    parser.add_argument("--key", type=Path, default=None,
+                        help="the key file (default: the course's helpers/quiz/key.json)")
+    parser.add_argument("--rule", choices=RULES, default=None,
+                        help="scoring rule (default: the questions file's)")
     parser.add_argument("--allow-partial", action="store_true", help="score missing questions 0")
     parser.add_argument("--force", action="store_true", help="replace an existing output file")
     parser.add_argument("--nbgrader", action="store_true",
