@@ -14,14 +14,17 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Patch
 
-# Okabe & Ito's palette (blue, orange, bluish green, reddish purple, sky blue, vermillion, yellow,
-# black): every pair stays at least 10 apart (CAM02-UCS ΔE) under simulated deuteranopia,
-# protanopia and tritanopia, where matplotlib's default orange and green fall to 1.6
+# Okabe & Ito's palette (blue, orange, bluish green, reddish purple, sky blue, vermillion, black)
+# with Tol's wine in place of its yellow, which is 1.3:1 against the white background (a yellow line
+# all but vanishes); wine is 8.7:1. Every pair stays at least 10 apart (CAM02-UCS ΔE) under simulated
+# deuteranopia, protanopia and tritanopia, where matplotlib's default orange and green fall to 1.6
 # (tests/test_figures.py).
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#882255", "#000000")
 # A line style per colour, so lines told apart by colour are told apart by their dashes too (for a
 # reader who sees no colour at all, or a greyscale print). The first stays solid.
-LINESTYLES = ("-", "--", "-.", ":", (0, (6, 2, 1, 2, 1, 2)), (0, (10, 3)), (0, (1, 4)), (0, (4, 2, 4, 2, 1, 2)))
+LINESTYLES = (
+    "-", "--", "-.", ":", (0, (6, 2, 1, 2, 1, 2)), (0, (10, 3)), (0, (1, 4)), (0, (4, 2, 4, 2, 1, 2)),
+)
 
 COURSE_STYLE = {
     "axes.prop_cycle": mpl.cycler(color=PALETTE) + mpl.cycler(linestyle=LINESTYLES),

@@ -97,6 +97,24 @@ def figures_without_reading(nb) -> list[str]:
     return problems
 
 
+def series_hard_to_tell_apart(nb) -> list[str]:
+    """Figures whose labelled series a colour-blind reader cannot tell apart (figure_checks.series_problems
+    on the series helpers.plots.show records in each figure's output metadata)."""
+    from figure_checks import series_problems
+
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if "image/png" not in output.get("data", {}):
+                continue
+            series = output.get("metadata", {}).get("series")
+            if series is None:
+                problems.append(f"cell {index}: no series recorded (show it with helpers.plots.show)")
+                continue
+            problems += [f"cell {index}: {problem}" for problem in series_problems(series)]
+    return problems
+
+
 def image_count(nb) -> int:
     return sum(
         "image/png" in output.get("data", {})

@@ -13,6 +13,22 @@ def test_the_course_palette_is_colour_blind_safe():
         c.lower() for c in plots.PALETTE]
 
 
+def contrast_on_white(colour: str) -> float:
+    """WCAG 2.1 contrast ratio of `colour` against white (relative luminance, sRGB)."""
+    from matplotlib.colors import to_rgb
+
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def test_no_line_colour_vanishes_on_white():
+    # Okabe & Ito's yellow (1.3:1) did; orange and sky blue (2.3:1) stay under WCAG's 3:1 for
+    # graphics, so every line also carries its own dash pattern and a legend label.
+    assert round(contrast_on_white("#F0E442"), 1) == 1.3 and round(contrast_on_white("#000000")) == 21
+    assert min(contrast_on_white(c) for c in plots.PALETTE) >= 2.2
+
+
 def test_the_check_catches_matplotlibs_default_orange_and_green():
     distance, view = closest_view("#ff7f0e", "#2ca02c")  # matplotlib's C1 and C2
     assert distance < MIN_DELTA_E and view != "normal"

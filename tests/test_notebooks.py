@@ -8,7 +8,14 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ARTIFACTS, ROOT, require
-from nbrun import execute, figures_without_reading, image_count, stderr_outputs, thread_budget
+from nbrun import (
+    execute,
+    figures_without_reading,
+    image_count,
+    series_hard_to_tell_apart,
+    stderr_outputs,
+    thread_budget,
+)
 
 from helpers.notebook_meta import backends_of
 
@@ -60,5 +67,7 @@ def test_notebook_runs(pair, record_time):
         assert image_count(nb) >= 1, f"{path.name} shows no plot"
     unread = figures_without_reading(nb)
     assert not unread, f"{path.name}: figures without plots.show(fig, 'Notice that …'):\n" + "\n".join(unread)
+    alike = series_hard_to_tell_apart(nb)
+    assert not alike, f"{path.name}: series a colour-blind reader cannot tell apart:\n" + "\n".join(alike)
     # Last, so a slow run on a busy machine does not hide any other failure.
     assert seconds < LIMIT_SECONDS, f"{path.name} took {seconds:.1f}s on {backend}, limit {LIMIT_SECONDS}s"

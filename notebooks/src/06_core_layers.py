@@ -1099,7 +1099,7 @@ print(f"float8 on {BACKEND}: max |error| {float8_error.max():.4f} (int8: {int8_e
 fig, ax = plt.subplots(figsize=(6.5, 4.2))
 ax.loglog(bound.ravel(), np.maximum(int8_error.ravel(), 1e-7), ".", ms=2, alpha=0.4,
           label=f"int8 (max error {int8_error.max():.3f})")
-ax.loglog(float8_bound.ravel(), np.maximum(float8_error.ravel(), 1e-7), ".", ms=2, alpha=0.4,
+ax.loglog(float8_bound.ravel(), np.maximum(float8_error.ravel(), 1e-7), "+", ms=3, alpha=0.4,
           label=f"float8 (max error {float8_error.max():.3f})")
 line = np.array([1e-2, 3.0])
 ax.loglog(line, line, "k--", label="error = bound")

@@ -585,7 +585,7 @@ fig, axes = plt.subplots(1, 2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [
 shown = slice(0, 100)
 t_test = time_axis[window + split:][shown]
 axes[0].plot(t_test, truth[shown, 0], ".", color="grey", label="noisy truth")
-axes[0].plot(t_test, clean[window + split:][shown], color="black", linewidth=1, label="clean sine")
+axes[0].plot(t_test, clean[window + split:][shown], ":", color="black", linewidth=1.2, label="clean sine")
 axes[0].plot(t_test, predicted[shown, 0], color=plots.ACCENT, linewidth=2, label=f"GRU (MSE {model_mse:.3f})")
 axes[0].plot(t_test, naive[shown, 0], "--", color="#3d85c6", linewidth=1,
              label=f"naive (MSE {naive_mse:.3f})")

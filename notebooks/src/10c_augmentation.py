@@ -506,9 +506,10 @@ histories = {name: classifier(flag).fit(x_train, y_train, validation_data=(x_val
                                          batch_size=16, verbose=0).history
              for name, flag in [("no augmentation", False), ("RandomTranslation", True)]}
 fig, ax = plt.subplots(figsize=(8, 3.4))
-for (name, history), colour in zip(histories.items(), ["tab:red", "tab:blue"], strict=True):
-    ax.plot(history["accuracy"], color=colour, linestyle=":", label=f"{name}: training")
-    ax.plot(history["val_accuracy"], color=colour, label=f"{name}: validation")
+# Colour and marker tell the two models apart; dotted is training, solid validation.
+for (name, history), colour, marker in zip(histories.items(), plots.PALETTE[:2], ["None", "o"], strict=True):
+    ax.plot(history["accuracy"], color=colour, linestyle=":", marker=marker, ms=3, label=f"{name}: training")
+    ax.plot(history["val_accuracy"], color=colour, linestyle="-", marker=marker, ms=3, label=f"{name}: validation")
 ax.set(title="Bars seen only near the top: accuracy with and without augmentation", xlabel="epoch", ylabel="accuracy")
 ax.legend(fontsize=8)
 plt.tight_layout()

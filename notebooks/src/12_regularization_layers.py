@@ -514,7 +514,7 @@ for label, rate in (("no dropout", 0.0), ("Dropout(0.3)", 0.3)):
 
 # %%
 fig, (ax_fit, ax_loss) = figure(1, 2, figsize=(12, 4))
-ax_fit.plot(t_test, y_test, color="black", lw=2, label="true curve sin(2πt)")
+ax_fit.plot(t_test, y_test, ":", color="black", lw=2, label="true curve sin(2πt)")
 ax_fit.scatter(t_train, y_train, color="black", s=18, zorder=3, label="20 training points")
 for label, colour, style in (("no dropout", "tab:red", "-"), ("Dropout(0.3)", "tab:blue", "--")):
     ax_fit.plot(t_test, curves[label], color=colour, ls=style, label=f"{label}: test MSE {fits[label]['test']:.3f}")

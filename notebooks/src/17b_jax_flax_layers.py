@@ -257,7 +257,7 @@ left.set_xlabel("epoch")
 left.set_ylabel("training MSE (log scale)")
 left.set_title(f"Training on the {BACKEND} backend")
 left.legend()
-right.plot(grid[:, 0], np.sin(grid[:, 0]), "k--", label="truth: sin(x₁)")
+right.plot(grid[:, 0], np.sin(grid[:, 0]), "k:", label="truth: sin(x₁)")
 right.plot(grid[:, 0], to_numpy(jax_model(grid)).ravel(), label="JaxLayer")
 right.plot(grid[:, 0], to_numpy(flax_model(grid)).ravel(), label="FlaxLayer")
 right.set_xlabel("x₁ (x₂ = 0)")
@@ -270,7 +270,7 @@ for history, model in ((jax_history, jax_model), (flax_history, flax_model)):
     assert history.history["loss"][-1] < 0.1 * history.history["loss"][0]  # more than ten times lower
     assert np.abs(to_numpy(model(grid)).ravel() - np.sin(grid[:, 0])).max() < 0.2  # close to the truth
 plots.show(fig, "Notice that both training losses fall by more than a factor of ten on the log scale, and "
-           "both learned slices stay within 0.2 of the dashed sin(x₁) from x₁ = −2 to 2.")
+           "both learned slices stay within 0.2 of the dotted sin(x₁) from x₁ = −2 to 2.")
 
 # %% [markdown]
 # ## Table
