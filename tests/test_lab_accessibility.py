@@ -1,8 +1,9 @@
 """axe-core's WCAG 2.0/2.1 A and AA rules on JupyterLab's student view (what `make lab` opens) with
 notebook 01 open: as a student first sees it, then run top to bottom with every section expanded (its
-figures and their text alternatives on the page), in a desktop window and on a small laptop screen.
-Any serious or critical violation fails. The fixes live in classroom/views/student/ (a settings
-default and the keras-course-a11y extension, each fix with its reason)."""
+figures and their text alternatives on the page), in a desktop window and on a small laptop screen,
+and with two side panels open. Any serious or critical violation fails. The fixes live in
+classroom/views/student/ (a settings default and the keras-course-a11y extension, each fix with its
+reason)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ RUN_LIMIT_SECONDS = 180
 # overflow (a scroll region keyboard users cannot reach) unless the view wraps them.
 LAPTOP = {"width": 1280, "height": 720}
 HIDDEN_CELLS = ".jp-Notebook .jp-Cell.lm-mod-hidden"
+# One side panel on each side, with what the default layout does not show: the kernel's logo, and a
+# search box (the Extension Manager has the same one).
+SIDE_PANELS = ["jp-running-sessions", "jp-debugger-sidebar"]
 
 
 def expand_every_section(page) -> int:
@@ -57,6 +61,10 @@ def test_student_view_with_notebook_01_has_no_serious_axe_violations(tmp_path, r
         page.set_viewport_size(LAPTOP)
         page.wait_for_timeout(1_000)  # JupyterLab lays its panels out again on resize
         found["run, every section expanded, 1280x720"] = axe_violations(page)
+        for panel in SIDE_PANELS:
+            page.click(f".jp-SideBar .lm-TabBar-tab[data-id='{panel}']")
+        page.wait_for_timeout(1_000)
+        found["1280x720, Running and Debugger side panels open"] = axe_violations(page)
         page.screenshot(path=str(shots / "lab-student-view-01-laptop.png"))
     record_time("browser (JupyterLab + Chromium, axe)", "student view, notebook 01",
                 time.monotonic() - started)

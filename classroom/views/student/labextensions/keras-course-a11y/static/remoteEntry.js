@@ -18,6 +18,10 @@
   // Toolbar buttons put aria-pressed on the <jp-button> host, which has no role; the web component
   // copies it onto the <button> inside its shadow root, where it belongs (jupyterlab/jupyterlab#16891).
   const PRESSED_HOST = 'jp-button[aria-pressed]';
+  // The search boxes' clear button (in <jp-search>'s shadow root) has only an icon: name it.
+  const SEARCH_BOX = 'jp-search';
+  // Running panel: a kernel's logo stands beside its name, so it is decorative (alt="").
+  const KERNEL_LOGO = '.jp-mod-kernelspec > img:not([alt])';
 
   const CELL_KINDS = [['jp-CodeCell', 'Code'], ['jp-MarkdownCell', 'Markdown'], ['jp-RawCell', 'Raw']];
 
@@ -71,6 +75,11 @@
     }).observe(inner, { attributes: true, attributeFilter: ['aria-pressed'] });
   }
 
+  function nameClearButton(searchBox) {
+    const button = searchBox.shadowRoot && searchBox.shadowRoot.querySelector('.clear-button:not([aria-label])');
+    if (button) button.setAttribute('aria-label', 'Clear search');
+  }
+
   function each(root, selector, fix) {
     if (root.matches(selector)) fix(root);
     root.querySelectorAll(selector).forEach(fix);
@@ -80,6 +89,8 @@
     each(root, FEED_CELL, cell => cell.setAttribute('role', 'article'));
     each(root, EDITOR, editor => editor.setAttribute('aria-label', editorName(editor)));
     each(root, PRESSED_HOST, movePressed);
+    each(root, SEARCH_BOX, nameClearButton);
+    each(root, KERNEL_LOGO, logo => logo.setAttribute('alt', ''));
     // A re-rendered markdown cell may have a new heading text for its button.
     const cell = root.closest('.jp-MarkdownCell');
     (cell || root).querySelectorAll(COLLAPSER).forEach(nameCollapser);
