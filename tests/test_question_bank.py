@@ -86,7 +86,9 @@ def mha_count(p):
 
 def gqa_count(p):
     hd, d = p["hd"], p["d"]
-    return (d * p["nq"] * hd + p["nq"] * hd) + 2 * (d * p["nkv"] * hd + p["nkv"] * hd) + (p["nq"] * hd * d + d)
+    query = d * p["nq"] * hd + p["nq"] * hd
+    key_and_value = 2 * (d * p["nkv"] * hd + p["nkv"] * hd)
+    return query + key_and_value + p["nq"] * hd * d + d
 
 
 def einsum_count(p):
@@ -136,7 +138,9 @@ EXPECTED = {
     "orthogonal_sum_of_squares": lambda p: p["gain"] ** 2 * min(p["a"], p["b"]),
     "constant_init_dense_output": lambda p: p["d"] * p["c"] + p["b"],
     "l2_penalty": lambda p: p["f"] * float((f32(p["w"]) ** 2).sum()),
-    "l1l2_penalty": lambda p: p["f"] * float(np.abs(f32(p["w"])).sum()) + p["l2"] * float((f32(p["w"]) ** 2).sum()),
+    "l1l2_penalty": lambda p: (
+        p["f"] * float(np.abs(f32(p["w"])).sum()) + p["l2"] * float((f32(p["w"]) ** 2).sum())
+    ),
     "maxnorm_projection": lambda p: float(maxnorm(f32(p["w"]), p["max"])[p["i"], p["j"]]),
     "minmaxnorm_projection": lambda p: float(
         minmaxnorm(f32(p["w"]), p["min"], p["max"], p["rate"])[p["i"], p["j"]]
@@ -151,9 +155,9 @@ EXPECTED = {
         p["f"],
     ),
     "conv2d_groups_params": lambda p: p["k"] * p["k"] * (p["cin"] // p["g"]) * p["f"] + p["f"],
-    "conv2d_transpose_shape": lambda p: (None,)
-    + (transposed_len(p["h"], p["k"], p["s"], p["padding"]),) * 2
-    + (p["f"],),
+    "conv2d_transpose_shape": lambda p: (
+        (None,) + (transposed_len(p["h"], p["k"], p["s"], p["padding"]),) * 2 + (p["f"],)
+    ),
     "separable_conv2d_params": lambda p: p["k"] ** 2 * p["c"] * p["m"] + p["c"] * p["m"] * p["f"] + p["f"],
     "maxpool2d_output_shape": lambda p: (
         None,
@@ -163,9 +167,9 @@ EXPECTED = {
     ),
     "adaptive_avgpool_bin": lambda p: adaptive_bin(f32(p["x"]), p["n"], p["i"]),
     "rnn_params": lambda p: rnn_count(p["layer"], p["u"], p["d"]),
-    "bidirectional_output_shape": lambda p: (None,)
-    + ((p["t"],) if p["seq"] else ())
-    + ((2 if p["merge"] == "concat" else 1) * p["u"],),
+    "bidirectional_output_shape": lambda p: (
+        (None,) + ((p["t"],) if p["seq"] else ()) + ((2 if p["merge"] == "concat" else 1) * p["u"],)
+    ),
     "normalization_after_adapt": normalized,
     "discretization_bin": lambda p: int(np.digitize(p["x"], p["bounds"])),  # bins [b_i, b_i+1)
     "rescaling_value": lambda p: p["x"] * p["num"] / p["den"] + p["offset"],
@@ -174,9 +178,8 @@ EXPECTED = {
     "unit_normalization_value": lambda p: p["x"][p["i"]] / float(np.linalg.norm(f32(p["x"]))),
     "dropout_kept_value": lambda p: p["v"] / (1 - p["rate"]),
     "activity_regularization_loss": lambda p: (
-        p["l1"] * float(np.abs(f32(p["x"])).sum()) + p["l2"] * float((f32(p["x"]) ** 2).sum())
-    )
-    / len(p["x"]),
+        (p["l1"] * float(np.abs(f32(p["x"])).sum()) + p["l2"] * float((f32(p["x"]) ** 2).sum())) / len(p["x"])
+    ),
     "mha_params": mha_count,
     "gqa_params": gqa_count,
     "crop_upsample_shape": lambda p: (
@@ -186,9 +189,11 @@ EXPECTED = {
         p["c"],
     ),
     "permute_shape": lambda p: (None,) + tuple(p["shape"][d - 1] for d in p["dims"]),
-    "concatenate_shape": lambda p: (None, p["a"][0], p["a"][1] + p["b"][1])
-    if p["axis"] == -1
-    else (None, p["a"][0] + p["b"][0], p["a"][1]),
+    "concatenate_shape": lambda p: (
+        (None, p["a"][0], p["a"][1] + p["b"][1])
+        if p["axis"] == -1
+        else (None, p["a"][0] + p["b"][0], p["a"][1])
+    ),
     "dot_normalize_value": lambda p: float(
         f32(p["a"]) @ f32(p["b"]) / (np.linalg.norm(f32(p["a"])) * np.linalg.norm(f32(p["b"])))
     ),
