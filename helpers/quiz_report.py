@@ -35,12 +35,7 @@ from pathlib import Path
 
 from helpers import safe_csv
 from helpers.item_analysis import GROUPS, ItemAnalysis, ItemAnalysisError, ItemStats, OptionCounts, analyse
-from helpers.quiz import LETTERS, Quiz, QuizDataError, format_choice, load_quiz
-
-try:  # the quiz package's batch grader; before the quiz became one package it was helpers/quiz_grade
-    from helpers.quiz import batch
-except ImportError:  # pragma: no cover - the pre-package layout
-    from helpers import quiz_grade as batch
+from helpers.quiz import LETTERS, Quiz, QuizDataError, batch, format_choice, load_quiz
 
 DEFAULT_OUT = Path("build/quiz_report")
 MIN_STUDENTS_ADVICE = 30  # below this, say on the page that the numbers are rough

@@ -1,11 +1,12 @@
-# The 20-question quiz: practice notebook, graded nbgrader source, batch grading of LMS files.
+# The 20-question quiz: practice notebook, graded nbgrader source, batch grading of LMS files, item analysis.
 # Release, collect, autograde and export of the graded quiz are the course's nbgrader targets with
 # ASSIGNMENT=quiz (mk/grading.mk); see docs/quiz.md for the whole workflow.
 
 QUIZ_GRADES  = $(or $(GRADES_CSV),grading/grades.csv)  # where `make grades` exports
 QUIZ_CHECK  ?= build/quiz_answer_cells.csv
+QUIZ_REPORT ?= build/quiz_report
 
-.PHONY: quiz-practice quiz-source quiz-grade-lms quiz-crosscheck quiz-test
+.PHONY: quiz-practice quiz-source quiz-grade-lms quiz-crosscheck quiz-report quiz-test
 
 quiz-practice: $(STAMP)  ## open the practice quiz in JupyterLab (student view, as `make lab`)
 	JUPYTER_CONFIG_PATH=$(STUDENT_VIEW) $(BIN)/jupyter lab --ServerApp.root_dir=. quiz/practice.ipynb --port=$(PORT) $(ALLOW_ROOT)
@@ -23,5 +24,11 @@ quiz-crosscheck: $(STAMP)  ## re-grade grading/submitted from the answer cells a
 	$(BIN)/python -m helpers.quiz.batch grading/submitted --nbgrader --out $(QUIZ_CHECK) --force \
 		--compare $(QUIZ_GRADES)
 
+quiz-report: $(STAMP)  ## item analysis -> build/quiz_report/: make quiz-report [MOODLE=responses.csv | FILES=answers] [ALLOW_PARTIAL=1]
+	$(BIN)/python -m helpers.quiz_report \
+		$(if $(MOODLE),--moodle "$(MOODLE)",$(if $(FILES),--files "$(FILES)",--nbgrader grading/submitted)) \
+		--out "$(QUIZ_REPORT)" $(if $(ALLOW_PARTIAL),--allow-partial)
+
 quiz-test: $(STAMP)  ## run only the quiz tests
-	$(BIN)/python -m pytest tests/test_quiz.py tests/test_quiz_grade.py tests/test_quiz_nbgrader.py
+	$(BIN)/python -m pytest tests/test_quiz.py tests/test_quiz_grade.py tests/test_quiz_nbgrader.py \
+		tests/test_item_analysis.py
