@@ -4,4 +4,4 @@
 from pathlib import Path
 
 c = get_config()  # noqa: F821
-c.LabApp.extra_labextensions_path = [str(Path(__file__).resolve().parent / "labextensions")]
+c.LabApp.extra_labextensions_path.append(str(Path(__file__).resolve().parent / "labextensions"))

@@ -1,24 +1,27 @@
 // keras-course-a11y: the names and roles JupyterLab 4.6 leaves out, found by axe-core's WCAG 2.0/2.1
-// A/AA rules in the student view (tests/test_lab_accessibility.py). Each fix names the upstream issue;
-// drop a fix once the pinned JupyterLab has it.
+// A/AA rules in the student view (tests/test_lab_accessibility.py). Each fix names the upstream issue
+// where there is one (none was found for the others, JupyterLab 4.6.6, December 2026). After a JupyterLab
+// upgrade, delete a fix and run the test: if it still passes, the fix is no longer needed.
 //
 // A prebuilt ("federated") extension written by hand: it imports nothing from JupyterLab, so it needs no
 // bundler. JupyterLab loads this script, calls init() with its shared modules and get('./extension').
 (function () {
   'use strict';
 
-  // The notebook's cell list has role="feed"; a feed's items must be articles (WAI-ARIA feed pattern).
-  // jupyterlab/jupyterlab#14765.
+  // The notebook's cell list has role="feed"; a feed's items must be articles (WAI-ARIA feed pattern;
+  // see jupyterlab/jupyterlab#14765 on the notebook's ARIA structure).
   const FEED_CELL = '[role="feed"] > .jp-Cell:not([role])';
-  // CodeMirror's editable area has role="textbox" and no name (codemirror/dev#1127: the application
-  // is to name it). jupyterlab/jupyterlab#10347.
+  // CodeMirror's editable area has role="textbox" and no name; CodeMirror leaves naming it to the
+  // application (codemirror/dev#1127), and JupyterLab does not.
   const EDITOR = '.cm-content[role="textbox"]:not([aria-label]):not([aria-labelledby])';
-  // A markdown heading's collapse button is an empty <button> (jupyterlab/jupyterlab#16891).
+  // A markdown heading's collapse button is an empty <button> (cells/src/widget.ts,
+  // maybeCreateCollapseButton).
   const COLLAPSER = '.jp-collapseHeadingButton';
   // Toolbar buttons put aria-pressed on the <jp-button> host, which has no role; the web component
   // copies it onto the <button> inside its shadow root, where it belongs (jupyterlab/jupyterlab#16891).
   const PRESSED_HOST = 'jp-button[aria-pressed]';
-  // The search boxes' clear button (in <jp-search>'s shadow root) has only an icon: name it.
+  // The search boxes' clear button (in <jp-search>'s shadow root, @jupyter/web-components) has only
+  // an icon.
   const SEARCH_BOX = 'jp-search';
   // Running panel: a kernel's logo stands beside its name, so it is decorative (alt="").
   const KERNEL_LOGO = '.jp-mod-kernelspec > img:not([alt])';
