@@ -76,8 +76,9 @@ def serve_copies(base: Path, notebooks: list[Path], extra_env: dict[str, str]):
     for notebook in notebooks:
         shutil.copy2(notebook, root / notebook.name)
     port, token = free_port(), secrets.token_hex(16)
+    # Settings and workspace of its own: panels left open by another run never leak into this one.
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"), "KERAS_BACKEND": "tensorflow",
-           **extra_env}
+           "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"), **extra_env}
     with open(base / "lab.log", "w") as log:
         process = subprocess.Popen(
             [

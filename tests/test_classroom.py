@@ -35,7 +35,8 @@ INSTRUCTOR_TOOLS = {"Formgrader", "Create assignment", "Course List"}
 def open_view(tmp_path: Path, view: str, root_dir: Path):
     port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_CONFIG_PATH": str(VIEWS / view),
-           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / view)}
+           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / view),
+           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / f"{view}-workspaces")}
     log = open(tmp_path / f"{view}.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
