@@ -104,6 +104,8 @@ class Template:
             labels = ["this call runs"] * len(wrong)
         else:
             answer = _keras_answer(code, self.stateless)
+            if self.kind == "float":  # as shown, so that every backend and run gives the same variant
+                answer = round(answer, self.decimals) + 0.0  # + 0.0: no -0.0
             labels, wrong = self._wrong_values(params, answer)
         if len(wrong) < WRONG_OPTIONS:
             return None
@@ -496,8 +498,7 @@ _register(
 
 def _orthogonal_params(rng):
     # few shapes: on JAX every new shape compiles the initializer's QR anew
-    a = _int(rng, 2, 5)
-    b = _pick(rng, [n for n in range(2, 6) if n != a])
+    a, b = _pick(rng, [(2, 3), (3, 2), (2, 5), (5, 2), (3, 4), (4, 3)])
     return {"gain": _pick(rng, [0.5, 1.5, 2.0, 2.5, 3.0]), "a": a, "b": b}
 
 
@@ -526,7 +527,7 @@ _register(
 
 def _constant_params(rng):
     return {
-        "u": _int(rng, 2, 5),
+        "u": _int(rng, 2, 3),  # few shapes: on JAX every new shape compiles the layer's ops anew
         "d": _int(rng, 2, 6),
         "c": _pick(rng, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.5, -0.2, -0.5]),
         "b": _pick(rng, [0.1, 0.25, 0.5, 0.75, 1.0, -0.5, -1.0, 2.0]),
