@@ -292,7 +292,10 @@ def _run_afresh(template, v):
 def check_template(template, n) -> dict:
     start = time.perf_counter()
     students = _students(n)
-    variants = [template.draw(SECRET, s) for s in students]
+    try:
+        variants = [template.draw(SECRET, s) for s in students]
+    except Exception as error:  # noqa: BLE001 - reported per template, with the others still checked
+        return {"problems": [f"draw raised {error!r}"], "count": 1, "seconds": time.perf_counter() - start}
     problems = []
     for v in variants:
         problems += [f"{v.student_id}: {p}" for p in variant_problems(v)]
