@@ -17,7 +17,9 @@ def picture_alt(panel) -> str:
     """The picture's alt text, after checking it is a PNG shown as an <img>."""
     html = panel.picture.value
     assert html.startswith('<img src="data:image/png;base64,'), html[:80]
-    return unescape(re.search(r'alt="([^"]*)"', html).group(1))
+    alt = re.search(r' alt="([^"]*)"', html)
+    assert alt, f"the picture has no alt: {html[:40]}"
+    return unescape(alt.group(1))
 
 
 def assert_every_control_labelled(panel, says: list[tuple[str, ...]]) -> None:
