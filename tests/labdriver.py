@@ -179,18 +179,23 @@ def nbgrader_menu(page) -> set[str]:
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def axe_violations(page, impacts=("serious", "critical"), exclude=()) -> list[str]:
-    """axe-core's WCAG 2.0/2.1 A and AA violations of the given impacts on the open page, one line
-    each (rule, impact, how many elements, the first element's selector)."""
+def axe_violations(page, impacts=("serious", "critical"), exclude=(), inside=None) -> list[str]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations of the given impacts on the open page (or only
+    inside the element handle `inside`), one line each (rule, impact, how many elements, the first
+    element's selector)."""
     from importlib import resources
 
     axe = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
     page.evaluate(axe)
-    context = {"exclude": [[selector] for selector in exclude]} if exclude else "document"
+    context = None  # the whole document
+    if inside is not None:
+        context = {"include": [inside]}
+    elif exclude:
+        context = {"exclude": [[selector] for selector in exclude]}
     # Every rule with a WCAG A/AA tag, the experimental ones included (label-content-name-mismatch,
     # WCAG 2.5.3, is experimental in axe 4.12 and is not run by a plain tag filter).
     result = page.evaluate(
-        "([context, tags]) => axe.run(context === 'document' ? document : context, "
+        "([context, tags]) => axe.run(context ?? document, "
         "{runOnly: {type: 'rule', values: axe.getRules(tags).map(r => r.ruleId)}})",
         [context, WCAG_AA_TAGS],
     )

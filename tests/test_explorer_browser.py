@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 import time
-from importlib import resources
 
 import nbformat
 import pytest
 from conftest import ARTIFACTS
-from labdriver import WCAG_AA_TAGS, browser_page, lab_server, open_and_run_all, stderr_texts
+from labdriver import axe_violations, browser_page, lab_server, open_and_run_all, stderr_texts
 
 pytestmark = pytest.mark.xdist_group("explorer_browser")
 
@@ -141,20 +140,6 @@ def tab_through(page, cell: int) -> list[tuple[str, str]]:
     return stops
 
 
-def axe_violations_inside(page, element) -> list[str]:
-    """axe-core's serious and critical WCAG 2.0/2.1 A/AA violations inside `element` only (axe's
-    include context; labdriver.axe_violations checks the whole page, less some exclusions)."""
-    axe = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
-    page.evaluate(axe)
-    result = page.evaluate(
-        "([el, tags]) => axe.run({include: [el]}, "
-        "{runOnly: {type: 'rule', values: axe.getRules(tags).map(r => r.ruleId)}})",
-        [element.element_handle(), WCAG_AA_TAGS],
-    )
-    return [f"{v['id']} ({v['impact']}, {len(v['nodes'])} elements, e.g. {v['nodes'][0]['target']}): "
-            f"{v['help']}" for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.parametrize("which", list(EXPLORERS))
 def test_an_explorer_works_by_keyboard_alone(lab_page, which, record_time):
     page, explorer = lab_page, EXPLORERS[which]
@@ -162,7 +147,7 @@ def test_an_explorer_works_by_keyboard_alone(lab_page, which, record_time):
     started = time.perf_counter()
     stops = tab_through(page, cell)
     names = [name for _, name in stops]
-    violations = axe_violations_inside(page, area)
+    violations = axe_violations(page, inside=area.element_handle())
     print(f"{which}: accessible names in Tab order: {names}; axe-core: {violations or 'none serious'}")
     assert len(stops) == len(explorer["names"]), f"Tab stops in the {which} explorer: {stops}"
     for (role, name), words in zip(stops, explorer["names"], strict=True):

@@ -513,10 +513,10 @@ assert row_size[2] > row_size[3:].mean(), row_size.round(2)  # the weak 0.5·x2 
 print("row sizes, features 0-2:", row_size[:3].round(2), "| useless, mean:", row_size[3:].mean().round(2))
 
 # %% [markdown]
-# ### Explorer: slide the strength, see the trained weights
+# ### Explorer: pick the strength, see the trained weights
 #
 # The explorer shows the whole grid trained above (every kind at strengths 0 to 0.1), cached, so
-# moving the slider only draws a histogram. The static figure below it shows the whole grid, for readers without widgets.
+# picking a penalty or a strength (mouse, or Tab and the keys) only draws a histogram. The static figure below it shows the whole grid, for readers without widgets.
 
 # %%
 explorer.explorer(table)
@@ -819,7 +819,7 @@ print(f"largest difference, trained alone vs inside the stack: {gap:.1e}")
 # validation set worst; L1 leaves the largest share of weights near zero (and more than L2 does);
 # every penalty makes the weights smaller on average; along the grid, the near-zero share rises with
 # the L1 strength and every penalty at 0.01 beats no penalty on validation data; and the explorer
-# answers a slider move at once and refuses a negative strength.
+# answers a new choice at once and refuses a negative strength.
 
 # %%
 for name in ("L1", "L2", "L1L2"):
@@ -836,7 +836,7 @@ print("L1 near-zero share by strength:", [f"{v:.0%}" for v in near])
 
 started = time.perf_counter()
 answer = explorer.weight_distribution("l1", 0.01, table)
-assert time.perf_counter() - started < 1.0  # a slider move answers at once
+assert time.perf_counter() - started < 1.0  # a new choice answers at once
 assert explorer.weight_distribution("l2", -0.01, table)["message"].startswith("A strength of -0.01")
 print(explorer.weight_distribution("l2", -0.01, table)["message"])
 
