@@ -25,7 +25,7 @@ quiz-crosscheck: $(STAMP)  ## re-grade grading/submitted from the answer cells a
 		--compare $(QUIZ_GRADES)
 
 quiz-report: $(STAMP)  ## item analysis -> build/quiz_report/: make quiz-report [MOODLE=responses.csv | FILES=answers] [ALLOW_PARTIAL=1]
-	$(BIN)/python -m helpers.quiz_report \
+	$(BIN)/python -m helpers.quiz.report \
 		$(if $(MOODLE),--moodle "$(MOODLE)",$(if $(FILES),--files "$(FILES)",--nbgrader grading/submitted)) \
 		--out "$(QUIZ_REPORT)" $(if $(ALLOW_PARTIAL),--allow-partial)
 

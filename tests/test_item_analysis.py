@@ -1,4 +1,4 @@
-"""Item analysis (helpers/item_analysis.py) and the `make quiz-report` CLI (helpers/quiz_report.py).
+"""Item analysis (helpers/quiz/item_analysis.py) and the `make quiz-report` CLI (helpers/quiz/report.py).
 
 The statistics are checked three ways: against a class of ten worked by hand (below), against
 formulas written independently here (Cronbach's alpha from variances, numpy.corrcoef, every way
@@ -21,9 +21,9 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from helpers.item_analysis import ItemAnalysisError, analyse, group_size
 from helpers.quiz import LETTERS, format_choice, load_quiz
-from helpers.quiz_report import answers_from_folder, answers_from_moodle, main
+from helpers.quiz.item_analysis import ItemAnalysisError, analyse, group_size
+from helpers.quiz.report import answers_from_folder, answers_from_moodle, main
 
 QUIZ = load_quiz()
 KEY = [q.correct for q in QUIZ.questions]

@@ -18,7 +18,7 @@ from labdriver import CHROMIUM, axe_violations, browser_page
 from test_item_analysis import QUIZ, synthetic_class
 
 from helpers.quiz import format_choice
-from helpers.quiz_report import main
+from helpers.quiz.report import main
 
 pytestmark = pytest.mark.xdist_group("quiz_report_browser")
 

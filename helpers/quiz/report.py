@@ -1,6 +1,6 @@
 """Item analysis of the graded quiz: `make quiz-report` (docs/quiz.md, "Item analysis").
 
-    python -m helpers.quiz_report (--nbgrader DIR | --files DIR | --moodle CSV) [--out DIR]
+    python -m helpers.quiz.report (--nbgrader DIR | --files DIR | --moodle CSV) [--out DIR]
                                   [--key KEY_FILE] [--allow-partial]
 
 Where the answers come from:
@@ -16,7 +16,7 @@ Where the answers come from:
 
 Writes DIR/quiz_items.csv (one row per question), DIR/quiz_summary.csv (the whole quiz) and
 DIR/quiz_report.html (tables, the score histogram, KR-20), replacing earlier ones. The statistics
-are helpers/item_analysis.py's. Exit status: 0 written, 2 nothing written (the one-line reason is
+are helpers/quiz/item_analysis.py's. Exit status: 0 written, 2 nothing written (the one-line reason is
 on stderr); warnings about individual files or rows are printed on stderr, one line each.
 """
 
@@ -34,8 +34,15 @@ from html import escape
 from pathlib import Path
 
 from helpers import safe_csv
-from helpers.item_analysis import GROUPS, ItemAnalysis, ItemAnalysisError, ItemStats, OptionCounts, analyse
 from helpers.quiz import LETTERS, Quiz, QuizDataError, batch, format_choice, load_quiz
+from helpers.quiz.item_analysis import (
+    GROUPS,
+    ItemAnalysis,
+    ItemAnalysisError,
+    ItemStats,
+    OptionCounts,
+    analyse,
+)
 
 DEFAULT_OUT = Path("build/quiz_report")
 MIN_STUDENTS_ADVICE = 30  # below this, say on the page that the numbers are rough
@@ -450,7 +457,7 @@ def write_report(result: ItemAnalysis, quiz: Quiz, source: str, out: Path) -> li
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.quiz_report",
+        prog="python -m helpers.quiz.report",
         description="Item analysis of the graded quiz (see the module docstring).")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--nbgrader", type=Path, metavar="DIR", help="nbgrader's submitted/ folder")
