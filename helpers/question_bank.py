@@ -24,7 +24,7 @@ import math
 import warnings
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -33,7 +33,7 @@ import numpy as np
 from helpers.sections import section as _section
 
 KINDS = ("int", "float", "shape", "call")
-ATTEMPTS = 40  # redraws allowed before a template is declared broken (a bug, never a student's problem)
+ATTEMPTS = 60  # redraws allowed before a template is declared broken (a bug, never a student's problem)
 WRONG_OPTIONS = 3
 
 
@@ -60,6 +60,7 @@ class Variant:
     mistakes: tuple[str, ...]  # the mistake behind each wrong option (for instructors)
     options: tuple[str, ...]  # the answer and the distractors, shuffled
     correct: int  # index of the answer in `options`
+    redraws: int  # draws rejected before this one (wrong options that coincided)
 
     def lms_answer(self) -> dict | None:
         """The open-answer form for an LMS: a number with its tolerance, a shape as text, or None
@@ -90,7 +91,7 @@ class Template:
             rng = np.random.default_rng(_digest(secret, student_id, self.id, attempt))
             variant = self._try(rng, student_id)
             if variant is not None:
-                return variant
+                return replace(variant, redraws=attempt)
         raise RuntimeError(f"template {self.id}: no usable variant in {ATTEMPTS} draws (a bug in the bank)")
 
     # One attempt: None when the wrong options are not three distinct values unlike the answer.
@@ -131,6 +132,7 @@ class Template:
             mistakes=tuple(labels),
             options=tuple(shown[i] for i in order),
             correct=order.index(0),
+            redraws=0,
         )
 
     def _wrong_values(self, params: dict, answer) -> tuple[list[str], list]:
@@ -239,8 +241,10 @@ def _keras_answer(code: str, stateless: bool):
 
 @lru_cache(maxsize=8192)
 def _raises(code: str) -> bool:
+    code += "\nNone"
+    ast.parse(code)  # a typo in the bank is a SyntaxError here, never "this call fails"
     try:
-        _run(code + "\nNone", stateless=True)  # calls fail or not before any weight has a value
+        _run(code, stateless=True)  # calls fail or not before any weight has a value
     except Exception:  # noqa: BLE001 - any error is "this call fails"
         return True
     return False
@@ -643,7 +647,15 @@ def _row_norm(p, i):
 
 def _constraint_params(rng, with_min=False):
     rows = [_ints(rng, -4, 4, 3, nonzero=True) for _ in range(2)]
-    p = {"w": rows, "i": _int(rng, 0, 1), "j": _int(rng, 0, 2), "max": _pick(rng, [1.0, 1.5, 2.0, 2.5, 3.0])}
+    j = _int(rng, 0, 2)
+    norm = math.sqrt(rows[0][j] ** 2 + rows[1][j] ** 2)  # at least sqrt(2): entries are nonzero
+    # the asked column longer than max (mostly), so that the constraint acts on it
+    p = {
+        "w": rows,
+        "i": _int(rng, 0, 1),
+        "j": j,
+        "max": _pick(rng, [m for m in (1.0, 1.5, 2.0, 2.5, 3.0) if m < norm]),
+    }
     if with_min:
         p["min"] = _pick(rng, [0.5, 1.0])
         p["rate"] = _pick(rng, [0.25, 0.5, 0.75])
@@ -1080,7 +1092,7 @@ def _call_depthwise(rng, fail):
         "m": m,
         "rank": 3 if fail else 4,
         "code": f"keras.layers.DepthwiseConv2D(3, depth_multiplier={m})(keras.Input(shape="
-        + ("(8, 4))" if fail else "(8, 8, 4))"),
+        + ("(8, 4)))" if fail else "(8, 8, 4)))"),
     }
 
 
@@ -1158,7 +1170,7 @@ _register(
 
 
 def _adaptive_params(rng):
-    n = _int(rng, 2, 4)
+    n = _int(rng, 3, 4)  # with 2 bins the fixed-pooling mistake gives the same windows
     length = _pick(rng, [m for m in range(n + 1, 11) if m % n])  # few lengths: JAX compiles each
     return {"n": n, "x": _ints(rng, 0, 9, length), "i": _int(rng, 0, n - 1)}
 
@@ -1198,6 +1210,16 @@ _register(
                 p["x"][(p["i"] * len(p["x"])) // p["n"] : ((p["i"] + 1) * len(p["x"])) // p["n"]]
             ),
             "maximum instead of average": lambda p: float(max(_adaptive_window(p))),
+            "equal bins of L // n values from the start": lambda p: _mean(
+                p["x"][p["i"] * (len(p["x"]) // p["n"]) : (p["i"] + 1) * (len(p["x"]) // p["n"])]
+            ),
+            "bin edges rounded to the nearest index": lambda p: _mean(
+                p["x"][
+                    round(p["i"] * len(p["x"]) / p["n"]) : max(
+                        round((p["i"] + 1) * len(p["x"]) / p["n"]), round(p["i"] * len(p["x"]) / p["n"]) + 1
+                    )
+                ]
+            ),
         },
         decimals=3,
     )

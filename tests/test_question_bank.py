@@ -11,6 +11,7 @@ set (as tests/test_autodiff.py does); the subprocess runs `check_backend` below 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -29,6 +30,7 @@ BACKENDS = ["tensorflow", "jax", "torch"]
 # code once per process, and many students share a variant.
 DRAWS = {"tensorflow": 200, "jax": 200, "torch": 200}
 SECRET = "course secret for the tests"
+SAME_EVERYWHERE = 20  # students whose variants must be identical on every backend
 
 # ---------------------------------------------------------------------------------------------
 # Independent answers: params -> what Keras must return (never the bank's own helpers)
@@ -312,9 +314,24 @@ def check_template(template, n) -> dict:
     same = sum(a == b for a, b in pairs)
     if same > 0.2 * len(pairs):
         problems.append(f"{same} of {len(pairs)} pairs of students got the same variant")
+    # A template whose wrong options often coincide with the answer risks running out of redraws.
+    redraws = [v.redraws for v in variants]
+    if sum(redraws) > 2 * n or max(redraws) > 20:
+        problems.append(f"too many redraws: mean {sum(redraws) / n:.2f}, max {max(redraws)}")
     if len(set(keys)) < min(0.4 * n, 25):
         problems.append(f"only {len(set(keys))} distinct variants among {n} students")
-    return {"problems": problems[:10], "count": len(problems), "seconds": time.perf_counter() - start}
+    return {
+        "problems": problems[:10],
+        "count": len(problems),
+        "seconds": time.perf_counter() - start,
+        "digest": variants_digest(variants[:SAME_EVERYWHERE]),
+    }
+
+
+def variants_digest(variants) -> str:
+    """What an LMS export holds of each variant: the same on every backend, or exports would differ."""
+    shown = [[v.params, v.code, v.answer_text, v.options, v.correct] for v in variants]
+    return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
 
 
 def check_backend(backend: str, n: int) -> dict:
@@ -330,8 +347,17 @@ def _draws(backend: str) -> int:
     return int(os.environ.get("QUESTION_BANK_DRAWS", DRAWS[backend]))
 
 
+@pytest.fixture(scope="module")
+def variants_here():
+    """Digests of the first students' variants, drawn in this process (its own Keras backend)."""
+    from helpers import question_bank
+
+    students = _students(SAME_EVERYWHERE)
+    return {t.id: variants_digest([t.draw(SECRET, s) for s in students]) for t in question_bank.templates()}
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_every_template_matches_an_independent_computation(backend, record_time):
+def test_every_template_matches_an_independent_computation(backend, record_time, variants_here):
     env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)}
     script = (
         "import json, sys; sys.path.insert(0, 'tests')\n"
@@ -349,6 +375,8 @@ def test_every_template_matches_an_independent_computation(backend, record_time)
     report = json.loads(line[len("RESULT ") :])
     broken = {tid: r["problems"] for tid, r in report.items() if r["count"]}
     assert not broken, json.dumps(broken, indent=1)[:6000]
+    differ = [tid for tid, r in report.items() if r["digest"] != variants_here[tid]]
+    assert not differ, f"{backend} draws other variants than this process's backend for {differ}"
 
 
 # ---------------------------------------------------------------------------------------------
