@@ -1,4 +1,4 @@
-"""helpers.question_bank: every template, many students, on TensorFlow, JAX and PyTorch.
+"""helpers.quiz.bank: every template, many students, on TensorFlow, JAX and PyTorch.
 
 For each draw the bank runs the code the student reads with Keras; this file recomputes the answer
 independently from the variant's parameters (shape and parameter-count formulas, NumPy for values, and
@@ -286,7 +286,7 @@ def variant_problems(v) -> list[str]:
 
 
 def _run_afresh(template, v):
-    from helpers import question_bank
+    from helpers.quiz import bank as question_bank
 
     return question_bank._run(v.code, template.stateless)
 
@@ -337,7 +337,7 @@ def variants_digest(variants) -> str:
 def check_backend(backend: str, n: int) -> dict:
     import keras
 
-    from helpers import question_bank
+    from helpers.quiz import bank as question_bank
 
     assert keras.backend.backend() == backend, keras.backend.backend()
     return {t.id: check_template(t, n) for t in question_bank.templates()}
@@ -350,7 +350,7 @@ def _draws(backend: str) -> int:
 @pytest.fixture(scope="module")
 def variants_here():
     """Digests of the first students' variants, drawn in this process (its own Keras backend)."""
-    from helpers import question_bank
+    from helpers.quiz import bank as question_bank
 
     students = _students(SAME_EVERYWHERE)
     return {t.id: variants_digest([t.draw(SECRET, s) for s in students]) for t in question_bank.templates()}
@@ -385,7 +385,7 @@ def test_every_template_matches_an_independent_computation(backend, record_time,
 
 
 def test_every_section_has_at_least_two_templates():
-    from helpers import question_bank
+    from helpers.quiz import bank as question_bank
     from helpers.sections import sections
 
     ids = [t.id for t in question_bank.templates()]
@@ -402,7 +402,7 @@ def test_every_section_has_at_least_two_templates():
 
 
 def test_call_kinds_all_have_a_rule():
-    from helpers import question_bank
+    from helpers.quiz import bank as question_bank
 
     kinds = set()
     for t in question_bank.templates():
@@ -423,7 +423,7 @@ def test_call_kinds_all_have_a_rule():
     ],
 )
 def test_bad_input_is_a_one_line_value_error(template_id, secret, student, message):
-    from helpers import question_bank
+    from helpers.quiz import bank as question_bank
 
     with pytest.raises(ValueError, match=message) as info:
         question_bank.draw(template_id, secret, student)
@@ -431,7 +431,7 @@ def test_bad_input_is_a_one_line_value_error(template_id, secret, student, messa
 
 
 def test_unknown_section_is_a_one_line_value_error():
-    from helpers import question_bank
+    from helpers.quiz import bank as question_bank
 
     with pytest.raises(ValueError, match="no question templates") as info:
         question_bank.templates_for("99")
@@ -439,7 +439,7 @@ def test_unknown_section_is_a_one_line_value_error():
 
 
 def test_secret_changes_the_variant_and_lms_forms():
-    from helpers import question_bank
+    from helpers.quiz import bank as question_bank
 
     a = question_bank.draw("conv2d_output_shape", "one secret", "alice")
     b = question_bank.draw("conv2d_output_shape", "another secret", "alice")

@@ -10,7 +10,7 @@ a draw whose wrong options coincide with the answer or with each other is redraw
 The bank is public, the course secret is not: without the secret, a student cannot tell which variant
 another student got, and every variant's answer has to be worked out (or run) anew.
 
-    from helpers.question_bank import draw, templates
+    from helpers.quiz.bank import draw, templates
     v = draw("conv2d_output_shape", secret="course-2026", student_id="alice")
     v.text, v.code, v.options, v.correct, v.lms_answer()
 """
@@ -278,7 +278,7 @@ def templates() -> tuple[Template, ...]:
 
 def template(template_id: str) -> Template:
     if template_id not in _REGISTRY:
-        raise ValueError(f"unknown question template {template_id!r}; see question_bank.templates()")
+        raise ValueError(f"unknown question template {template_id!r}; see bank.templates()")
     return _REGISTRY[template_id]
 
 
