@@ -6,7 +6,7 @@ QUIZ_GRADES  = $(or $(GRADES_CSV),grading/grades.csv)  # where `make grades` exp
 QUIZ_CHECK  ?= build/quiz_answer_cells.csv
 QUIZ_REPORT ?= build/quiz_report
 
-.PHONY: quiz-practice quiz-source quiz-grade-lms quiz-crosscheck quiz-report quiz-test
+.PHONY: quiz-practice quiz-source quiz-grade-lms quiz-crosscheck quiz-report quiz-export quiz-test
 
 quiz-practice: $(STAMP)  ## open the practice quiz in JupyterLab (student view, as `make lab`)
 	JUPYTER_CONFIG_PATH=$(STUDENT_VIEW) $(BIN)/jupyter lab --ServerApp.root_dir=. quiz/practice.ipynb --port=$(PORT) $(ALLOW_ROOT)
@@ -29,6 +29,11 @@ quiz-report: $(STAMP)  ## item analysis -> build/quiz_report/: make quiz-report 
 		$(if $(MOODLE),--moodle "$(MOODLE)",$(if $(FILES),--files "$(FILES)",--nbgrader grading/submitted)) \
 		--out "$(QUIZ_REPORT)" $(if $(ALLOW_PARTIAL),--allow-partial)
 
+quiz-export: $(STAMP)  ## the quiz for an LMS: make quiz-export LMS=moodle|qti OUT=<file> [K=5] [SECRET_FILE=<file>] [FORCE=1]; secret: QUIZ_SECRET
+	@test -n "$(LMS)" -a -n "$(OUT)" || { echo "usage: make quiz-export LMS=moodle|qti OUT=<file> [K=5] [SECRET_FILE=<file>] [FORCE=1]"; exit 2; }
+	$(BIN)/python -m helpers.quiz.export "$(LMS)" --variants $(or $(K),5) --out "$(OUT)" \
+		$(if $(SECRET_FILE),--secret-file "$(SECRET_FILE)") $(if $(FORCE),--force)
+
 quiz-test: $(STAMP)  ## run only the quiz tests
 	$(BIN)/python -m pytest tests/test_quiz.py tests/test_quiz_grade.py tests/test_quiz_nbgrader.py \
-		tests/test_item_analysis.py
+		tests/test_item_analysis.py tests/test_quiz_export.py
