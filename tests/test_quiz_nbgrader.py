@@ -23,7 +23,7 @@ from test_quiz import quiz_with_another_key
 from test_quiz_grade import answer, filled_notebook
 
 from helpers.quiz import assignment as quiz_assignment
-from helpers.quiz import format_choice, load_quiz
+from helpers.quiz import computed, format_choice, load_quiz
 
 QUIZ = load_quiz()
 BIN = Path(sys.executable).parent
@@ -66,8 +66,8 @@ PER_QUESTION = {  # spot checks straight from the gradebook
 }
 
 
-def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}  # nbgrader runs alembic
+def nbgrader(course: Path, *args: str, **env_vars: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **env_vars}  # alembic
     result = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True,
                             text=True)
     assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
@@ -199,3 +199,118 @@ def test_the_untouched_release_scores_zero_and_its_cells_survive_release(course)
     answers = [c.source for c in released.cells if "quiz-answer" in c.metadata.get("tags", [])]
     assert len(answers) == 20 and all(src.endswith(f'answer_{n} = ""') for n, src in enumerate(answers, 1))
     assert exported(root)["untouched"] == 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Computed questions: a second course whose quiz has two per student, graded by stock nbgrader
+# ---------------------------------------------------------------------------------------------
+
+SECRET = "test-course-secret"
+# Shapes and parameter counts only: the cheapest templates to run in each grading kernel.
+CONFIG = computed.check_config(2, ("07", "14"))
+PICKED_BY_HAND = "alice"  # whose correct letters "carol" hands in as her own
+
+
+def correct_letters(student: str) -> dict[int, str]:
+    """A student's correct letter per computed question, from the bank drawn here, in the test's own
+    process, for the student named by the test (not by any folder)."""
+    chosen = computed.student_templates(SECRET, student, CONFIG)
+    return {slot: "ABCD"[bank_draw(tid, student).correct] for slot, tid in enumerate(chosen, start=1)}
+
+
+def bank_draw(template_id: str, student: str):
+    return computed.bank.draw(template_id, SECRET, student)
+
+
+def computed_sources(letters: dict[int, str]) -> dict[str, str]:
+    return {slot: f"{computed.answer_variable(slot)} = {letter!r}" for slot, letter in letters.items()}
+
+
+def fill_computed(nb, letters: dict[int, str]):
+    for slot, source in computed_sources(letters).items():
+        target = f"{computed.answer_variable(slot)} = "
+        cell = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("#")
+                    and target in c.source and "HIDDEN" not in c.source)
+        cell.source = source
+    return nb
+
+
+@pytest.fixture(scope="module")
+def computed_course(tmp_path_factory):
+    source = quiz_assignment.render(config=CONFIG)
+    root = make_course(tmp_path_factory.mktemp("computed"), source)
+    released = nbformat.read(root / "release" / "quiz" / "quiz.ipynb", as_version=4)
+    perfect = {q: answer(q, KEY[q]) for q in KEY}
+    sheets = {  # student -> (conceptual answer cells, computed letters)
+        "alice": (perfect, correct_letters("alice")),
+        "bob": (perfect, correct_letters("bob")),
+        "carol": (perfect, correct_letters(PICKED_BY_HAND)),  # alice's sheet, handed in by carol
+        "partial": (SUBMISSIONS["partial"], {}),  # honest class, computed questions left blank
+        "wrong_picks": (SUBMISSIONS["wrong_picks"], {}),
+    }
+    for student, (conceptual, letters) in sheets.items():
+        folder = root / "submitted" / student / "quiz"
+        folder.mkdir(parents=True)
+        nb = fill_computed(filled_notebook(conceptual, base=released), letters)
+        nbformat.write(nb, folder / "quiz.ipynb")
+    started = time.perf_counter()
+    with one_core():
+        nbgrader(root, "autograde", "quiz", "--force", KERAS_QUIZ_SECRET=SECRET)
+    seconds = time.perf_counter() - started
+    nbgrader(root, "export", "--to", str(root / "grades.csv"))
+    return root, seconds, len(sheets)
+
+
+def gradebook_scores(root: Path, student: str) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        notebook = gb.find_submission_notebook("quiz", "quiz", student)
+        return {grade.name: grade.score for grade in notebook.grades}
+
+
+def test_every_students_correct_sheet_scores_full_marks(computed_course, record_time):
+    root, seconds, count = computed_course
+    record_time("quiz grading", f"quiz with {CONFIG.count} computed questions, autograde per submission "
+                f"({count} submissions)", seconds / count, 40)
+    scores = gradebook_scores(root, "alice"), gradebook_scores(root, "bob")
+    for grades in scores:
+        assert len(grades) == 20 + CONFIG.count
+        assert sum(grades.values()) == pytest.approx(20 + CONFIG.count, abs=1e-9)
+
+
+def test_a_classmates_sheet_scores_what_it_is_worth_on_ones_own_variant(computed_course):
+    """carol hands in alice's correct letters. Her expected score per computed question is worked out
+    here from her own variant: with one correct option, one letter scores 1 if it is that option and
+    (0 - 1) / 1, floored at 0, otherwise."""
+    root, _, _ = computed_course
+    alices, carols = correct_letters(PICKED_BY_HAND), correct_letters("carol")
+    expected = {f"grade_c{slot}": 1.0 if alices[slot] == carols[slot] else 0.0 for slot in alices}
+    assert sum(expected.values()) < CONFIG.count, "pick students whose correct letters differ somewhere"
+    grades = gradebook_scores(root, "carol")
+    assert {name: grades[name] for name in expected} == pytest.approx(expected, abs=1e-9)
+    assert sum(grades[f"grade_{q}"] for q in KEY) == pytest.approx(20, abs=1e-9)
+
+
+def test_two_students_graded_quizzes_differ(computed_course):
+    """What each kernel showed at grading (drawn for the folder's owner) differs between students."""
+    root, _, _ = computed_course
+
+    def shown(student: str) -> list[str]:
+        nb = nbformat.read(root / "autograded" / student / "quiz" / "quiz.ipynb", as_version=4)
+        cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith(
+            "computed_question_")]
+        return ["".join(o.get("text", "") for o in c.outputs) for c in cells]
+
+    alice, bob = shown("alice"), shown("bob")
+    assert len(alice) == len(bob) == CONFIG.count
+    assert all("drawn for alice" in a and "drawn for bob" in b for a, b in zip(alice, bob, strict=True))
+    assert all(a != b for a, b in zip(alice, bob, strict=True))
+
+
+def test_honest_conceptual_scores_are_unchanged_by_computed_questions(computed_course):
+    root, _, _ = computed_course
+    for student in ("partial", "wrong_picks"):
+        grades = gradebook_scores(root, student)
+        assert sum(grades[f"grade_{q}"] for q in KEY) == pytest.approx(float(HAND_TOTALS[student]), abs=1e-9)
+        assert all(grades[f"grade_c{slot}"] == 0 for slot in range(1, CONFIG.count + 1))

@@ -8,6 +8,11 @@ and a 1-point test cell whose only content is a hidden test that calls `helpers.
 Nothing in it is derived from the correct options or their explanations: the key is read from
 helpers/quiz/key.json at grading time, on the instructor's machine. `tests/test_quiz_nbgrader.py` proves
 this by building the release from two different keys and finding it byte-identical.
+
+With `computed = N` in grading/quiz.toml, N computed questions follow the twenty: per question a
+locked cell that prints the student's own variant (drawn in the kernel, helpers/quiz/computed.py), an
+answer cell (`answer_cK = ""`) and a 1-point cell whose hidden test regrades the letters against the
+variant of the submission's owner. N and the sections are written into those cells; the secret is not.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from pathlib import Path
 
 import nbformat
 
+from helpers.quiz import computed
+from helpers.quiz.computed import ComputedConfig, ComputedQuizError
 from helpers.quiz.engine import RULE_DESCRIPTIONS, Question, Quiz, answer_variable, load_quiz
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +41,7 @@ try:
 except ImportError:
     print("The course helpers are not installed here, so the format check is skipped.")
 else:
-    report_answers(globals())'''
+    report_answers(globals(){computed})'''
 
 
 def _nbgrader(grade_id: str, *, grade=False, points=None) -> dict:
@@ -45,8 +52,8 @@ def _nbgrader(grade_id: str, *, grade=False, points=None) -> dict:
     return {"nbgrader": meta}
 
 
-def intro_markdown(quiz: Quiz) -> str:
-    count = len(quiz.questions)
+def intro_markdown(quiz: Quiz, extra: int = 0) -> str:
+    count = len(quiz.questions) + extra
     return f"""# {quiz.title} (graded)
 
 Answer each question in the code cell just below it: write the letters of **every** option you
@@ -86,9 +93,43 @@ def grade_code(question: Question) -> str:
     ])
 
 
-def build_notebook(quiz: Quiz) -> nbformat.NotebookNode:
+def computed_markdown(config: ComputedConfig, first: int) -> str:
+    return f"""## Computed questions
+
+The next {config.count} questions are drawn for you: the cell under each heading prints your own
+version (a classmate's has other numbers and other options), computed when you run it. Each has one
+correct option; write its letter, e.g. `{computed.answer_variable(1)} = "B"`. Your work is graded on
+the version drawn for your account, whatever the notebook shows, so run the cells in your own
+account. These are questions {first} to {first + config.count - 1} of your total."""
+
+
+def computed_cells(config: ComputedConfig, first: int) -> list:
     v4 = nbformat.v4
-    cells = [v4.new_markdown_cell(intro_markdown(quiz), metadata=_nbgrader("intro"))]
+    args = f"count={config.count}, sections={config.sections!r}"
+    cells = [v4.new_markdown_cell(computed_markdown(config, first), metadata=_nbgrader("computed_intro"))]
+    for slot in range(1, config.count + 1):
+        name = computed.answer_variable(slot)
+        show = f"from helpers.quiz.computed import show_computed\n\nshow_computed({slot}, {args})"
+        blank = f'# Your letter for computed question {slot}, e.g. "B" (or "" to skip)\n{name} = ""'
+        cells += [
+            v4.new_code_cell(show, metadata=_nbgrader(f"computed_question_{slot}")),
+            v4.new_code_cell(blank, metadata={"deletable": False, "tags": ["quiz-computed-answer"]}),
+            v4.new_code_cell("\n".join([
+                f"# Computed question {slot} is scored by a hidden test when your quiz is graded.",
+                "### BEGIN HIDDEN TESTS",
+                "from helpers.quiz.computed import autograde_computed",
+                "",
+                f"autograde_computed({slot}, {name}, {args})",
+                "### END HIDDEN TESTS",
+            ]), metadata=_nbgrader(f"grade_c{slot}", grade=True, points=1)),
+        ]
+    return cells
+
+
+def build_notebook(quiz: Quiz, config: ComputedConfig | None = None) -> nbformat.NotebookNode:
+    v4 = nbformat.v4
+    config = config or ComputedConfig()
+    cells = [v4.new_markdown_cell(intro_markdown(quiz, config.count), metadata=_nbgrader("intro"))]
     for question in quiz.questions:
         qid = question.id
         cells += [
@@ -98,9 +139,12 @@ def build_notebook(quiz: Quiz) -> nbformat.NotebookNode:
             v4.new_code_cell(grade_code(question), metadata=_nbgrader(f"grade_{qid}", grade=True,
                                                                      points=1)),
         ]
+    if config.count:
+        cells += computed_cells(config, len(quiz.questions) + 1)
+    check = CHECK_CELL.format(computed=f", computed={config.count}" if config.count else "")
     cells += [
         v4.new_markdown_cell("### Format check", metadata=_nbgrader("check_title")),
-        v4.new_code_cell(CHECK_CELL, metadata=_nbgrader("format_check")),
+        v4.new_code_cell(check, metadata=_nbgrader("format_check")),
     ]
     for index, cell in enumerate(cells):
         cell["id"] = f"cell-{index:03d}"
@@ -109,13 +153,17 @@ def build_notebook(quiz: Quiz) -> nbformat.NotebookNode:
     return nb
 
 
-def render(quiz: Quiz | None = None) -> str:
-    return nbformat.writes(build_notebook(quiz or load_quiz())) + "\n"
+def render(quiz: Quiz | None = None, config: ComputedConfig | None = None) -> str:
+    return nbformat.writes(build_notebook(quiz or load_quiz(), config or computed.load_config())) + "\n"
 
 
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "check"
-    text = render()
+    try:
+        text = render()
+    except ComputedQuizError as error:
+        print(f"{computed.CONFIG_FILE.name}: {error}")
+        return 2
     fresh = SOURCE.exists() and SOURCE.read_text(encoding="utf-8") == text
     if command == "build":
         if not fresh:

@@ -366,12 +366,13 @@ def question_ids() -> list[int]:
     return [question["id"] for question in read_json(QUESTIONS_FILE)["questions"]]
 
 
-def answer_report(namespace: Mapping[str, object], quiz: Quiz | None = None) -> list[str]:
-    """Format check of the graded notebook's answer variables; knows nothing about correctness."""
+def answer_report(namespace: Mapping[str, object], quiz: Quiz | None = None, computed: int = 0) -> list[str]:
+    """Format check of the graded notebook's answer variables (the `computed` ones, answer_c1..., too);
+    knows nothing about correctness."""
     ids = [question.id for question in quiz.questions] if quiz else question_ids()
+    names = [answer_variable(qid) for qid in ids] + [f"answer_c{slot}" for slot in range(1, computed + 1)]
     lines, blank, problems = [], 0, 0
-    for qid in ids:
-        name = answer_variable(qid)
+    for name in names:
         if name not in namespace:
             lines.append(f"{name}: not defined - run its cell (or restore the line `{name} = \"\"`)")
             problems += 1
@@ -383,14 +384,14 @@ def answer_report(namespace: Mapping[str, object], quiz: Quiz | None = None) -> 
             problems += 1
             continue
         blank += not picks
-    answered = len(ids) - blank - problems
+    answered = len(names) - blank - problems
     lines.append(f"{answered} answered, {blank} blank, {problems} to fix.")
     return lines
 
 
-def report_answers(namespace: Mapping[str, object]) -> None:
+def report_answers(namespace: Mapping[str, object], computed: int = 0) -> None:
     """Print `answer_report` (the graded notebook's format-check cell calls this)."""
-    print("\n".join(answer_report(namespace)))
+    print("\n".join(answer_report(namespace, computed=computed)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,6 +38,21 @@ from helpers.quiz.widget import practice
 practice()
 
 # %% [markdown]
+# ## Computed questions
+#
+# These questions come with numbers of their own: a layer's output shape, a parameter count, a
+# value, or which of four calls fails. Each option is a result someone could plausibly get, and
+# the right one is what Keras itself returns for that code. Pick an option and press **Check**;
+# a wrong pick says which slip leads to it. **New variant** draws fresh numbers for all of them,
+# as often as you like. The graded quiz may include questions like these, with numbers drawn for
+# you alone.
+
+# %%
+from helpers.quiz.widget import ComputedPractice
+
+ComputedPractice(count=3).widget
+
+# %% [markdown]
 # ## No widgets?
 #
 # If the quiz above does not appear (some editors do not render widgets), check answers as text:
