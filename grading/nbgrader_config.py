@@ -10,6 +10,8 @@ deployment changes without editing the file come from environment variables:
     GRADING_SANDBOX         "off": run student kernels without the bubblewrap sandbox (sandbox.py)
     GRADING_QUIZ_KEY        the quiz key file the quiz's kernels get, when not quiz_key.json beside this
                             file or the `helpers` package's own (sandbox.py, SandboxKernelManager.key_file)
+    GRADING_LATE_PENALTY_PER_DAY  percent of a late notebook's score taken per started day late
+                            (unset: lateness is recorded, no penalty; docs/policies.md)
     GRADING_SANDBOX_MEMORY_MB, GRADING_SANDBOX_PIDS, GRADING_SANDBOX_DISK_MB
                             one kernel's caps: memory (3072), processes (512), and the size of each
                             place it may write and of any one file (256); docs/grading.md
@@ -38,6 +40,7 @@ from nbgrader_plugins import (  # noqa: E402
     CrashTolerantExecute,
     FeedbackRun,
     HideSecretLines,
+    PerDayLatePenalty,
     SafeCsvExport,
 )
 
@@ -90,6 +93,16 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties,
     CheckCellMetadata,
 ]
+# Late penalty: off by default (nbgrader records how late, the score stands). GRADING_LATE_PENALTY_PER_DAY=10
+# takes 10 % of the earned score per started day past the student's due date (extensions count), floor 0.
+# To fix a rule for the course instead, set the two lines below without the environment variable.
+LATE_PENALTY = os.environ.get("GRADING_LATE_PENALTY_PER_DAY", "").strip()
+if LATE_PENALTY:
+    try:
+        c.PerDayLatePenalty.percent_per_day = float(LATE_PENALTY)
+    except ValueError:
+        raise ValueError(f"GRADING_LATE_PENALTY_PER_DAY must be a percentage, not {LATE_PENALTY!r}") from None
+    c.AssignLatePenalties.plugin_class = PerDayLatePenalty
 c.OverwriteCells.add_missing_cells = True  # a deleted test cell is put back and run, not skipped
 c.Autograde.create_student = True  # a submission from someone missing in the roster is still graded
 c.LimitOutput.max_lines = 200

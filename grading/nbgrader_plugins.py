@@ -19,6 +19,11 @@ CrashTolerantExecute
     expression; an earlier one can only come from student code (an IPython hook) trying to claim
     points for a cell that then fails.
 
+PerDayLatePenalty
+    A late-submission rule for nbgrader's AssignLatePenalties: minus `percent_per_day` % of the points
+    a notebook earned for every day or part of a day past the student's due date (extensions
+    included), never below 0. Off unless nbgrader_config.py plugs it in (GRADING_LATE_PENALTY_PER_DAY).
+
 HideSecretLines
     In feedback, removes from every output of every cell each line that contains a secret line: a
     line of the source notebook (hidden tests, reference solutions) that the release does not hold,
@@ -38,6 +43,7 @@ from __future__ import annotations
 import copy
 import html
 import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -48,10 +54,10 @@ from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.api import MissingEntry
-from nbgrader.plugins import CsvExportPlugin
+from nbgrader.plugins import CsvExportPlugin, LateSubmissionPlugin
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
 from nbgrader.utils import is_grade
-from traitlets import Integer, Unicode
+from traitlets import Float, Integer, Unicode
 
 COMPLETED = "all checks in this cell passed."  # printed by helpers.grading.passed()
 NOT_COMPLETED = "the test cell did not run to its end (the notebook changed how the kernel runs code)"
@@ -345,3 +351,20 @@ class SafeCsvExport(CsvExportPlugin):
                                    late_submission_penalty=penalty,
                                    score=max(0.0, submission.score - penalty))
                     out.writerow("" if row[key] is None else row[key] for key in self.KEYS)
+
+
+DAY = 24 * 3600
+
+
+class PerDayLatePenalty(LateSubmissionPlugin):
+    """Minus `percent_per_day` % of the notebook's score per started day late, floor 0 (docs/policies.md)."""
+
+    percent_per_day = Float(10.0, help="Percent of the earned score taken per started day late.").tag(
+        config=True
+    )
+
+    def late_submission_penalty(self, student_id: str, score: float, total_seconds_late: float) -> float:
+        days = math.ceil(total_seconds_late / DAY)  # 1 second late is one started day
+        penalty = min(score, score * self.percent_per_day * days / 100)
+        self.log.info("%s: %d started day(s) late, penalty %g of %g", student_id, days, penalty, score)
+        return penalty

@@ -5,15 +5,17 @@
 #   CLASSROOM_EXCHANGE=<d>  nbgrader's exchange, root-owned 1777 [/srv/nbgrader/exchange]
 #   CLASSROOM_PORT=<n>      the hub on 127.0.0.1 [8000]
 
-ROSTER             ?= classroom/roster.example.csv
+# Not `ROSTER ?=`: a default ROSTER would also reach `make roster` (mk/grading.mk), which expects
+# nbgrader's id,first_name,last_name,email and would import this username,role,password file.
+HUB_ROSTER          = $(or $(ROSTER),classroom/roster.example.csv)
 CLASSROOM_PREFIX   ?= /opt/keras-course
 CLASSROOM_EXCHANGE ?= /srv/nbgrader/exchange
 CLASSROOM_PORT     ?= 8000
 CLASSROOM_BUILD    ?= build/student-course
 INSTRUCTOR_VIEW     = $(abspath classroom/views/instructor)
 CLASSROOM_ENV       = CLASSROOM_PREFIX=$(CLASSROOM_PREFIX) CLASSROOM_EXCHANGE=$(CLASSROOM_EXCHANGE) \
-                      CLASSROOM_PORT=$(CLASSROOM_PORT) CLASSROOM_ROSTER=$(abspath $(ROSTER))
-CLASSROOM_INSTRUCTOR = $(shell awk -F, '$$2=="instructor"{print $$1; exit}' $(ROSTER))
+                      CLASSROOM_PORT=$(CLASSROOM_PORT) CLASSROOM_ROSTER=$(abspath $(HUB_ROSTER))
+CLASSROOM_INSTRUCTOR = $(shell awk -F, '$$2=="instructor"{print $$1; exit}' $(HUB_ROSTER))
 
 .PHONY: instructor classroom classroom-install classroom-accounts classroom-student-build \
         classroom-release-quiz-key classroom-remove-accounts classroom-test classroom-measure
@@ -29,12 +31,12 @@ classroom-install: $(STAMP)  ## (root) proxy + JupyterHub, student environment i
 	$(BIN)/python classroom/install.py --prefix $(CLASSROOM_PREFIX) --exchange $(CLASSROOM_EXCHANGE)
 
 classroom-accounts: $(STAMP)  ## (root) create ROSTER's accounts (DRY_RUN=1: only show) and the instructor's course folder
-	$(BIN)/python classroom/roster.py $(ROSTER) $(if $(DRY_RUN),--dry-run,--passwords $(CLASSROOM_PREFIX)/hub/passwords.csv)
+	$(BIN)/python classroom/roster.py $(HUB_ROSTER) $(if $(DRY_RUN),--dry-run,--passwords $(CLASSROOM_PREFIX)/hub/passwords.csv)
 	$(if $(DRY_RUN),,$(if $(CLASSROOM_INSTRUCTOR),$(BIN)/python classroom/install.py --only-course-folder --instructor $(CLASSROOM_INSTRUCTOR)))
 
 classroom: classroom-install classroom-accounts  ## (root) start the hub on 127.0.0.1:CLASSROOM_PORT; Ctrl-C stops it and every server
 	@echo "classroom: http://127.0.0.1:$(CLASSROOM_PORT)/  logins (username,role):"
-	@tail -n +2 $(ROSTER) | cut -d, -f1,2 | sed 's/^/  /'
+	@tail -n +2 $(HUB_ROSTER) | cut -d, -f1,2 | sed 's/^/  /'
 	@test ! -s $(CLASSROOM_PREFIX)/hub/passwords.csv || echo "  new accounts' passwords: $(CLASSROOM_PREFIX)/hub/passwords.csv (root only)"
 	$(CLASSROOM_ENV) $(BIN)/jupyterhub -f classroom/jupyterhub_config.py
 
@@ -42,7 +44,7 @@ classroom-release-quiz-key: $(STAMP)  ## (root) after the graded quiz closes: op
 	$(BIN)/python classroom/student_build.py release-key $(CLASSROOM_PREFIX)/course
 
 classroom-remove-accounts: $(STAMP)  ## (root) delete ROSTER's accounts and their homes
-	$(BIN)/python classroom/roster.py $(ROSTER) --remove
+	$(BIN)/python classroom/roster.py $(HUB_ROSTER) --remove
 
 classroom-test: $(STAMP)  ## the classroom tests (views, student build, roster, hub in Chromium)
 	$(BIN)/python -m pytest tests/test_classroom.py tests/test_classroom_hub.py

@@ -3,6 +3,9 @@
 #   ASSIGNMENT=<name>   one assignment (a folder of grading/source); without it, targets run over all
 #   LMS_DIR=<folder>    zip-collect: the LMS download (replaces the previous one; default: already in place)
 #   ROSTER=<file.csv>   roster: nbgrader's student CSV (id,first_name,last_name,email)
+#   DUE=, UNTIL=        due/extension: "YYYY-MM-DD HH:MM", read in TZ=<IANA zone> (default UTC)
+#   STUDENT=<id>        extension: the student
+#   LATE=include        collect: also take submissions past the student's due date (default: listed only)
 #   GRADES_CSV=<file>   grades: where the CSV goes (default grading/grades.csv)
 #   FORCE=1             autograde/feedback: redo submissions that were already processed
 #   JOBS=<n>            autograde: parallel nbgrader processes (default: the core count)
@@ -22,9 +25,12 @@ ASSIGNMENTS  = $(if $(ASSIGNMENT),$(ASSIGNMENT),$(sort $(notdir $(patsubst %/,%,
 ASSIGNMENT_GLOB = $(if $(ASSIGNMENT),$(ASSIGNMENT),*)
 GRADES_CSV  ?= $(COURSE_DIR)/grades.csv
 FORCE_FLAG   = $(if $(FORCE),--force,)
+POLICIES     = $(ABS_BIN)/python $(abspath grading/policies.py)
+# Only a TZ given on the command line: the environment's TZ is often a POSIX rule or :/etc/localtime.
+TZ_FLAG      = --tz "$(if $(filter command line,$(origin TZ)),$(TZ),UTC)"
 
 .PHONY: grading-source release check-release release-exchange roster collect zip-collect autograde \
-        feedback release-feedback grades grade-all audit formgrader grading-test
+        feedback release-feedback grades grade-all audit formgrader grading-test due extension
 
 define need_assignment
 	@test -n "$(ASSIGNMENT)" || { echo "set ASSIGNMENT=<name>; one of: $(ASSIGNMENTS)"; exit 2; }
@@ -43,11 +49,26 @@ release-exchange: release  ## publish ASSIGNMENT (default all) to the exchange f
 	$(IN_COURSE) for a in $(ASSIGNMENTS); do nbgrader release_assignment $$a --force || exit 1; done
 
 roster: $(STAMP)  ## import students from ROSTER=<csv> into the gradebook
-	@test -n "$(ROSTER)" || { echo "set ROSTER=<csv with id,first_name,last_name,email>"; exit 2; }
+	@test -n "$(ROSTER)" || { echo "make roster ROSTER=<file.csv> with the columns id,first_name,last_name,email (docs/grading.md)"; exit 2; }
+	@$(BIN)/python grading/policies.py check-roster "$(ROSTER)"
 	$(IN_COURSE) nbgrader db student import "$(abspath $(ROSTER))"
 
-collect: $(STAMP)  ## collect ASSIGNMENT (default all) from the exchange into grading/submitted
-	$(IN_COURSE) for a in $(ASSIGNMENTS); do nbgrader collect $$a --update || exit 1; done
+due: $(STAMP)  ## set ASSIGNMENT's due date: DUE="YYYY-MM-DD HH:MM" [TZ=Europe/Berlin; default UTC]
+	$(need_assignment)
+	@test -n "$(DUE)" || { echo "set DUE=\"YYYY-MM-DD HH:MM\" (TZ=<zone>, default UTC)"; exit 2; }
+	@$(IN_COURSE) $(POLICIES) due "$(ASSIGNMENT)" "$(DUE)" $(TZ_FLAG)
+
+extension: $(STAMP)  ## give STUDENT until UNTIL="YYYY-MM-DD HH:MM" [TZ=] for ASSIGNMENT
+	$(need_assignment)
+	@test -n "$(STUDENT)" -a -n "$(UNTIL)" || { echo "set STUDENT=<id> and UNTIL=\"YYYY-MM-DD HH:MM\" (TZ=<zone>, default UTC)"; exit 2; }
+	@$(IN_COURSE) $(POLICIES) extension "$(ASSIGNMENT)" "$(STUDENT)" "$(UNTIL)" $(TZ_FLAG)
+
+# grading/policies.py collect: nbgrader's `collect --before-duedate`, then each student's own due date
+# (extensions) decides; late submissions are listed (and written to late_<assignment>.csv beside
+# grades.csv), taken only with LATE=include. Without a due date: the newest submission, as before.
+collect: $(STAMP)  ## collect ASSIGNMENT (default all) from the exchange: on-time submissions, late ones listed (LATE=include takes them)
+	$(IN_COURSE) for a in $(ASSIGNMENTS); do $(POLICIES) collect $$a --late $(or $(LATE),report) \
+	  --report "$(abspath $(dir $(GRADES_CSV)))/late_$$a.csv" || exit 1; done
 
 zip-collect: $(STAMP)  ## collect ASSIGNMENT from LMS downloads (LMS_DIR=<folder of .zip/.ipynb files>)
 	$(need_assignment)
