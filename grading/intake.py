@@ -414,6 +414,9 @@ def report(
     from traitlets.config.loader import PyFileConfigLoader
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    from policies import lms_late_students  # Canvas's LATE_ file-name marker, which nbgrader drops
+
+    late_marks: dict[str, set[str]] = {}
     rows = []
     with Gradebook(config.CourseDirectory.db_url, config.CourseDirectory.course_id) as gb:
         for student, assignment in submissions(course, pattern):
@@ -429,6 +432,10 @@ def report(
             folder = course / "submitted" / student / assignment
             if not list(folder.glob("*.ipynb")) and not reason.exists():
                 problems.append("no notebook submitted")
+            if assignment not in late_marks:
+                late_marks[assignment] = lms_late_students(course, assignment)
+            if student in late_marks[assignment]:
+                problems.append("LMS marked it LATE_ (the download has no time: judge by hand)")
             for path in sorted((course / "autograded" / student / assignment).glob("*.ipynb")):
                 problems += notebook_problems(path)
             if f"There was an error processing assignment: {folder}" in log or (
