@@ -70,13 +70,14 @@ collect: $(STAMP)  ## collect ASSIGNMENT (default all) from the exchange: on-tim
 	$(IN_COURSE) for a in $(ASSIGNMENTS); do $(POLICIES) collect $$a --late $(or $(LATE),report) \
 	  --report "$(abspath $(dir $(GRADES_CSV)))/late_$$a.csv" || exit 1; done
 
-zip-collect: $(STAMP)  ## collect ASSIGNMENT from LMS downloads (LMS_DIR=<folder of .zip/.ipynb files>)
+zip-collect: $(STAMP)  ## collect ASSIGNMENT from LMS downloads (LMS_DIR=<folder>, LMS=canvas|moodle, IDS=<map>; mk/lms.mk)
 	$(need_assignment)
 	@if [ -n "$(LMS_DIR)" ]; then \
 	  rm -rf $(COURSE_DIR)/downloaded/$(ASSIGNMENT)/archive && \
 	  mkdir -p $(COURSE_DIR)/downloaded/$(ASSIGNMENT)/archive && \
 	  cp -R "$(LMS_DIR)"/. $(COURSE_DIR)/downloaded/$(ASSIGNMENT)/archive/; fi
-	$(IN_COURSE) nbgrader zip_collect $(ASSIGNMENT) --force
+	$(IN_COURSE) $(ABS_BIN)/python $(LMS_PY) zip-collect $(ASSIGNMENT) --lms $(or $(LMS),canvas) \
+	  $(if $(IDS),--ids "$(abspath $(IDS))") $(if $(ALLOW_UNMATCHED),--allow-unmatched)
 
 # Autograde needs the assignments in the gradebook, which `release` (generate_assignment) puts
 # there; the gradebook is not committed, so a fresh clone would otherwise fail here.
