@@ -414,6 +414,7 @@ def report(
     from traitlets.config.loader import PyFileConfigLoader
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    import lms
     from policies import lms_late_students  # Canvas's LATE_ file-name marker, which nbgrader drops
 
     late_marks: dict[str, set[str]] = {}
@@ -432,8 +433,10 @@ def report(
             folder = course / "submitted" / student / assignment
             if not list(folder.glob("*.ipynb")) and not reason.exists():
                 problems.append("no notebook submitted")
-            if assignment not in late_marks:
-                late_marks[assignment] = lms_late_students(course, assignment)
+            if assignment not in late_marks:  # Canvas user ids, or hub names through the identifier map
+                late_marks[assignment] = lms_late_students(course, assignment) | lms.late_uploads(
+                    course, assignment
+                )
             if student in late_marks[assignment]:
                 problems.append("LMS marked it LATE_ (the download has no time: judge by hand)")
             for path in sorted((course / "autograded" / student / assignment).glob("*.ipynb")):
@@ -468,6 +471,8 @@ def report(
                     "problems": " | ".join(problems),
                 }
             )
+    uncollected = lms.uncollected_rows(course, pattern)  # uploads zip-collect gave to no student
+    rows += uncollected
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     with open(csv_path, "w", newline="") as handle:
         writer = safe_csv.dict_writer(  # student ids and problems are student-controlled text
@@ -483,7 +488,8 @@ def report(
         took = f"{r['seconds']:.1f}" if r["seconds"] != "" else "-"
         who = f"{r['student_id']:<{w1}}  {r['assignment']:<{w2}}"
         print(f"{who}  {score:>11}  {took:>7}  {r['problems'] or '-'}")
-    print(f"report: {len(rows)} submission(s), written to {csv_path}", flush=True)
+    lost = f"; {len(uncollected)} LMS upload(s) NOT COLLECTED, not graded (listed above)" * bool(uncollected)
+    print(f"report: {len(rows) - len(uncollected)} submission(s){lost}, written to {csv_path}", flush=True)
     return rows
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import fnmatch
 import os
 import re
 import subprocess
@@ -271,6 +272,29 @@ def unmatched_lines(course: Path, assignment: str) -> list[str]:
         who = f" (student {row['student_id']})" if row.get("student_id") else ""
         lines.append(f"{row['file']}{who}: {row['reason']}")
     return lines
+
+
+CANVAS_LATE = re.compile(r"[^/_]+_[Ll][Aa][Tt][Ee]_\d+_")
+
+
+def late_uploads(course: Path, assignment: str) -> set[str]:
+    """Students (hub names) whose collected Canvas file carries the LATE_ marker."""
+    records = read_records(course / "downloaded" / assignment / COLLECTED)
+    return {r["student_id"] for r in records if CANVAS_LATE.match(r["file"].rsplit("/", 1)[-1])}
+
+
+def uncollected_rows(course: Path, pattern: str) -> list[dict]:
+    """The batch report's rows for uploads zip-collect gave to no student: they score nothing until fixed."""
+    rows = []
+    for table in sorted((course / "downloaded").glob(f"*/{UNMATCHED}")):
+        assignment = table.parent.name
+        if not fnmatch.fnmatch(assignment, pattern):
+            continue
+        for row in read_records(table):
+            rows.append({"student_id": row.get("student_id") or "?", "assignment": assignment, "score": 0.0,
+                         "max_score": None, "seconds": "",
+                         "problems": f"LMS upload NOT COLLECTED: {row['file']}: {row['reason']}"})
+    return rows
 
 
 def zip_collect(course: Path, assignment: str, lms: str, ids: Path | None, allow_unmatched: bool) -> int:
