@@ -25,6 +25,10 @@
   const SEARCH_BOX = 'jp-search';
   // Running panel: a kernel's logo stands beside its name, so it is decorative (alt="").
   const KERNEL_LOGO = '.jp-mod-kernelspec > img:not([alt])';
+  // nbgrader's Assignments panel (hub students): its "Downloaded assignments" list has role="tablist",
+  // copied from a Bootstrap accordion, but it never holds a tab (each assignment is a link that opens a
+  // panel), so a tablist without tabs is all a screen reader gets. Nothing is lost by dropping the role.
+  const NBGRADER_TABLIST = '#fetched_assignments_list[role="tablist"]';
 
   const CELL_KINDS = [['jp-CodeCell', 'Code'], ['jp-MarkdownCell', 'Markdown'], ['jp-RawCell', 'Raw']];
 
@@ -94,6 +98,10 @@
     each(root, PRESSED_HOST, movePressed);
     each(root, SEARCH_BOX, nameClearButton);
     each(root, KERNEL_LOGO, logo => logo.setAttribute('alt', ''));
+    each(root, NBGRADER_TABLIST, list => {
+      list.removeAttribute('role');
+      list.removeAttribute('aria-multiselectable');
+    });
     // A re-rendered markdown cell may have a new heading text for its button.
     const cell = root.closest('.jp-MarkdownCell');
     (cell || root).querySelectorAll(COLLAPSER).forEach(nameCollapser);
