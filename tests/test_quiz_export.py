@@ -16,6 +16,7 @@ import re
 import time
 import xml.etree.ElementTree as ET
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -31,15 +32,23 @@ QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 CP = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
 
 
-@pytest.fixture(scope="module")
-def files(tmp_path_factory, record_time):
-    out = tmp_path_factory.mktemp("export")
+def export_both(out: Path, record_time, *options: str) -> dict[str, Path]:
     paths = {"moodle": out / "quiz.xml", "qti": out / "quiz.zip"}
     for lms, path in paths.items():
         start = time.perf_counter()
-        assert ex.main([lms, "--variants", str(K), "--secret", SECRET, "--out", str(path)]) == 0
-        record_time("quiz export", f"{lms}, K={K}", time.perf_counter() - start)
+        assert ex.main([lms, "--variants", str(K), "--secret", SECRET, "--out", str(path), *options]) == 0
+        record_time("quiz export", f"{lms}, K={K} {' '.join(options)}", time.perf_counter() - start)
     return paths
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, record_time):
+    return export_both(tmp_path_factory.mktemp("export"), record_time)
+
+
+@pytest.fixture(scope="module")
+def open_files(tmp_path_factory, record_time):
+    return export_both(tmp_path_factory.mktemp("export_open"), record_time, "--open")
 
 
 def plain(markup: str) -> str:
@@ -212,3 +221,59 @@ def test_cli_needs_a_secret_and_never_replaces_a_file_unasked(tmp_path, monkeypa
     assert zipfile.is_zipfile(out)  # still the first file
     assert ex.main(["moodle", "--variants", "0", "--secret", "s", "--out", str(tmp_path / "x.xml")]) == 2
     assert "--variants" in capsys.readouterr().err
+
+
+def shape_text(shape) -> str:
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def stated_tolerance(variant) -> float:
+    """Half a unit in the last decimal the question asks for (0 for an integer answer)."""
+    if variant.kind == "int":
+        return 0.0
+    decimals = re.search(r"(\d+) decimal places", variant.text)
+    assert decimals, f"{variant.template_id}: a value question that does not say how many decimals"
+    return 0.5 * 10.0 ** -int(decimals.group(1))
+
+
+def test_open_form_asks_for_the_number_or_the_shape(open_files):
+    moodle_type = {"int": "numerical", "float": "numerical", "shape": "shortanswer", "call": "multichoice"}
+    expected = Counter(moodle_type[t.kind] for t in bank.templates() for _ in range(K))
+
+    moodle = Counter()
+    for question in ET.parse(open_files["moodle"]).getroot().findall("question"):
+        ident, kind = question.findtext("idnumber"), question.get("type")
+        if kind == "category" or ident.startswith("concept-"):
+            continue
+        moodle[kind] += 1
+        variant = redraw(ident)
+        answers = question.findall("answer")
+        if kind == "numerical":
+            (answer,) = answers
+            assert float(answer.findtext("text")) == variant.answer, ident
+            assert float(answer.findtext("tolerance")) == pytest.approx(stated_tolerance(variant), rel=1e-9)
+        elif kind == "shortanswer":
+            assert shape_text(variant.answer) in {a.findtext("text") for a in answers}, ident
+            assert {a.get("fraction") for a in answers} == {"100"}
+    assert moodle == expected
+
+    canvas = Counter()
+    with zipfile.ZipFile(open_files["qti"]) as package:
+        for name in package.namelist():
+            for item in ET.fromstring(package.read(name)).iter(f"{QTI}item"):
+                if item.get("ident").startswith("concept-"):
+                    continue
+                kind = next(f.findtext(f"{QTI}fieldentry") for f in item.iter(f"{QTI}qtimetadatafield")
+                            if f.findtext(f"{QTI}fieldlabel") == "question_type")
+                canvas[kind] += 1
+                variant = redraw(item.get("ident"))
+                test = item.find(f"{QTI}resprocessing/{QTI}respcondition/{QTI}conditionvar")
+                if kind == "numerical_question":
+                    low = float(test.findtext(f"{QTI}or/{QTI}and/{QTI}vargte"))
+                    high = float(test.findtext(f"{QTI}or/{QTI}and/{QTI}varlte"))
+                    assert low <= variant.answer <= high
+                    assert (high - low) / 2 == pytest.approx(stated_tolerance(variant), abs=1e-12)
+                elif kind == "short_answer_question":
+                    assert shape_text(variant.answer) in {v.text for v in test.findall(f"{QTI}varequal")}
+    assert canvas == Counter({{"numerical": "numerical_question", "shortanswer": "short_answer_question",
+                               "multichoice": "multiple_choice_question"}[k]: n for k, n in expected.items()})

@@ -60,13 +60,22 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class OpenAnswer:
+    """A typed answer instead of options: a number within a tolerance, or one of a few texts."""
+    kind: str  # "numerical" or "shortanswer"
+    texts: tuple[str, ...]  # accepted answers (numerical: the one number)
+    tolerance: float = 0.0
+
+
+@dataclass(frozen=True)
 class Item:
     ident: str  # unique in the export; Moodle's idnumber, QTI's item ident
     category: tuple[str, ...]  # below COURSE_CATEGORY
     name: str
     html: str
     multiple: bool  # checkboxes (any number may be ticked) rather than radio buttons
-    choices: tuple[Choice, ...]
+    choices: tuple[Choice, ...]  # empty for an open question
+    answer: OpenAnswer | None = None
 
     @property
     def correct(self) -> frozenset[int]:
@@ -118,16 +127,31 @@ def option_html(variant, text: str) -> str:
     return f"<code>{html.escape(text)}</code>" if variant.kind in ("call", "shape") else html.escape(text)
 
 
-def variant_item(variant, number: int) -> Item:
+def open_answer(variant) -> OpenAnswer | None:
+    """The bank's open form of a variant: a number (with the tolerance its decimals allow) or a shape
+    as text, written with and without spaces; None for a which-call-fails question."""
+    form = variant.lms_answer()
+    if form is None:
+        return None
+    if form["type"] == "numerical":
+        return OpenAnswer("numerical", (variant.answer_text,), form["tolerance"])
+    texts = dict.fromkeys([form["text"], form["text"].replace(" ", "")])
+    return OpenAnswer("shortanswer", tuple(texts))
+
+
+def variant_item(variant, number: int, open_form: bool = False) -> Item:
     section = f"{variant.section} {variant.section_title}"
+    answer = open_answer(variant) if open_form else None
     return Item(
         ident=f"{variant.template_id}-{variant.student_id}",
         category=(section, variant.template_id),
         name=f"{variant.template_id} #{number}",
         html=f"<p>{html.escape(variant.text)}</p>{code_html(variant.code)}",
         multiple=False,
-        choices=tuple(Choice(option_html(variant, text), Fraction(int(i == variant.correct)))
-                      for i, text in enumerate(variant.options)),
+        choices=() if answer else tuple(
+            Choice(option_html(variant, text), Fraction(int(i == variant.correct)))
+            for i, text in enumerate(variant.options)),
+        answer=answer,
     )
 
 
@@ -147,14 +171,14 @@ def distinct_variants(template_id: str, secret: str, k: int) -> list:
 
 
 def computed_items(secret: str, k: int, template_ids: Iterable[str] | None = None,
-                   warn=print) -> list[Item]:
+                   warn=print, open_form: bool = False) -> list[Item]:
     ids = list(template_ids) if template_ids is not None else [t.id for t in bank.templates()]
     items = []
     for template_id in ids:
         variants = distinct_variants(template_id, secret, k)
         if len(variants) < k:
             warn(f"note: {template_id} has only {len(variants)} distinct variants; exported those")
-        items += [variant_item(v, n) for n, v in enumerate(variants, 1)]
+        items += [variant_item(v, n, open_form) for n, v in enumerate(variants, 1)]
     return items
 
 
@@ -187,7 +211,8 @@ def moodle_xml(items: list[Item]) -> ET.ElementTree:
             current = item.category
             category = ET.SubElement(quiz, "question", {"type": "category"})
             _text(category, "category", category_path(current), fmt=None)
-        question = ET.SubElement(quiz, "question", {"type": "multichoice"})
+        kind = item.answer.kind if item.answer else "multichoice"
+        question = ET.SubElement(quiz, "question", {"type": kind})
         _text(question, "name", item.name, fmt=None)
         _text(question, "questiontext", item.html)
         _text(question, "generalfeedback", "")
@@ -195,6 +220,9 @@ def moodle_xml(items: list[Item]) -> ET.ElementTree:
         ET.SubElement(question, "penalty").text = "0"
         ET.SubElement(question, "hidden").text = "0"
         ET.SubElement(question, "idnumber").text = item.ident
+        if item.answer:
+            moodle_open_answer(question, item.answer)
+            continue
         ET.SubElement(question, "single").text = "false" if item.multiple else "true"
         ET.SubElement(question, "shuffleanswers").text = "true"
         ET.SubElement(question, "answernumbering").text = "ABCD"
@@ -207,13 +235,29 @@ def moodle_xml(items: list[Item]) -> ET.ElementTree:
     return ET.ElementTree(quiz)
 
 
+def moodle_open_answer(question: ET.Element, answer: OpenAnswer) -> None:
+    if answer.kind == "shortanswer":
+        ET.SubElement(question, "usecase").text = "0"
+    for text in answer.texts:
+        element = ET.SubElement(question, "answer", {"fraction": "100", "format": "moodle_auto_format"})
+        ET.SubElement(element, "text").text = text
+        _text(element, "feedback", "")
+        if answer.kind == "numerical":
+            ET.SubElement(element, "tolerance").text = repr(answer.tolerance)
+    if answer.kind == "numerical":  # no units
+        ET.SubElement(question, "unitgradingtype").text = "0"
+        ET.SubElement(question, "showunits").text = "3"
+
+
 @dataclass(frozen=True)
 class ReadQuestion:
     """A question as read back from a file: enough to compare with the bank and the key."""
     ident: str
     category: str
     multiple: bool
-    choices: tuple[tuple[str, float], ...]  # (HTML, fraction of the mark)
+    choices: tuple[tuple[str, float], ...]  # (HTML or accepted answer, fraction of the mark)
+    kind: str = "choice"  # or "numerical", "shortanswer"
+    tolerance: float = 0.0
 
 
 def _need(element: ET.Element, path: str, where: str) -> ET.Element:
@@ -236,8 +280,14 @@ def read_moodle(path: Path) -> list[ReadQuestion]:
             category = _need(question, "category/text", "a category").text
             continue
         ident = _need(question, "idnumber", "a question").text
-        if kind != "multichoice" or category is None:
+        if kind not in ("multichoice", "numerical", "shortanswer") or category is None:
             raise ExportError(f"{ident}: type {kind!r} in category {category!r}")
+        if kind != "multichoice":
+            answers = question.findall("answer")
+            tolerance = float(answers[0].findtext("tolerance") or 0) if answers else 0.0
+            accepted = tuple((a.findtext("text") or "", float(a.get("fraction")) / 100) for a in answers)
+            read.append(ReadQuestion(ident, category, False, accepted, kind, tolerance))
+            continue
         single = _need(question, "single", ident).text
         if single not in ("true", "false") or _need(question, "shuffleanswers", ident).text != "true":
             raise ExportError(f"{ident}: <single> must be true/false and answers shuffled")
@@ -271,7 +321,44 @@ def _mattext(parent: ET.Element, text: str) -> None:
     ET.SubElement(material, "mattext", {"texttype": "text/html"}).text = text
 
 
+CANVAS_OPEN_TYPES = {"numerical": "numerical_question", "shortanswer": "short_answer_question"}
+
+
+def qti_open_item(item: Item) -> ET.Element:
+    """Canvas's numerical question (the number, or within the tolerance) and short answer question
+    (any of the accepted texts)."""
+    answer = item.answer
+    element = ET.Element("item", {"ident": item.ident, "title": item.name})
+    _metadata(ET.SubElement(element, "itemmetadata"), {
+        "question_type": CANVAS_OPEN_TYPES[answer.kind], "points_possible": "1.0"})
+    presentation = ET.SubElement(element, "presentation")
+    _mattext(presentation, item.html)
+    response = ET.SubElement(presentation, "response_str", {"ident": "response1", "rcardinality": "Single"})
+    fib = ET.SubElement(response, "render_fib", {"fibtype": "Decimal"} if answer.kind == "numerical" else {})
+    ET.SubElement(fib, "response_label", {"ident": "answer1", "rshuffle": "No"})
+    processing = ET.SubElement(element, "resprocessing")
+    outcomes = ET.SubElement(processing, "outcomes")
+    ET.SubElement(outcomes, "decvar", {"maxvalue": "100", "minvalue": "0", "varname": "SCORE",
+                                       "vartype": "Decimal"})
+    condition = ET.SubElement(processing, "respcondition", {"continue": "No"})
+    test = ET.SubElement(condition, "conditionvar")
+    if answer.kind == "numerical":
+        value = float(answer.texts[0])
+        either = ET.SubElement(test, "or")
+        ET.SubElement(either, "varequal", {"respident": "response1"}).text = answer.texts[0]
+        both = ET.SubElement(either, "and")
+        ET.SubElement(both, "vargte", {"respident": "response1"}).text = repr(value - answer.tolerance)
+        ET.SubElement(both, "varlte", {"respident": "response1"}).text = repr(value + answer.tolerance)
+    else:
+        for text in answer.texts:
+            ET.SubElement(test, "varequal", {"respident": "response1"}).text = text
+    ET.SubElement(condition, "setvar", {"action": "Set", "varname": "SCORE"}).text = "100"
+    return element
+
+
 def qti_item(item: Item) -> ET.Element:
+    if item.answer:
+        return qti_open_item(item)
     element = ET.Element("item", {"ident": item.ident, "title": item.name})
     labels = [f"{item.ident}-{letter}" for letter in LETTERS[: len(item.choices)]]
     _metadata(ET.SubElement(element, "itemmetadata"), {
@@ -364,6 +451,14 @@ def _qti_structure(item: ET.Element, where: str) -> None:
     order = [child.tag.removeprefix(f"{{{QTI_NS}}}") for child in item]
     if order != list(QTI_ITEM_ORDER):
         raise ExportError(f"{where}: children {order}, expected {list(QTI_ITEM_ORDER)}")
+    if item.find(f".//{_q('mattext')}") is None:
+        raise ExportError(f"{where}: no question text")
+    if item.find(f".//{_q('response_str')}") is not None:  # a typed answer: one blank, some condition
+        if len(list(item.iter(_q("response_label")))) != 1 or item.find(f".//{_q('varequal')}") is None:
+            raise ExportError(f"{where}: an open question needs one response label and an accepted answer")
+        if item.find(f"{_q('resprocessing')}/{_q('outcomes')}/{_q('decvar')}[@varname='SCORE']") is None:
+            raise ExportError(f"{where}: no SCORE outcome")
+        return
     labels = [label.get("ident") for label in item.iter(_q("response_label"))]
     if len(labels) < 2 or len(set(labels)) != len(labels) or None in labels:
         raise ExportError(f"{where}: response labels {labels} must be at least two, unique, with idents")
@@ -372,8 +467,6 @@ def _qti_structure(item: ET.Element, where: str) -> None:
     named = [v.text for v in item.iter(_q("varequal"))]
     if not named or set(named) - set(labels):
         raise ExportError(f"{where}: conditions name {named}, labels are {labels}")
-    if item.find(f".//{_q('mattext')}") is None:
-        raise ExportError(f"{where}: no question text")
 
 
 def _qti_fields(element: ET.Element) -> dict[str, str]:
@@ -400,6 +493,9 @@ def read_qti(path: Path) -> list[ReadQuestion]:
                 ident = item.get("ident")
                 _qti_structure(item, ident)
                 kind = _qti_fields(item.find(_q("itemmetadata"))).get("question_type")
+                if kind in CANVAS_OPEN_TYPES.values():
+                    read.append(read_qti_open(item, title, kind))
+                    continue
                 multiple = kind == CANVAS_TYPES[True]
                 cardinality = item.find(f".//{_q('response_lid')}").get("rcardinality")
                 if kind not in CANVAS_TYPES.values() or cardinality != ("Multiple" if multiple else "Single"):
@@ -415,6 +511,18 @@ def read_qti(path: Path) -> list[ReadQuestion]:
     return read
 
 
+def read_qti_open(item: ET.Element, title: str, kind: str) -> ReadQuestion:
+    test = item.find(f"{_q('resprocessing')}/{_q('respcondition')}/{_q('conditionvar')}")
+    tolerance = 0.0
+    if kind == CANVAS_OPEN_TYPES["numerical"]:
+        test = test.find(_q("or"))
+        low, high = (float(test.findtext(f"{_q('and')}/{_q(tag)}")) for tag in ("vargte", "varlte"))
+        tolerance = (high - low) / 2
+    texts = tuple((v.text or "", 1.0) for v in test.findall(_q("varequal")))
+    short = {v: k for k, v in CANVAS_OPEN_TYPES.items()}[kind]
+    return ReadQuestion(item.get("ident"), title, False, texts, short, tolerance)
+
+
 # ---------------------------------------------------------------------------------------------
 # Checking a written file against what was exported
 # ---------------------------------------------------------------------------------------------
@@ -425,6 +533,11 @@ def expected(items: list[Item], backend: str) -> list[ReadQuestion]:
     partial credit), so there a choice reads 1 if correct and 0 otherwise."""
     out = []
     for item in items:
+        if item.answer:
+            category = category_path(item.category) if backend == "moodle" else bank_title(item.category)
+            out.append(ReadQuestion(item.ident, category, False, tuple((t, 1.0) for t in item.answer.texts),
+                                    item.answer.kind, item.answer.tolerance))
+            continue
         if backend == "moodle":
             category = category_path(item.category)
             choices = tuple((c.html, float(c.fraction)) for c in item.choices)
@@ -446,9 +559,11 @@ def same_questions(read: list[ReadQuestion], wanted: list[ReadQuestion]) -> list
         if got is None:
             problems.append(f"{want.ident}: missing")
             continue
-        if got.category != want.category or got.multiple != want.multiple:
-            problems.append(f"{want.ident}: category/type {got.category!r}/{got.multiple} "
-                            f"instead of {want.category!r}/{want.multiple}")
+        if (got.category, got.multiple, got.kind) != (want.category, want.multiple, want.kind):
+            problems.append(f"{want.ident}: category/type {got.category!r}/{got.multiple}/{got.kind} "
+                            f"instead of {want.category!r}/{want.multiple}/{want.kind}")
+        if abs(got.tolerance - want.tolerance) > 1e-9:
+            problems.append(f"{want.ident}: tolerance {got.tolerance} instead of {want.tolerance}")
         pairs = zip(got.choices, want.choices, strict=False)
         if len(got.choices) != len(want.choices) or any(
                 g[0] != w[0] or abs(g[1] - w[1]) > 1e-6 for g, w in pairs):
@@ -508,6 +623,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--secret", help=f"the course secret (better: the {SECRET_ENV} variable or "
                                          "--secret-file, which stay out of the shell history)")
     parser.add_argument("--secret-file", help="a file holding the course secret")
+    parser.add_argument("--open", action="store_true",
+                        help="computed questions with a number or shape as answer are typed in (Moodle "
+                             "numerical/short answer, Canvas numerical/short answer), not picked")
     parser.add_argument("--conceptual-only", action="store_true", help="only the 20 conceptual questions")
     parser.add_argument("--force", action="store_true", help="replace an existing output file")
     args = parser.parse_args(argv)
@@ -520,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
         quiz = load_quiz()
         items = conceptual_items(quiz)
         if not args.conceptual_only:
-            items += computed_items(course_secret(args), args.variants,
+            items += computed_items(course_secret(args), args.variants, open_form=args.open,
                                     warn=lambda line: print(line, file=sys.stderr))
         if quiz.rule != "net":
             print(f"note: the course rule is {quiz.rule!r}; the LMS files carry the 'net' fractions "
