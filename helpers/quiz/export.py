@@ -13,7 +13,8 @@ Scoring. The conceptual questions are exported with checkboxes ("one or more cor
 notebooks), each correct option worth +1/n of the question and each wrong option -1/n, where n is the
 number of correct options: the LMS adds the fractions of the ticked options and clamps the sum at 0,
 which is the course's `net` rule exactly. The computed questions have exactly one correct option
-(radio buttons, 100 / 0). The course's `all_or_nothing` rule has no per-option form; see docs/quiz.md.
+(radio buttons, 100 / 0), or with --open a typed number (within the bank's tolerance) or shape. The
+course's `all_or_nothing` rule has no per-option form; see docs/quiz.md.
 
 The variants depend on the course secret (QUIZ_SECRET, --secret-file or --secret): without it nobody can
 regenerate which variants the LMS holds. There is no default secret.
