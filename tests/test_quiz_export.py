@@ -165,8 +165,16 @@ def test_qti_package_has_one_bank_per_template_with_the_key(files):
 
 
 # The module's own read-back (run by the CLI before it keeps a file) catches a damaged file.
+OPEN_ITEMS = [  # one of each typed-in kind, made by hand (no drawing needed)
+    ex.Item("v-num", ("01 S", "t_num"), "t #1", "<p>?</p>", False, (),
+            ex.OpenAnswer("numerical", ("1.5",), 0.05)),
+    ex.Item("v-shape", ("01 S", "t_shape"), "t #1", "<p>?</p>", False, (),
+            ex.OpenAnswer("shortanswer", ("(None, 3)", "(None,3)"))),
+]
+
+
 def damaged(tmp_path: Path, lms: str, damage) -> list[str]:
-    items = ex.conceptual_items(load_quiz())
+    items = ex.conceptual_items(load_quiz()) + OPEN_ITEMS
     path = tmp_path / ("q.xml" if lms == "moodle" else "q.zip")
     if lms == "moodle":
         tree = ex.moodle_xml(items)
@@ -204,10 +212,25 @@ def test_read_back_accepts_an_intact_file_and_catches_damage(tmp_path):
     def no_score_outcome(root):
         next(root.iter("decvar")).set("varname", "POINTS")
 
+    def wider_range(root):
+        for bound in root.iter("varlte"):
+            bound.text = "1.6"
+
+    def tolerance_doubled(root):
+        for tolerance in root.iter("tolerance"):
+            tolerance.text = "0.1"
+
+    def shape_dropped(root):
+        for question in root.findall("question[@type='shortanswer']"):
+            question.remove(question.find("answer"))
+
     assert any("fractions differ" in p for p in damaged(tmp_path, "moodle", wrong_fraction))
     assert damaged(tmp_path, "moodle", no_category) != []
     assert damaged(tmp_path, "qti", swapped_key) != []
     assert any("SCORE" in p for p in damaged(tmp_path, "qti", no_score_outcome))
+    assert any("v-num: tolerance" in p for p in damaged(tmp_path, "qti", wider_range))
+    assert any("v-num: tolerance" in p for p in damaged(tmp_path, "moodle", tolerance_doubled))
+    assert any("v-shape" in p for p in damaged(tmp_path, "moodle", shape_dropped))
 
 
 def test_cli_needs_a_secret_and_never_replaces_a_file_unasked(tmp_path, monkeypatch, capsys):

@@ -645,7 +645,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"note: the course rule is {quiz.rule!r}; the LMS files carry the 'net' fractions "
                   "(docs/quiz.md, 'The quiz in Moodle or Canvas')", file=sys.stderr)
         read = write(args.lms, items, out)
-    except (ExportError, OSError, ValueError) as error:
+    except (ExportError, OSError, ValueError, RuntimeError) as error:  # RuntimeError: a broken template
         print(f"export: {error}", file=sys.stderr)
         return 2
     categories = len({q.category for q in read})
