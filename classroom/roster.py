@@ -3,7 +3,9 @@
     python classroom/roster.py ROSTER.csv [--dry-run] [--remove] [--passwords OUT.csv]
 
 The CSV has a header `username,role,password` (role: instructor or student; password optional: a
-random one is made for a new account and written to --passwords, mode 600). Every account gets a
+random one is made for a new account and written to --passwords, mode 600). The course's identifier
+map (hub_name,lms_id,email,display_name; docs/lms.md) is read as well: one student account per
+hub_name (add the instructor with a `username,role,password` file). Every account gets a
 private home (mode 700); an account that exists already is left as it is (its password is only
 set when the CSV gives one). Names must be valid Unix user names (lower case letter or _, then
 lower case letters, digits, _ or -, at most 32 characters): anything else is refused before any
@@ -42,7 +44,11 @@ class Account:
 
 def read_roster(path: Path) -> list[Account]:
     with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    if "hub_name" in (reader.fieldnames or []) and "username" not in (reader.fieldnames or []):
+        # The identifier map (grading/lms.py, docs/lms.md): every row is a student, named by hub_name.
+        rows = [{"username": row.get("hub_name"), "role": "student", "password": ""} for row in rows]
     problems, accounts, seen = [], [], set()
     for number, row in enumerate(rows, start=2):
         name = (row.get("username") or "").strip()

@@ -319,3 +319,12 @@ def test_moodle_feedback_zip_reaches_each_participant(moodle):
 def test_canvas_has_no_feedback_zip(tmp_path):
     done = make("lms-feedback", tmp_path, ASSIGNMENT=EX1, LMS="canvas")
     assert done.returncode != 0 and "Canvas has no bulk feedback-file upload" in done.stdout
+
+
+def test_the_hub_accounts_come_from_the_same_map():
+    sys.path.insert(0, str(ROOT / "classroom"))
+    import roster
+
+    accounts = roster.read_roster(FIXTURES / "ids.csv")
+    assert [(a.username, a.role) for a in accounts] == [("jsmith", "student"), ("jdoe", "student"),
+                                                        ("akim", "student")]
