@@ -29,7 +29,7 @@ quiz-report: $(STAMP)  ## item analysis -> build/quiz_report/: make quiz-report 
 		$(if $(MOODLE),--moodle "$(MOODLE)",$(if $(FILES),--files "$(FILES)",--nbgrader grading/submitted)) \
 		--out "$(QUIZ_REPORT)" $(if $(ALLOW_PARTIAL),--allow-partial)
 
-quiz-export: $(STAMP)  ## the quiz for an LMS: make quiz-export LMS=moodle|qti OUT=<file> [K=5] [OPEN=1] [SECRET_FILE=<file>] [FORCE=1]; secret: QUIZ_SECRET
+quiz-export: $(STAMP)  ## the quiz for an LMS: make quiz-export LMS=moodle|qti OUT=<file> [K=5] [OPEN=1] [SECRET_FILE=<file>] [FORCE=1]; secret: KERAS_QUIZ_SECRET
 	@test -n "$(LMS)" -a -n "$(OUT)" || { echo "usage: make quiz-export LMS=moodle|qti OUT=<file> [K=5] [OPEN=1] [SECRET_FILE=<file>] [FORCE=1]"; exit 2; }
 	$(BIN)/python -m helpers.quiz.export "$(LMS)" --variants $(or $(K),5) --out "$(OUT)" $(if $(OPEN),--open) \
 		$(if $(SECRET_FILE),--secret-file "$(SECRET_FILE)") $(if $(FORCE),--force)

@@ -1,7 +1,7 @@
 """The quiz for an LMS: Moodle XML and QTI 1.2 (Canvas) files of the conceptual questions and of K
 pre-generated variants of every computed-question template.
 
-    python -m helpers.quiz.export moodle --variants 5 --out quiz_moodle.xml     # secret from QUIZ_SECRET
+    python -m helpers.quiz.export moodle --variants 5 --out quiz_moodle.xml     # secret: KERAS_QUIZ_SECRET
     python -m helpers.quiz.export qti --variants 5 --secret-file secret.txt --out quiz_canvas_qti.zip
 
 One category (Moodle) or question bank (Canvas) per computed template, so the LMS's "random question
@@ -16,7 +16,7 @@ which is the course's `net` rule exactly. The computed questions have exactly on
 (radio buttons, 100 / 0), or with --open a typed number (within the bank's tolerance) or shape. The
 course's `all_or_nothing` rule has no per-option form; see docs/quiz.md.
 
-The variants depend on the course secret (QUIZ_SECRET, --secret-file or --secret): without it nobody can
+The variants depend on the course secret (KERAS_QUIZ_SECRET, --secret-file or --secret): without it nobody can
 regenerate which variants the LMS holds. There is no default secret.
 """
 
@@ -36,9 +36,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from helpers.quiz import bank  # Keras is imported only when a variant is drawn
+from helpers.quiz.computed import SECRET_ENV  # one course secret for the graded quiz and the LMS files
 from helpers.quiz.engine import LETTERS, Quiz, load_quiz
 
-SECRET_ENV = "QUIZ_SECRET"
 COURSE_CATEGORY = "Keras 3 Layers"
 CONCEPTUAL_CATEGORY = "Conceptual quiz"
 VARIANT_PREFIX = "lms-variant-"  # the "student ids" the K variants are drawn for
