@@ -2,6 +2,8 @@
 
     python classroom/student_build.py build OUT      write the student build into OUT (replaced)
     python classroom/student_build.py release-key OUT  add the quiz key to OUT (after the graded quiz)
+    python classroom/student_build.py wheel OUT      write the key-free `helpers` as a wheel into OUT,
+                                                     for a hub run by IT (docs/university-hub.md)
 
 Left out, and unlinked from the front page: grading/ (exercise solutions and hidden tests:
 students get exercises through nbgrader's exchange), helpers/quiz/key.json (the quiz key: correct
@@ -16,8 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
+import subprocess
 import sys
+import tempfile
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,6 +96,43 @@ def build_helpers(out: Path, source: Path = ROOT / "helpers") -> None:
     shutil.copy2(LOCKED_PRACTICE, out / KEY_IN_HELPERS.parent / "locked.py")
 
 
+# The wheel's version: the project's own plus a local label, so that `pip show` tells the two apart.
+STUDENT_LABEL = "+student"
+
+
+def student_pyproject(text: str) -> str:
+    """The project's pyproject.toml with the student label on its version (the same package data rules:
+    `quiz/*.json` matches nothing more, since the key is not in the folder the wheel is built from)."""
+    labelled, count = re.subn(r'(?m)^version = "([^"+]+)"$', rf'version = "\1{STUDENT_LABEL}"', text)
+    if count != 1:
+        raise SystemExit("pyproject.toml: expected one `version = \"...\"` line in [project]")
+    return labelled
+
+
+def build_wheel(out: Path) -> Path:
+    """A wheel of the key-free `helpers` (build_helpers) with the project's metadata, built by pip and
+    setuptools from a scratch folder; refused if the key file is in it after all. Returns its path."""
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        project = Path(scratch)
+        build_helpers(project / "helpers")
+        pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+        (project / "pyproject.toml").write_text(student_pyproject(pyproject), encoding="utf-8")
+        shutil.copy2(ROOT / "README.md", project / "README.md")  # the metadata's long description
+        # No build isolation: setuptools comes from this environment, so no network is needed.
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                        "--wheel-dir", str(project / "dist"), str(project)], check=True)
+        built = next((project / "dist").glob("*.whl"))
+        with zipfile.ZipFile(built) as wheel:
+            leaked = [name for name in wheel.namelist() if name.endswith(KEY_IN_HELPERS.as_posix())]
+        if leaked:
+            raise SystemExit(f"refused: {built.name} contains the quiz key ({', '.join(leaked)})")
+        target = out / built.name
+        shutil.copy2(built, target)
+    print(f"student wheel: {target}")
+    return target
+
+
 def build(out: Path) -> None:
     if out.exists():
         shutil.rmtree(out)
@@ -119,10 +162,10 @@ def release_key(out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["build", "release-key"])
+    parser.add_argument("command", choices=["build", "release-key", "wheel"])
     parser.add_argument("out", type=Path)
     args = parser.parse_args(argv)
-    (build if args.command == "build" else release_key)(args.out.resolve())
+    {"build": build, "release-key": release_key, "wheel": build_wheel}[args.command](args.out.resolve())
     return 0
 
 
