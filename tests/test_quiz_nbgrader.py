@@ -255,7 +255,7 @@ def computed_course(tmp_path_factory):
         nbformat.write(nb, folder / "quiz.ipynb")
     started = time.perf_counter()
     with one_core():
-        nbgrader(root, "autograde", "quiz", "--force", KERAS_QUIZ_SECRET=SECRET)
+        nbgrader(root, "autograde", "quiz", "--force", **{computed.SECRET_ENV: SECRET})
     seconds = time.perf_counter() - started
     nbgrader(root, "export", "--to", str(root / "grades.csv"))
     return root, seconds, len(sheets)
