@@ -333,10 +333,29 @@ def test_many_honest_students_are_close_to_the_reference_yet_not_flagged(result)
     assert not any(p.flagged for p in result.pairs if {p.a, p.b} <= set(close))
 
 
+def test_without_the_discounts_the_class_would_look_alike(result):
+    """The naive tool (no reference, release or class discount) on the same class: the two copies of the
+    reference score 1 and honest pairs are flagged. So the quiet class above is the discounts' doing."""
+    naive = similarity.compare(result.students, similarity.Code(), similarity.Code(), ASSIGNMENT, common=2.0)
+    assert score(naive, "ref_plain", "ref_renamed").score == 1.0
+    assert naive.median > 0.3
+    assert any(p.flagged for p in naive.pairs if p.a.startswith("honest") and p.b.startswith("honest"))
+
+
 def test_two_copies_of_the_reference_are_not_flagged(result):
     pair = score(result, "ref_plain", "ref_renamed")
     assert not pair.flagged
     assert pair.score < similarity.MIN_SCORE
+
+
+def test_a_pair_must_stand_out_from_the_class():
+    """When every pair is alike (here: no class discount and one solution handed in 12 times under other
+    names), none stands out from the class and none is flagged, however high the scores."""
+    renamed = [ORIGINAL.replace("shifted", f"shifted{i}") for i in range(12)]
+    students = {f"s{i:02d}": similarity.normalise([code]) for i, code in enumerate(renamed)}
+    alike = similarity.compare(students, similarity.Code(), similarity.Code(), ASSIGNMENT, common=2.0)
+    assert min(p.score for p in alike.pairs) == 1.0
+    assert not any(p.flagged for p in alike.pairs)
 
 
 def test_renaming_is_invisible_but_different_library_calls_are_not():
