@@ -338,29 +338,43 @@ def load_class(assignment: str, submitted: Path, course: Path
 
 # ---------------------------------------------------------------- the report
 
-def matched_lines(code: Code, counted: set[int], other: set[int], k: int = K) -> set[int]:
-    """Listing lines covered by a k-gram both students wrote and that counts (not discounted)."""
-    lines = set()
-    for start, h in enumerate(kgrams(code, k)):
-        if h in counted and h in other:
-            lines.update(tok.line for tok in code.tokens[start:start + k])
-    return lines
+def match_regions(a: Code, b: Code, shared: set[int], k: int = K) -> tuple[dict, dict]:
+    """{listing line: region numbers} for each side. A region is a run of consecutive k-grams of `a`
+    that `b` also wrote (and that count); the same number marks the same code on both sides, so a
+    block moved elsewhere in `b` is still found."""
+    left: dict[int, set[int]] = {}
+    region_of: dict[int, int] = {}
+    region, previous = 0, -2
+    for start, h in enumerate(kgrams(a, k)):
+        if h not in shared:
+            continue
+        region += start != previous + 1
+        previous = start
+        region_of.setdefault(h, region)
+        for tok in a.tokens[start:start + k]:
+            left.setdefault(tok.line, set()).add(region)
+    right: dict[int, set[int]] = {}
+    for start, h in enumerate(kgrams(b, k)):
+        if h in region_of:
+            for tok in b.tokens[start:start + k]:
+                right.setdefault(tok.line, set()).add(region_of[h])
+    return left, right
 
 
-def side(code: Code, marked: set[int]) -> str:
+def side(code: Code, marked: dict[int, set[int]]) -> str:
     rows = []
     for number, line in enumerate(code.listing):
-        flag = "&#9654; same" if number in marked else ""
+        regions = marked.get(number)
+        label = "▶ " + ",".join(map(str, sorted(regions))) if regions else ""
         text = html.escape(line) or " "
-        text = f"<mark>{text}</mark>" if number in marked else text
-        rows.append(f'<span class="no">{number + 1:>3}</span> <span class="flag">{flag:<14}</span> {text}')
-    return "<pre>" + "\n".join(rows) + "</pre>"
+        text = f"<mark>{text}</mark>" if regions else text
+        rows.append(f'<span class="no">{number + 1:>3}</span> <span class="flag">{label:<8}</span> {text}')
+    return '<pre tabindex="0">' + "\n".join(rows) + "</pre>"  # focusable: it scrolls sideways
 
 
 def pair_section(result: Result, pair: Pair, index: int) -> str:
     a, b = result.students[pair.a], result.students[pair.b]
-    left = matched_lines(a, result.counted[pair.a], result.counted[pair.b])
-    right = matched_lines(b, result.counted[pair.b], result.counted[pair.a])
+    left, right = match_regions(a, b, result.counted[pair.a] & result.counted[pair.b])
     notes = "".join(f"<li>{html.escape(s)}: {html.escape(n)}</li>"
                     for s, code in ((pair.a, a), (pair.b, b)) for n in code.notes)
     return f"""
@@ -368,9 +382,9 @@ def pair_section(result: Result, pair: Pair, index: int) -> str:
 <h3>{html.escape(pair.a)} and {html.escape(pair.b)}: score {pair.score:.2f}</h3>
 {f'<ul>{notes}</ul>' if notes else ''}
 <table class="side">
-<caption>Solution cells of {html.escape(pair.a)} (left) and {html.escape(pair.b)} (right). Lines marked
-"&#9654; same" hold code both wrote that is not in the reference solution, the release or common in the class
-({len(left)} and {len(right)} lines).</caption>
+<caption>Solution cells of {html.escape(pair.a)} (left) and {html.escape(pair.b)} (right). A line marked
+"&#9654; n" holds code both wrote that is not in the reference solution, the release or common in the class;
+the same number marks the same code on both sides ({len(left)} and {len(right)} lines).</caption>
 <thead><tr><th scope="col">{html.escape(pair.a)}</th><th scope="col">{html.escape(pair.b)}</th></tr></thead>
 <tbody><tr><td>{side(a, left)}</td><td>{side(b, right)}</td></tr></tbody>
 </table>
@@ -382,7 +396,8 @@ def render(result: Result) -> str:
     shown = flagged + [p for p in result.pairs if not p.flagged][:SHOWN]
     rows = "\n".join(
         f'<tr><th scope="row"><a href="#pair-{i}">{html.escape(p.a)} and {html.escape(p.b)}</a></th>'
-        f"<td>{p.score:.2f}</td><td>{'∞' if p.z == float('inf') else f'{p.z:.1f}'}</td><td>{p.shared}</td>"
+        f"<td>{p.score:.2f}</td><td>{'∞' if p.z == float('inf') else f'{p.z:.1f}'}</td>"
+        f"<td>{p.shared} of {len(result.prints[p.a])} and {len(result.prints[p.b])}</td>"
         f"<td>{'yes: read both' if p.flagged else 'no'}</td></tr>"
         for i, p in enumerate(shown, start=1))
     notes = result.notes + [f"{s}: {n}" for s, code in result.students.items() for n in code.notes]
@@ -397,7 +412,7 @@ body {{ font-family: system-ui, sans-serif; max-width: 110rem; margin: 1rem auto
 table {{ border-collapse: collapse; margin: 1rem 0; }}
 th, td {{ border: 1px solid #555; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }}
 caption {{ text-align: left; font-weight: bold; padding: 0.25rem 0; }}
-table.side td {{ width: 50%; }}
+table.side {{ width: 100%; table-layout: fixed; }}
 pre {{ font-size: 0.85rem; overflow-x: auto; margin: 0; }}
 mark {{ background: #ffe08a; color: #000; font-weight: bold; }}
 .no {{ color: #555; }}
@@ -419,7 +434,7 @@ class.</p>
 <table>
 <caption>Pairs ranked by score: every flagged pair, then the {SHOWN} closest of the rest</caption>
 <thead><tr><th scope="col">pair</th><th scope="col">score</th><th scope="col">robust z</th>
-<th scope="col">shared fingerprints</th><th scope="col">flagged</th></tr></thead>
+<th scope="col">shared of each one's own fingerprints</th><th scope="col">flagged</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table>
