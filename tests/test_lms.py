@@ -328,3 +328,13 @@ def test_the_hub_accounts_come_from_the_same_map():
     accounts = roster.read_roster(FIXTURES / "ids.csv")
     assert [(a.username, a.role) for a in accounts] == [("jsmith", "student"), ("jdoe", "student"),
                                                         ("akim", "student")]
+
+
+def test_docs_name_every_lms_target():
+    import re
+
+    docs = (ROOT / "docs" / "lms.md").read_text()
+    declared = re.findall(r"^([a-z-]+):.*## ", (ROOT / "mk" / "lms.mk").read_text(), re.M)
+    assert len(declared) == 5
+    for target in declared:
+        assert f"make {target}" in docs, f"docs/lms.md does not mention `make {target}`"
