@@ -129,7 +129,7 @@ def test_the_format_check_counts_computed_answers():
 
 
 def test_practice_checks_at_once_and_new_variant_redraws():
-    from helpers.quiz.widget import ComputedPractice
+    from helpers.quiz.computed_widget import ComputedPractice
 
     practice = ComputedPractice(count=2, sections=("07", "14"))
     first = practice.practice.variants[0]

@@ -8,6 +8,7 @@ expected total below is worked out by hand from the key (see the comments).
 from __future__ import annotations
 
 import csv
+import html
 import os
 import subprocess
 import sys
@@ -314,3 +315,16 @@ def test_honest_conceptual_scores_are_unchanged_by_computed_questions(computed_c
         grades = gradebook_scores(root, student)
         assert sum(grades[f"grade_{q}"] for q in KEY) == pytest.approx(float(HAND_TOTALS[student]), abs=1e-9)
         assert all(grades[f"grade_c{slot}"] == 0 for slot in range(1, CONFIG.count + 1))
+
+
+def test_the_feedback_shows_the_variant_that_was_graded(computed_course):
+    """The feedback run (a second run without hidden tests) draws for the same student as grading."""
+    root, _, _ = computed_course
+    secret = {computed.SECRET_ENV: SECRET}
+    nbgrader(root, "generate_feedback", "quiz", "--student", "bob", "--force", **secret)
+    page = (root / "feedback" / "bob" / "quiz" / "quiz.html").read_text(encoding="utf-8")
+    assert page.count("drawn for bob") == CONFIG.count
+    chosen = computed.student_templates(SECRET, "bob", CONFIG)
+    for tid in chosen:
+        v = bank_draw(tid, "bob")
+        assert all(html.escape(option, quote=False) in page for option in v.options), tid

@@ -3,6 +3,8 @@
     engine.py      question data (questions.json + key.json), answer parsing, the one scoring rule,
                    the practice session; its public names are re-exported here (`helpers.quiz.X`)
     widget.py      the practice quiz as ipywidgets (imported on its own: it needs ipywidgets)
+    computed.py    computed questions of the graded quiz (per student, regraded at autograde), practice draws
+    computed_widget.py  the practice notebook's computed questions with a New variant button
     assignment.py  the graded nbgrader source notebook   python -m helpers.quiz.assignment build|check
     batch.py       batch grading of answer files          python -m helpers.quiz.batch DIR --out CSV
     questions.json what every student may read: prompts, code, option texts, the scoring rule

@@ -48,7 +48,7 @@ practice()
 # you alone.
 
 # %%
-from helpers.quiz.widget import ComputedPractice
+from helpers.quiz.computed_widget import ComputedPractice
 
 ComputedPractice(count=3).widget
 
