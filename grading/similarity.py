@@ -468,6 +468,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     submitted = args.submitted or args.course / "submitted"
     out = args.out or args.course / "downloaded" / "similarity" / f"{args.assignment}.html"
+    if not any((args.course / part / args.assignment).is_dir() for part in ("source", "release")):
+        known = sorted(p.name for p in (args.course / "release").glob("*") if p.is_dir())
+        print(f"no assignment {args.assignment} in {args.course}; one of: {', '.join(known) or 'none'}")
+        return 2
     students, reference, starter, notes = load_class(args.assignment, submitted, args.course)
     if len(students) < 2:
         print(f"{len(students)} submission(s) of {args.assignment} in {submitted}: nothing to compare")

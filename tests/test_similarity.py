@@ -386,6 +386,30 @@ def test_unparsable_and_broken_submissions_do_not_crash(tmp_path):
     assert "does not parse" in similarity.render(result)
 
 
+def test_a_notebook_that_lost_its_metadata_is_still_compared(tmp_path):
+    """Before the intake repairs it (an editor dropped nbgrader's metadata), every code cell that is
+    not the release's own counts as the student's."""
+    solutions = {f"honest{i:02d}": honest(i) for i in range(8)} | {"original": ORIGINAL, "copier": COPY}
+    folder = write_class(tmp_path, solutions)
+    path = folder / "copier" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        cell.metadata.pop("nbgrader", None)
+    nbformat.write(notebook, path)
+    students, reference, starter, _ = similarity.load_class(ASSIGNMENT, folder, COURSE)
+    assert "no solution-cell metadata" in students["copier"].notes[0]
+    result = similarity.compare(students, reference, starter, ASSIGNMENT)
+    assert {result.pairs[0].a, result.pairs[0].b} == {"original", "copier"} and result.pairs[0].flagged
+
+
+def test_an_unknown_assignment_gives_one_line(tmp_path):
+    run = subprocess.run([sys.executable, str(COURSE / "similarity.py"), "ex9_nothing"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and run.stderr == ""
+    assert run.stdout.startswith("no assignment ex9_nothing in ") and ASSIGNMENT in run.stdout
+    assert len(run.stdout.strip().split("\n")) == 1
+
+
 @pytest.mark.parametrize("count", [0, 1])
 def test_an_empty_class_or_one_student_gives_one_line(tmp_path, count):
     write_class(tmp_path / "submitted", {f"s{i}": honest(i) for i in range(count)})
