@@ -380,6 +380,8 @@ def gradebook(lms: str, students: list[Student], grades: Path, titles: dict[str,
     if strangers:
         raise LmsError(f"{grades}: grades for students not in the identifier map: {', '.join(strangers)} "
                        "(add them, or their grades would be lost)")
+    if not maxima:
+        raise LmsError(f"{grades}: no grades yet (run `make autograde` and `make grades` first)")
     assignments = sorted(maxima)
     columns = [titles.get(a, a) for a in assignments]
     if lms == "canvas":

@@ -28,9 +28,10 @@ lms-roster: $(STAMP)  ## import the students of IDS=<csv> into the gradebook (nb
 	$(BIN)/python $(LMS_PY) roster "$(IDS)" "$(abspath $(COURSE_DIR))/roster_from_ids.csv"
 	$(IN_COURSE) nbgrader db student import roster_from_ids.csv
 
-lms-grades: grades  ## the gradebook import file for LMS=canvas|moodle from `make grades` (exercises and quiz)
+lms-grades: $(STAMP)  ## the gradebook import file for LMS=canvas|moodle from `make grades` (exercises and quiz)
 	$(need_lms)
 	$(need_ids)
+	$(MAKE) --no-print-directory grades
 	$(BIN)/python $(LMS_PY) grades --lms $(LMS) --ids "$(IDS)" --grades "$(GRADES_CSV)" \
 	  --out "$(or $(OUT),$(COURSE_DIR)/lms_grades_$(LMS).csv)" $(if $(TITLES),--titles "$(TITLES)")
 

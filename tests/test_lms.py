@@ -127,8 +127,10 @@ def test_a_bad_identifier_map_is_refused_in_one_line(case, tmp_path, capsys):
         (lambda d: (d / "grades.csv").write_text("assignment,student_id,score,max_score\nquiz,jdoe,n/a,20\n"),
          "line 2: score 'n/a' or max_score '20' is not a number"),
         (lambda d: None, "cannot read the grades"),
+        (lambda d: (d / "grades.csv").write_text("assignment,student_id,score,max_score\n"), "no grades yet"),
     ],
-    ids=["roster-instead-of-map", "not-grades", "student-not-in-map", "score-not-a-number", "no-file"],
+    ids=["roster-instead-of-map", "not-grades", "student-not-in-map", "score-not-a-number", "no-file",
+         "empty"],
 )
 def test_bad_grades_input_is_one_line(setup, message, tmp_path, capsys):
     shutil.copy(FIXTURES / "ids.csv", tmp_path / "ids.csv")
