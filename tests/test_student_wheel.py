@@ -16,7 +16,9 @@ import subprocess
 import sys
 import sysconfig
 import time
+import tomllib
 import zipfile
+from email.parser import Parser
 from pathlib import Path
 
 import nbformat
@@ -58,10 +60,15 @@ def shipped_files(source: Path) -> set[str]:
 def test_wheel_has_every_helpers_file_but_the_key(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = {name for name in archive.namelist() if name.startswith("helpers/")}
+        metadata = Parser().parsestr(archive.read(next(
+            name for name in archive.namelist() if name.endswith(".dist-info/METADATA"))).decode())
     assert "helpers/quiz/key.json" not in names
     expected = shipped_files(ROOT / "helpers") | {"helpers/quiz/locked.py"}
     assert names == expected, f"missing: {sorted(expected - names)}; unexpected: {sorted(names - expected)}"
-    assert "+student" in wheel.name
+    # The project's metadata: its version with the student label, and its extras (IT installs `course`).
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert metadata["Version"] == project["version"] + "+student"
+    assert set(metadata.get_all("Provides-Extra")) == set(project["optional-dependencies"])
 
 
 def first_cells_through_exercises(path: Path):
