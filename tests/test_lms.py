@@ -340,3 +340,25 @@ def test_docs_name_every_lms_target():
     assert len(declared) == 5
     for target in declared:
         assert f"make {target}" in docs, f"docs/lms.md does not mention `make {target}`"
+
+
+@pytest.mark.parametrize(
+    "path, prefix",
+    [
+        ("x/Jane Smith_561204_assignsubmission_file/ex1_simple_dense.ipynb",
+         "Jane Smith_561204_assignsubmission_file/"),  # Moodle 4.1 and later, in folders
+        ("x/Jane Smith_561204_assignsubmission_file_/Copy of ex1_simple_dense.ipynb",
+         "Jane Smith_561204_assignsubmission_file_/"),  # before 4.1, in folders
+        ("x/Jane Smith_561204_assignsubmission_file_ex1_simple_dense (1).ipynb",
+         "Jane Smith_561204_assignsubmission_file_"),  # "Download submissions in folders" off
+    ],
+    ids=["folders-4.1", "folders-before-4.1", "flat"],
+)
+def test_every_moodle_naming_finds_the_student_and_keeps_the_prefix(path, prefix):
+    students = lms.read_ids(FIXTURES / "moodle_ids.csv")
+    found = lms.Matcher("moodle", students, {f"{EX1}.ipynb"}, "").match(path)
+    got = (found.student_id, found.notebook, found.prefix, found.reason)
+    assert got == ("jsmith", f"{EX1}.ipynb", prefix, "")
+    # the feedback file's path under that prefix reaches participant 561204 by Moodle's rule
+    feedback = prefix + f"{EX1}.html"
+    assert moodle_importer_user(feedback, {561204: "Jane Smith"}) == ("Jane Smith", f"{EX1}.html")
