@@ -45,6 +45,10 @@ def open_front_page(page, url: str) -> None:
     page.wait_for_selector(f"{MENU_BAR}:text-is('Kernel')", timeout=30_000)
 
 
+def menu_bar(page) -> list[str]:
+    return page.eval_on_selector_all(MENU_BAR, "els => els.map(e => e.textContent.trim())")
+
+
 def error_wall(page) -> list[str]:
     text = page.inner_text("body")
     return [phrase for phrase in ERROR_WALL if phrase in text]
@@ -59,7 +63,7 @@ def test_self_study_view_has_no_assignments_panel(tmp_path, record_time):
     env = nbgrader_settings(tmp_path, tmp_path / "no-exchange")
     with serve_copies(tmp_path, [INDEX], env) as url, browser_page() as page:
         open_front_page(page, url(INDEX.name))
-        menus = page.eval_on_selector_all(MENU_BAR, "els => els.map(e => e.textContent.trim())")
+        menus = menu_bar(page)
         disabled = set(lab_page_config(page)["disabledExtensions"])
         server_extension = page.request.get(url("").replace("/lab/tree/", "/assignments")).status
         wall = error_wall(page)
@@ -80,6 +84,7 @@ def test_class_view_keeps_the_assignments_panel(tmp_path, record_time):
     env = nbgrader_settings(tmp_path, exchange)
     with serve_copies(tmp_path, [INDEX], env) as url, browser_page() as page:
         open_front_page(page, url(INDEX.name))
+        assert "Nbgrader" in menu_bar(page), f"no Nbgrader menu with an exchange: {menu_bar(page)}"
         menu = nbgrader_menu(page)
         page.click(f"{MENU_BAR}:text-is('Nbgrader')")
         page.click("li.lm-Menu-item[data-command='nbgrader:open-assignment-list']")
