@@ -37,10 +37,11 @@ NOTEBOOK = ROOT / "notebooks" / "01_layer_base.ipynb"
 CELL_LIMIT = 120  # seconds, each cell
 # Where the wheel's kernel reports what it imported (a cell appended to the notebook's first cells).
 WHERE_FROM = """\
-import importlib.resources, json, sys
-import helpers, helpers.quiz.locked
+import importlib.resources, importlib.util, json, sys
+import helpers
 quiz = importlib.resources.files("helpers.quiz")
 print(json.dumps({"prefix": sys.prefix, "helpers": helpers.__file__,
+                  "locked": importlib.util.find_spec("helpers.quiz.locked") is not None,
                   "key": quiz.joinpath("key.json").is_file(),
                   "questions": quiz.joinpath("questions.json").is_file()}))"""
 
@@ -106,4 +107,4 @@ def test_wheel_runs_notebook_01_in_a_fresh_venv(wheel, tmp_path, record_time):
     report = json.loads(nb.cells[-1].outputs[-1]["text"])
     assert Path(report["prefix"]) == venv, f"the kernel ran {report['prefix']}, not the fresh venv"
     assert Path(report["helpers"]).is_relative_to(site), f"helpers came from {report['helpers']}"
-    assert not report["key"] and report["questions"], report
+    assert not report["key"] and report["questions"] and report["locked"], report
