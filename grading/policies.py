@@ -121,6 +121,8 @@ def grant_until(course: Path, assignment: str, student: str, until: datetime) ->
 
     with gradebook(course) as gb:
         due = find_assignment(gb, assignment, course).duedate
+        if not find_assignment(gb, assignment, course).notebooks:  # nbgrader's release would then refuse
+            raise PolicyError(f"release {assignment} first (make release ASSIGNMENT={assignment})")
         if due is None:
             raise PolicyError(
                 f"{assignment} has no due date; set one first: make due ASSIGNMENT={assignment} DUE=..."
