@@ -248,7 +248,6 @@ def test_late_penalty_per_started_day_by_hand(run):
 
 
 def test_penalty_rule_floors_at_zero():
-    sys.path.insert(0, str(ROOT / "grading"))
     from nbgrader_plugins import PerDayLatePenalty
 
     rule = PerDayLatePenalty(percent_per_day=30)
