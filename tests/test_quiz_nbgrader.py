@@ -328,3 +328,31 @@ def test_the_feedback_shows_the_variant_that_was_graded(computed_course):
     for tid in chosen:
         v = bank_draw(tid, "bob")
         assert all(html.escape(option, quote=False) in page for option in v.options), tid
+
+
+def test_the_cli_regrades_computed_answers_without_a_kernel(computed_course, tmp_path, monkeypatch, capsys):
+    """The cross-check reads the computed answers too and scores them on the folder's student's
+    variant: it agrees with nbgrader for everyone (copier included), and without the secret it stops
+    with one line."""
+    from helpers.quiz.batch import main
+
+    root, _, _ = computed_course
+    config = tmp_path / "quiz.toml"
+    config.write_text(f"[quiz]\ncomputed = {CONFIG.count}\nsections = {list(CONFIG.sections)!r}\n")
+    monkeypatch.setattr(computed, "CONFIG_FILE", config)
+    monkeypatch.delenv(computed.SECRET_ENV, raising=False)
+    out_csv = tmp_path / "check.csv"
+    args = [str(root / "submitted"), "--nbgrader", "--out", str(out_csv),
+            "--compare", str(root / "grades.csv")]
+    assert main(args) == 2 and not out_csv.exists()
+    said = capsys.readouterr().err.strip()
+    assert said.startswith("error: computed questions: the computed questions need") and "\n" not in said
+
+    monkeypatch.setenv(computed.SECRET_ENV, SECRET)
+    assert main(args) == 0
+    assert "MISMATCH" not in capsys.readouterr().err
+    with out_csv.open(newline="") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    alices, carols = correct_letters(PICKED_BY_HAND), correct_letters("carol")
+    assert [float(rows["carol"][f"c{k}"]) for k in alices] == [float(alices[k] == carols[k]) for k in alices]
+    assert float(rows["alice"]["total"]) == 20 + CONFIG.count

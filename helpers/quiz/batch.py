@@ -19,6 +19,8 @@ What happens to problems (each is printed on stderr with the file's name and the
 
 With --nbgrader, SUBMISSIONS_DIR is nbgrader's submitted/ (or autograded/) folder, the files are
 <student>/quiz/quiz.ipynb and --allow-partial is implied (autograde scores a deleted answer 0).
+When grading/quiz.toml adds computed questions, their answers (`answer_cK`) are scored too, on the
+variant of the folder's student (columns c1, c2...; the course secret must be in KERAS_QUIZ_SECRET).
 With --compare, the totals are checked against nbgrader's grade export (`nbgrader export`): a
 difference means a notebook's kernel produced a score its answer cells do not support (for
 example a student's code patched the grader), and is reported.
@@ -64,6 +66,7 @@ ASSIGNMENT = "quiz"  # the nbgrader assignment (and notebook) name
 _KEY = re.compile(r"(?:q(?:uestion)?\s*)?(\d+)", re.IGNORECASE)
 _LINE = re.compile(r"\s*(?:q(?:uestion)?\s*)?(\d+)\s*[:=).]\s*(.*?)\s*", re.IGNORECASE)
 _VARIABLE = re.compile(r"answer_(\d+)")
+_COMPUTED_VARIABLE = re.compile(r"answer_c(\d+)")  # computed questions (helpers/quiz/computed.py)
 
 
 class SheetError(ValueError):
@@ -127,8 +130,9 @@ def _entries_from_text(text: str) -> list[tuple[str, object]]:
     return entries
 
 
-def _entries_from_notebook(text: str) -> list[tuple[str, object]]:
-    """`answer_N = <literal>` assignments, in cell order; the notebook is parsed, never run."""
+def _entries_from_notebook(text: str, variable: re.Pattern = _VARIABLE) -> list[tuple[str, object]]:
+    """`answer_N = <literal>` assignments (or those `variable` matches), in cell order; the notebook is
+    parsed, never run."""
     try:
         cells = json.loads(text)["cells"]
     except (ValueError, KeyError, TypeError) as error:
@@ -143,12 +147,12 @@ def _entries_from_notebook(text: str) -> list[tuple[str, object]]:
             tree = ast.parse(source)
         except SyntaxError as error:
             broken = Unreadable(f"its cell (code cell {index}) has a syntax error: {error.msg}")
-            for number in _VARIABLE.findall(source):
+            for number in variable.findall(source):
                 found[number] = broken
             continue
         for node in tree.body:
             target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
-            match = _VARIABLE.fullmatch(target.id) if isinstance(target, ast.Name) else None
+            match = variable.fullmatch(target.id) if isinstance(target, ast.Name) else None
             if match:
                 try:
                     found[match.group(1)] = ast.literal_eval(node.value)
@@ -269,11 +273,31 @@ def sheet_scores(sheet: Sheet, quiz: Quiz, rule: str) -> list[Fraction]:
     return [score_fraction(sheet.answers.get(q.id), q.correct, rule) for q in quiz.questions]
 
 
-def grade_rows(sheets: list[Sheet], quiz: Quiz, rule: str) -> list[list[str]]:
-    header = ["student", *[f"q{qid}" for qid in quiz.ids], "total"]
+def computed_scores(sheet: Sheet, folder: Path, config, secret: str) -> list[Fraction]:
+    """The notebook's computed answers (`answer_cK`) scored on the variant of the folder's student, the
+    student nbgrader grades it as: what the hidden tests give, worked out here without the kernel."""
+    from helpers.quiz import computed
+
+    text = decode_text((folder / sheet.name).read_bytes())
+    answers = dict(_entries_from_notebook(text, _COMPUTED_VARIABLE))
+    scores = []
+    for slot in range(1, config.count + 1):
+        answer = answers.get(str(slot))
+        try:
+            scores.append(computed.score_computed(slot, answer, config, sheet.student, secret))
+        except AnswerFormatError:
+            scores.append(Fraction(0))
+    return scores
+
+
+def grade_rows(sheets: list[Sheet], quiz: Quiz, rule: str,
+               extra: dict[str, list[Fraction]] | None = None) -> list[list[str]]:
+    """One row per sheet; `extra` (student -> computed questions' scores) adds columns c1, c2..."""
+    count = len(next(iter(extra.values()))) if extra else 0
+    header = ["student", *[f"q{qid}" for qid in quiz.ids], *[f"c{k}" for k in range(1, count + 1)], "total"]
     rows = [header]
     for sheet in sheets:
-        scores = sheet_scores(sheet, quiz, rule)
+        scores = sheet_scores(sheet, quiz, rule) + (extra or {}).get(sheet.student, [])
         rows.append([sheet.student, *map(format_score, scores), format_score(sum(scores, Fraction(0)))])
     return rows
 
@@ -356,20 +380,32 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"cannot load the key: {error}")
     rule = args.rule or quiz.rule
 
+    extra = None
+    if args.nbgrader:  # computed questions are in nbgrader's notebooks only
+        from helpers.quiz import computed
+
+        try:
+            config = computed.load_config()
+            secret = computed.course_secret() if config.count else ""
+        except computed.ComputedQuizError as error:
+            return fail(f"computed questions: {error}")
     sheets, problems = collect(args.submissions, quiz, args.allow_partial, args.nbgrader)
     for problem in problems:
         print(problem, file=sys.stderr)
     if not sheets:
         return fail(f"no gradable answer files in {args.submissions}")
+    if args.nbgrader and config.count:
+        extra = {s.student: computed_scores(s, args.submissions, config, secret) for s in sheets}
     try:
-        write_csv(grade_rows(sheets, quiz, rule), args.out, args.force)
+        write_csv(grade_rows(sheets, quiz, rule, extra), args.out, args.force)
     except FileExistsError:
         return fail(f"{args.out} appeared while grading; nothing was overwritten")
     rejected = sum(not p.graded for p in problems)
     print(f"graded {len(sheets)} file(s) into {args.out} (rule: {rule}); {rejected} rejected")
     mismatches = []
     if args.compare is not None:
-        totals = {s.student: sum(sheet_scores(s, quiz, rule), Fraction(0)) for s in sheets}
+        totals = {s.student: sum(sheet_scores(s, quiz, rule) + (extra or {}).get(s.student, []), Fraction(0))
+                  for s in sheets}
         mismatches = compare_totals(totals, args.compare)
         for line in mismatches:
             print(line, file=sys.stderr)

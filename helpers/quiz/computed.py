@@ -38,7 +38,14 @@ from pathlib import Path
 import numpy as np
 
 from helpers.quiz import bank
-from helpers.quiz.engine import LETTERS, QUESTIONS_FILE, parse_choice, read_json, score_question
+from helpers.quiz.engine import (
+    LETTERS,
+    QUESTIONS_FILE,
+    parse_choice,
+    read_json,
+    score_fraction,
+    score_question,
+)
 
 SECRET_ENV = "KERAS_QUIZ_SECRET"
 CONFIG_FILE = Path(__file__).resolve().parents[2] / "grading" / "quiz.toml"
@@ -209,9 +216,14 @@ def autograde_computed(slot: int, answer, count: int, sections: tuple[str, ...])
     if owner is None:
         raise ComputedQuizError(f"not an autograde run (the folder is not "
                                 f"{GRADED_FOLDER}/<student>/<assignment>)")
-    picked = parse_choice(answer)  # an unreadable answer raises: nbgrader records 0
-    v = variant(slot, check_config(count, sections), student=owner)
-    return score_question(picked, correct_letter(v), _rule())
+    return float(score_computed(slot, answer, check_config(count, sections), owner))
+
+
+def score_computed(slot: int, answer, config: ComputedConfig, student: str, secret: str | None = None):
+    """Exact score (a Fraction) of `answer` to computed question `slot` on `student`'s variant; an
+    unreadable answer raises AnswerFormatError (the hidden test's 0, the cross-check's too)."""
+    picked = parse_choice(answer)
+    return score_fraction(picked, correct_letter(variant(slot, config, student, secret)), _rule())
 
 
 # ---------------------------------------------------------------------------------------------
