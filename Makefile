@@ -25,7 +25,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the pinned course set
 
-# The student view (classroom/views/student): nbgrader's Assignments tab, no instructor tools.
+# The student view (classroom/views/student): nbgrader's Assignments tab where an exchange exists (a hub),
+# no instructor tools.
 STUDENT_VIEW = $(abspath classroom/views/student)$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
 
 lab: $(STAMP)  ## open the course in JupyterLab, on its front page (notebooks/00_index.ipynb); student view

@@ -18,7 +18,8 @@ CLASSROOM_ENV       = CLASSROOM_PREFIX=$(CLASSROOM_PREFIX) CLASSROOM_EXCHANGE=$(
 CLASSROOM_INSTRUCTOR = $(shell awk -F, '$$2=="instructor"{print $$1; exit}' $(HUB_ROSTER))
 
 .PHONY: instructor classroom classroom-install classroom-accounts classroom-student-build \
-        classroom-release-quiz-key classroom-remove-accounts classroom-test classroom-measure
+        classroom-release-quiz-key classroom-remove-accounts classroom-test classroom-measure \
+        classroom-student-wheel
 
 instructor: $(STAMP)  ## JupyterLab with every nbgrader tool (Formgrader, Create Assignment) on COURSE_DIR
 	$(IN_COURSE) JUPYTER_CONFIG_PATH=$(INSTRUCTOR_VIEW) jupyter lab --port=$(PORT) $(ALLOW_ROOT)
@@ -46,8 +47,12 @@ classroom-release-quiz-key: $(STAMP)  ## (root) after the graded quiz closes: op
 classroom-remove-accounts: $(STAMP)  ## (root) delete ROSTER's accounts and their homes
 	$(BIN)/python classroom/roster.py $(HUB_ROSTER) --remove
 
-classroom-test: $(STAMP)  ## the classroom tests (views, student build, roster, hub in Chromium)
-	$(BIN)/python -m pytest tests/test_classroom.py tests/test_classroom_hub.py
+classroom-test: $(STAMP)  ## the classroom tests (views, student build, roster, wheel, hub in Chromium)
+	$(BIN)/python -m pytest tests/test_classroom.py tests/test_self_study_view.py tests/test_student_wheel.py \
+		tests/test_classroom_hub.py
+
+classroom-student-wheel: $(STAMP)  ## the key-free helpers as a wheel (build/student-wheel) for a hub run by IT
+	$(BIN)/python classroom/student_build.py wheel build/student-wheel
 
 classroom-measure: $(STAMP)  ## (root) the hub test plus memory of a student server running notebook 01 (docs/classroom.md)
 	CLASSROOM_MEASURE=1 $(BIN)/python -m pytest tests/test_classroom_hub.py

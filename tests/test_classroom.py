@@ -34,7 +34,15 @@ INSTRUCTOR_TOOLS = {"Formgrader", "Create assignment", "Course List"}
 
 def open_view(tmp_path: Path, view: str, root_dir: Path):
     port, token = free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(VIEWS / view),
+    config_path = str(VIEWS / view)
+    if view == "student":  # as on a hub: an exchange exists, so the view offers the Assignments panel
+        exchange, config = tmp_path / "exchange", tmp_path / "nbgrader-config"
+        exchange.mkdir()
+        config.mkdir()
+        (config / "nbgrader_config.py").write_text(
+            f"c = get_config()  # noqa: F821\nc.Exchange.root = {str(exchange)!r}\n")
+        config_path += os.pathsep + str(config)
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": config_path,
            "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / view),
            "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / f"{view}-workspaces")}
     log = open(tmp_path / f"{view}.log", "w")
