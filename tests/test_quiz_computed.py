@@ -16,19 +16,25 @@ from helpers.quiz import assignment as quiz_assignment
 SECRET = "unit-test-secret"
 
 
-def test_the_student_kernel_uses_the_hub_user_and_the_grader_only_the_folder(tmp_path, monkeypatch):
+def test_the_student_kernel_uses_nbgraders_id_and_the_grader_only_the_folder(tmp_path, monkeypatch):
+    """The student's kernel draws for the id nbgrader's submit files the notebook under (compared with
+    nbgrader.utils.get_username itself, for a real account and for a Docker `jovyan` one); the
+    grading kernel only for the owner of the folder it grades."""
+    from nbgrader import utils as nbgrader_utils
+
     elsewhere = tmp_path / "home" / "keras-course"
     graded = tmp_path / "course" / "autograded" / "bob" / "quiz"
     for folder in (elsewhere, graded):
         folder.mkdir(parents=True)
     monkeypatch.setenv("JUPYTERHUB_USER", "alice")
     monkeypatch.chdir(elsewhere)
-    assert computed.student_id() == "alice" and computed.graded_owner() is None
-    monkeypatch.chdir(graded)  # grading bob's submission: the hub user of the grading process is ignored
+    assert computed.student_id() == nbgrader_utils.get_username() == getpass.getuser()
+    assert computed.graded_owner() is None
+    for module, name in ((computed, "os_user"), (nbgrader_utils, "get_osusername")):
+        monkeypatch.setattr(module, name, lambda: "jovyan")
+    assert computed.student_id() == nbgrader_utils.get_username() == "alice"
+    monkeypatch.chdir(graded)  # grading bob's submission: the grading process's own ids are ignored
     assert computed.student_id() == "bob" == computed.graded_owner()
-    monkeypatch.delenv("JUPYTERHUB_USER")
-    monkeypatch.chdir(elsewhere)
-    assert computed.student_id() == getpass.getuser()
 
 
 def test_autograde_refuses_to_score_outside_an_autograde_folder(tmp_path, monkeypatch):
@@ -100,7 +106,7 @@ def test_no_secret_gives_the_student_one_line_and_the_instructor_a_failing_check
 
 def test_the_student_sees_their_own_variant(monkeypatch, capsys):
     monkeypatch.setenv(computed.SECRET_ENV, SECRET)
-    monkeypatch.setenv("JUPYTERHUB_USER", "alice")
+    monkeypatch.setattr(computed, "os_user", lambda: "alice")
     config = computed.check_config(1, ("14",))
     computed.show_computed(1, count=1, sections=("14",))
     shown = capsys.readouterr().out

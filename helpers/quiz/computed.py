@@ -6,8 +6,9 @@ the kernel: `student_templates` picks the student's templates from (course secre
 the bank draws each one's variant from (course secret, student id, template id).
 
 Who the student is:
-- in the student's kernel: the JupyterHub user name (JUPYTERHUB_USER, which is the nbgrader student
-  id on the hub), else the operating-system user; nothing the student writes in the notebook counts;
+- in the student's kernel: the id nbgrader will file the submission under (nbgrader's own rule: the
+  operating-system user, or JUPYTERHUB_USER where every account is `jovyan`); nothing the student
+  writes in the notebook counts;
 - in the grading kernel: the folder nbgrader grades in, autograded/<student id>/<assignment>, which
   the submission's owner cannot choose. `autograde_computed` trusts nothing else, draws that
   student's variant by running Keras, and scores the recorded letters against it with the one
@@ -116,9 +117,24 @@ def graded_owner(cwd: str | Path | None = None) -> str | None:
     return folder.parent.name if folder.parent.parent.name == GRADED_FOLDER else None
 
 
+def os_user() -> str:
+    try:
+        import pwd  # what nbgrader reads; not on Windows
+    except ImportError:
+        return getpass.getuser()
+    return pwd.getpwuid(os.getuid())[0]
+
+
+def submitter() -> str:
+    """The id nbgrader files this account's submission under (nbgrader.utils.get_username): the OS user,
+    or the hub user where every account is `jovyan` (the Docker images of JupyterHub)."""
+    user = os_user()
+    return os.environ.get("JUPYTERHUB_USER", user) if user == "jovyan" else user
+
+
 def student_id() -> str:
-    """Whose variant to show: the graded submission's owner, else the hub user, else the OS user."""
-    return graded_owner() or os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
+    """Whose variant to show: the graded submission's owner, else whoever nbgrader will file it under."""
+    return graded_owner() or submitter()
 
 
 def course_secret() -> str:
