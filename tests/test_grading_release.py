@@ -133,7 +133,7 @@ def test_make_targets_take_the_assignment_name():
     lms = make_dry_run("zip-collect", "ASSIGNMENT=quiz", "LMS_DIR=/tmp/canvas")
     assert "/tmp/canvas" in lms and "grading/lms.py zip-collect quiz --lms canvas" in lms  # runs zip_collect
     assert "nbgrader export --to" in make_dry_run("grades", "GRADES_CSV=/tmp/out.csv")
-    assert "for a in quiz; do nbgrader collect $a --update" in make_dry_run("collect", "ASSIGNMENT=quiz")
+    assert "policies.py collect $a --late report" in make_dry_run("collect", "ASSIGNMENT=quiz")
 
 
 def test_docs_describe_every_target_and_setting():
