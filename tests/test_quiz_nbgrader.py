@@ -212,6 +212,11 @@ CONFIG = computed.check_config(2, ("07", "14"))
 PICKED_BY_HAND = "alice"  # whose correct letters "carol" hands in as her own
 
 
+TAMPER = ("import helpers.quiz.computed as computed\n"
+          "computed.score_computed = lambda *args, **kwargs: 1\n"
+          'answer_c1 = ""')
+
+
 def correct_letters(student: str) -> dict[int, str]:
     """A student's correct letter per computed question, from the bank drawn here, in the test's own
     process, for the student named by the test (not by any folder)."""
@@ -227,12 +232,14 @@ def computed_sources(letters: dict[int, str]) -> dict[str, str]:
     return {slot: f"{computed.answer_variable(slot)} = {letter!r}" for slot, letter in letters.items()}
 
 
+def computed_answer_cells(nb) -> list:
+    return [c for c in nb.cells if "quiz-computed-answer" in c.metadata.get("tags", [])]
+
+
 def fill_computed(nb, letters: dict[int, str]):
+    cells = computed_answer_cells(nb)
     for slot, source in computed_sources(letters).items():
-        target = f"{computed.answer_variable(slot)} = "
-        cell = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("#")
-                    and target in c.source and "HIDDEN" not in c.source)
-        cell.source = source
+        cells[slot - 1].source = source
     return nb
 
 
@@ -248,11 +255,14 @@ def computed_course(tmp_path_factory):
         "carol": (perfect, correct_letters(PICKED_BY_HAND)),  # alice's sheet, handed in by carol
         "partial": (SUBMISSIONS["partial"], {}),  # honest class, computed questions left blank
         "wrong_picks": (SUBMISSIONS["wrong_picks"], {}),
+        "dave": ({}, {}),  # patches the computed questions' grader in his kernel (below), answers nothing
     }
     for student, (conceptual, letters) in sheets.items():
         folder = root / "submitted" / student / "quiz"
         folder.mkdir(parents=True)
         nb = fill_computed(filled_notebook(conceptual, base=released), letters)
+        if student == "dave":
+            computed_answer_cells(nb)[0].source = TAMPER
         nbformat.write(nb, folder / "quiz.ipynb")
     started = time.perf_counter()
     with one_core():
@@ -332,8 +342,9 @@ def test_the_feedback_shows_the_variant_that_was_graded(computed_course):
 
 def test_the_cli_regrades_computed_answers_without_a_kernel(computed_course, tmp_path, monkeypatch, capsys):
     """The cross-check reads the computed answers too and scores them on the folder's student's
-    variant: it agrees with nbgrader for everyone (copier included), and without the secret it stops
-    with one line."""
+    variant, without running anything: it agrees with nbgrader for everyone (the copier included)
+    but the student who patched the grader in his kernel, and without the secret it stops with one
+    line."""
     from helpers.quiz.batch import main
 
     root, _, _ = computed_course
@@ -349,8 +360,9 @@ def test_the_cli_regrades_computed_answers_without_a_kernel(computed_course, tmp
     assert said.startswith("error: computed questions: the computed questions need") and "\n" not in said
 
     monkeypatch.setenv(computed.SECRET_ENV, SECRET)
-    assert main(args) == 0
-    assert "MISMATCH" not in capsys.readouterr().err
+    assert main(args) == 1
+    flagged = [line for line in capsys.readouterr().err.splitlines() if line.startswith("MISMATCH")]
+    assert flagged == ["MISMATCH dave: nbgrader 2, answer cells 0"]  # his patch gave him 1 per question
     with out_csv.open(newline="") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     alices, carols = correct_letters(PICKED_BY_HAND), correct_letters("carol")
