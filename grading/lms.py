@@ -222,6 +222,15 @@ def _append(path: Path, fields: tuple[str, ...], row: dict) -> None:
         writer.writerow({k: row.get(k, "") for k in fields})
 
 
+def assignment_folder(course: Path, assignment: str) -> Path | None:
+    """Where the assignment's notebook names are read: its release, or its source on a course that has
+    not run `make release` yet (the names are the same; a fresh clone has no release folder)."""
+    for kind in ("release", "source"):
+        if (course / kind / assignment).is_dir():
+            return course / kind / assignment
+    return None
+
+
 def collector_class():
     """nbgrader's file-name collector, reading whose upload each file is through the identifier map.
 
@@ -236,8 +245,8 @@ def collector_class():
             if self._matcher is None:
                 ids = os.environ.get("LMS_IDS", "")
                 folder = _download_folder(submitted_file)
-                release = folder.parent.parent / "release" / folder.name
-                notebooks = {p.name for p in release.glob("*.ipynb")}
+                released = assignment_folder(folder.parent.parent, folder.name)
+                notebooks = {p.name for p in released.glob("*.ipynb")}
                 self._matcher = Matcher(os.environ.get("LMS_KIND", "canvas"),
                                         read_ids(Path(ids)) if ids else None, notebooks, self.named_regexp)
             return self._matcher
@@ -309,8 +318,8 @@ def zip_collect(course: Path, assignment: str, lms: str, ids: Path | None, allow
     folder = course / "downloaded" / assignment
     for stale in (COLLECTED, UNMATCHED):
         (folder / stale).unlink(missing_ok=True)
-    if not (course / "release" / assignment).is_dir():
-        raise LmsError(f"no release/{assignment} in {course}: run `make release` first")
+    if assignment_folder(course, assignment) is None:
+        raise LmsError(f"no source/{assignment} in {course}: is {assignment!r} an assignment of this course?")
     env = {**os.environ, "LMS_KIND": lms, "LMS_IDS": str(ids or ""),
            "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])}
     nbgrader = Path(sys.executable).parent / "nbgrader"

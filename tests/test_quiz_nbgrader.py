@@ -350,11 +350,10 @@ def test_the_cli_regrades_computed_answers_without_a_kernel(computed_course, tmp
     root, _, _ = computed_course
     config = tmp_path / "quiz.toml"
     config.write_text(f"[quiz]\ncomputed = {CONFIG.count}\nsections = {list(CONFIG.sections)!r}\n")
-    monkeypatch.setattr(computed, "CONFIG_FILE", config)
     monkeypatch.delenv(computed.SECRET_ENV, raising=False)
     out_csv = tmp_path / "check.csv"
     args = [str(root / "submitted"), "--nbgrader", "--out", str(out_csv),
-            "--compare", str(root / "grades.csv")]
+            "--compare", str(root / "grades.csv"), "--quiz-config", str(config)]
     assert main(args) == 2 and not out_csv.exists()
     said = capsys.readouterr().err.strip()
     assert said.startswith("error: computed questions: the computed questions need") and "\n" not in said

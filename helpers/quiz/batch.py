@@ -20,7 +20,8 @@ What happens to problems (each is printed on stderr with the file's name and the
 With --nbgrader, SUBMISSIONS_DIR is nbgrader's submitted/ (or autograded/) folder, the files are
 <student>/quiz/quiz.ipynb and --allow-partial is implied (autograde scores a deleted answer 0).
 When grading/quiz.toml adds computed questions, their answers (`answer_cK`) are scored too, on the
-variant of the folder's student (columns c1, c2...; the course secret must be in KERAS_QUIZ_SECRET).
+variant of the folder's student (columns c1, c2...; the course secret must be in KERAS_QUIZ_SECRET;
+--quiz-config names another settings file, such as quiz.toml in the hub's course folder).
 With --compare, the totals are checked against nbgrader's grade export (`nbgrader export`): a
 difference means a notebook's kernel produced a score its answer cells do not support (for
 example a student's code patched the grader), and is reported.
@@ -356,6 +357,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help=f"read <student>/{ASSIGNMENT}/{ASSIGNMENT}.ipynb (nbgrader's submitted/ layout)")
     parser.add_argument("--compare", type=Path, default=None, metavar="NBGRADER_CSV",
                         help="check the totals against nbgrader's grade export")
+    parser.add_argument("--quiz-config", type=Path, default=None, metavar="QUIZ_TOML",
+                        help="the computed questions' settings (default: grading/quiz.toml; in the "
+                             "hub's course folder: quiz.toml)")
     return parser.parse_args(argv)
 
 
@@ -385,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         from helpers.quiz import computed
 
         try:
-            config = computed.load_config()
+            config = computed.load_config(args.quiz_config)
             secret = computed.course_secret() if config.count else ""
         except computed.ComputedQuizError as error:
             return fail(f"computed questions: {error}")

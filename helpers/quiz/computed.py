@@ -20,7 +20,7 @@ a lock: whoever has it can work out a classmate's variant, which tells them noth
 Keras on their own variant would not. It keeps variants unguessable from outside the class and lets
 an instructor change them all by changing it (last term's answer sheets then fit nobody).
 
-    python -m helpers.quiz.computed check   # one line: is the secret set, what the config asks for
+    python -m helpers.quiz.computed check [QUIZ_TOML]   # one line: the settings, and is the secret set
 """
 
 from __future__ import annotations
@@ -95,7 +95,10 @@ def check_config(count, sections) -> ComputedConfig:
 
 
 def load_config(path: str | Path | None = None) -> ComputedConfig:
-    """The [quiz] table of grading/quiz.toml (no file or no table: no computed questions)."""
+    """The [quiz] table of grading/quiz.toml or `path` (the default file absent, or no table: no
+    computed questions; a `path` given but absent is an error)."""
+    if path is not None and not Path(path).is_file():
+        raise ComputedQuizError(f"{path} does not exist")
     path = Path(path or CONFIG_FILE)
     if not path.is_file():
         return ComputedConfig()
@@ -279,7 +282,7 @@ class PracticeVariants:
 
 def main(argv: list[str]) -> int:
     try:
-        config = load_config()
+        config = load_config(argv[2] if len(argv) > 2 else None)
         if config.count:
             course_secret()
     except ComputedQuizError as error:
