@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import subprocess
 import sys
@@ -70,18 +71,38 @@ def test_section_pages_carry_figures_and_both_links(site):
             assert "<img" in page, f"{path.name}: no figure on its page"
 
 
+WIDGET_STATE = re.compile(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S)
+
+
+def figure_alts(page: str) -> list[str | None]:
+    """The alt text of every figure on a page: the <img> tags of the page itself, and those inside the
+    saved widget state (an explorer's picture, JSON in a <script>, drawn when the widgets load)."""
+    tags = re.findall(r"<img\b[^>]*>", WIDGET_STATE.sub("", page))
+    for script in WIDGET_STATE.findall(page):
+        for model in json.loads(script)["state"].values():
+            value = model["state"].get("value")
+            if isinstance(value, str):
+                tags += re.findall(r"<img\b[^>]*>", value)
+    alts = []
+    for tag in tags:
+        if "/_static/" in tag or "colab-badge" in tag:
+            continue  # the theme's logo and badges are not figures
+        alt = re.search(r'\balt="([^"]*)"', tag)
+        alts.append(html.unescape(alt.group(1)) if alt else None)
+    return alts
+
+
 def test_every_figure_has_its_reading_as_alt_text(site):
     """Figures carry the author's description (plots.show), never a file name or nothing."""
-    bad = []
+    bad, explorer_figures = [], 0
     for path in website.section_notebooks():
         page = (site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
-        for tag in re.findall(r"<img\b[^>]*>", page):
-            alt = re.search(r'\balt="([^"]*)"', tag)
-            if "/_static/" in tag or "colab-badge" in tag:
-                continue  # the theme's logo and badges are not figures
-            if not alt or len(alt.group(1)) < 40 or alt.group(1).endswith((".png", ".svg")):
-                bad.append(f"{path.name}: {alt.group(1) if alt else '(no alt)'}"[:160])
+        explorer_figures += sum(len(re.findall(r"<img\b", s)) for s in WIDGET_STATE.findall(page))
+        for alt in figure_alts(page):
+            if not alt or len(alt) < 40 or alt.endswith((".png", ".svg")):
+                bad.append(f"{path.name}: {alt or '(no alt)'}"[:160])
     assert not bad, "figures without a description:\n" + "\n".join(bad)
+    assert explorer_figures, "no explorer picture in any page's widget state: the check above missed them"
 
 
 def test_every_internal_link_and_image_resolves(site):
