@@ -451,7 +451,11 @@ def report(
                 problems.append("sandbox refusal (kernel did not start)")
             try:
                 sub = gb.find_submission(assignment, student)
-                score, max_score = sub.score, sub.max_score
+                # the score `make grades` exports and the LMS gets: after any late penalty
+                penalty = sub.late_submission_penalty or 0.0
+                score, max_score = max(0.0, sub.score - penalty), sub.max_score
+                if penalty:
+                    problems.append(f"late: penalty {penalty:g} of the {sub.score:g} earned")
             except MissingEntry:
                 try:
                     score, max_score = 0.0, gb.find_assignment(assignment).max_score
