@@ -39,7 +39,9 @@ from test_grading_policies import DUE_UTC, PENALTY, RIGHT, TINY, UNTIL_UTC, Cour
 
 pytestmark = [pytest.mark.xdist_group("class_of_30"), pytest.mark.timeout(600)]
 
-TIME_LIMIT = 90  # seconds for the whole chain on 2 cores (issue 25's budget; recorded, not asserted)
+# CPU seconds of every make process of the chain: asserted, since wall time depends on what runs beside
+# it (CI: 192 s wall beside other tests, 105 s CPU; alone at load 2.4: 126 s wall, 86 s CPU).
+CPU_LIMIT = 180
 MAX_POINTS = 17
 EXTRA_CHECKS = [("even", "assert answer % 2 == 0", 1), ("three", "assert answer % 3 == 0", 2),
                 ("seven", "assert answer % 7 == 0", 4)]
@@ -248,11 +250,17 @@ def klass(tmp_path_factory, record_time) -> Course:
     total = time.perf_counter() - started
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_seconds = used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime
-    record_time("class of 30 (make targets)", "the whole chain", total, TIME_LIMIT)
-    record_time("class of 30 (make targets)", "the whole chain (CPU seconds)", cpu_seconds)
-    print(f"class of 30: the whole chain took {total:.1f} s (target {TIME_LIMIT} s; CPU {cpu_seconds:.0f} s; "
+    record_time("class of 30 (make targets)", "the whole chain", total)
+    record_time("class of 30 (make targets)", "the whole chain (CPU seconds)", cpu_seconds, CPU_LIMIT)
+    run.cpu_seconds = cpu_seconds
+    print(f"class of 30: the whole chain took {total:.1f} s (CPU {cpu_seconds:.0f} s, limit {CPU_LIMIT}; "
           f"load {os.getloadavg()[0]:.1f}): " + ", ".join(f"{k} {v:.1f}" for k, v in run.times.items()))
     return run
+
+
+def test_the_chain_stays_within_its_cpu_budget(klass):
+    used = klass.cpu_seconds
+    assert used < CPU_LIMIT, f"the chain's make processes used {used:.0f} CPU seconds"
 
 
 # ---------------------------------------------------------------- due date, extension, collection
